@@ -1,0 +1,35 @@
+/* Writing a bundle: a tar (libarchive) compressed with zstd (gzip or xz on
+ * request) holding manifest.json, summary.txt and
+ * levels/<level>/<probe>/<artifact>.  Members are 0600.
+ *
+ * The tarball is written under a temporary name in the destination
+ * directory and renamed into place only when complete and synced, so a
+ * failed or interrupted run never leaves something that looks like a
+ * bundle.  The temporary path is published in w->tmp_path while it exists,
+ * so that the command layer's signal handler can unlink it. */
+#ifndef NR_BUNDLE_H
+#define NR_BUNDLE_H
+
+#include <limits.h>
+#include <signal.h>
+#include <time.h>
+
+#include "level.h"
+
+struct nr_bundle_writer {
+	char final_path[PATH_MAX];
+	char tmp_path[PATH_MAX];
+	volatile sig_atomic_t tmp_live;   /* tmp_path names a file to clean up */
+	const char *compression;          /* "zstd", "gzip", "xz", "none" */
+	time_t mtime;
+	unsigned long long size;          /* of the finished bundle */
+};
+
+/* The compression's file suffix (".tar.zst"...); NULL if unknown. */
+const char *nr_bundle_suffix(const char *compression);
+
+int nr_bundle_write(struct nr_bundle_writer *w, const char *manifest, size_t manifest_len,
+                    const char *summary, size_t summary_len, struct nr_level *levels,
+                    size_t n_levels, struct nr_error *err);
+
+#endif

@@ -1,0 +1,358 @@
+/* `nest-report [collect]`: collect this machine into a bundle. */
+#include "collect.h"
+#include "commands.h"
+#include "msg.h"
+#include "summary.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_TIMEOUT_S 30
+#define DEFAULT_ARTIFACT_CAP (256ULL * 1024 * 1024)
+
+static const char collect_usage[] =
+	"usage: nest-report [collect] [OPTIONS]\n"
+	"\n"
+	"Collects this machine (level l0) into nest-report-HOST-TIMESTAMP.tar.zst.\n"
+	"Secrets in QEMU command lines, libvirt logs and domain XML are always scrubbed.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output DIR|FILE     where to write the bundle (default: current directory)\n"
+	"      --only PROBE,...      run only these probes (see 'nest-report probes')\n"
+	"      --skip PROBE,...      do not run these probes\n"
+	"      --timeout SECS        per-probe timeout (default 30)\n"
+	"      --max-artifact-size N cap per artifact, with K/M/G suffix (default 256M);\n"
+	"                            larger output is truncated and marked so\n"
+	"      --compress zstd|gzip|xz|none  bundle compression (default zstd)\n"
+	"      --json                print a machine-readable run summary on stdout\n"
+	"  -q, --quiet               print only errors (and the bundle path)\n"
+	"  -v, --verbose             report every probe as it finishes\n"
+	"  -h, --help                show this help\n"
+	"\n"
+	"exit status: 0 bundle written, 1 could not write it, 2 usage error, 130 interrupted\n";
+
+/* The signal handler's view of the run: only async-signal-safe work. */
+static struct nr_bundle_writer *volatile active_writer;
+
+static void on_signal(int sig)
+{
+	struct nr_bundle_writer *w = active_writer;
+
+	(void)sig;
+	nr_interrupted = 1;
+	if (w && w->tmp_live)
+		unlink(w->tmp_path);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static int parse_size(const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v == 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void host_name(char *out, size_t outlen)
+{
+	char raw[256] = "";
+	size_t i;
+
+	if (gethostname(raw, sizeof(raw) - 1) < 0 || !raw[0])
+		snprintf(raw, sizeof(raw), "localhost");
+	for (i = 0; raw[i] && i + 1 < outlen; i++)
+		out[i] = (raw[i] == '/' || raw[i] == ' ') ? '_' : raw[i];
+	out[i] = '\0';
+}
+
+/* -o DIR puts the default name in DIR; anything else is the file name. */
+static int resolve_output(const char *output, const char *host, time_t now, const char *suffix,
+                          char *out, size_t outlen)
+{
+	char stamp[32];
+	struct stat sb;
+	struct tm tm;
+	int n;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	if (!output || (stat(output, &sb) == 0 && S_ISDIR(sb.st_mode)))
+		n = snprintf(out, outlen, "%s%snest-report-%s-%s%s", output ? output : "",
+		             output && output[strlen(output) - 1] != '/' ? "/" : "", host, stamp, suffix);
+	else
+		n = snprintf(out, outlen, "%s", output);
+	return n > 0 && (size_t)n < outlen ? 0 : -1;
+}
+
+static void spool_dir_of(const char *path, char *out, size_t outlen)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, outlen, ".");
+	else if (slash == path)
+		snprintf(out, outlen, "/");
+	else
+		snprintf(out, outlen, "%.*s", (int)(slash - path), path);
+}
+
+static void progress(void *ud, const char *level, const struct nr_probe_result *r)
+{
+	(void)ud;
+	if (r->status == NR_PROBE_FAILED || r->status == NR_PROBE_TIMEOUT)
+		nr_msg_warn("probe '%s' on %s: %s", r->probe->name, level,
+		            r->error ? r->error : nr_probe_status_name(r->status));
+	else
+		nr_msg_debug("probe '%s' on %s: %s (%lld ms)%s%s", r->probe->name, level,
+		             nr_probe_status_name(r->status), (long long)r->duration_ms,
+		             r->error ? ": " : "", r->error ? r->error : "");
+}
+
+static void report_text(struct nr_collect_run *run)
+{
+	unsigned counts[NR_PROBE_STATUS_COUNT];
+	size_t scrubbed, artifacts, i;
+	char size[32], line[512];
+
+	nr_manifest_totals(run->levels, run->n_levels, counts, &scrubbed, &artifacts);
+	nr_msg_human_size(run->writer.size, size, sizeof(size));
+	if (nr_msg_verbosity() == NR_QUIET) {
+		printf("%s\n", run->writer.final_path);
+		return;
+	}
+	printf("Wrote %s (%s)\n", run->writer.final_path, size);
+	printf("Probes: %u ok, %u failed, %u timeout, %u skipped, %u unsupported; "
+	       "%zu secret value%s scrubbed\n",
+	       counts[NR_PROBE_OK], counts[NR_PROBE_FAILED], counts[NR_PROBE_TIMEOUT],
+	       counts[NR_PROBE_SKIPPED], counts[NR_PROBE_UNSUPPORTED], scrubbed,
+	       scrubbed == 1 ? "" : "s");
+	for (i = 0; i < run->n_levels; i++) {
+		nr_summary_level_line(run->levels[i].facts, line, sizeof(line));
+		printf("%*s%s: %s\n", run->levels[i].depth * 2, "", run->levels[i].id, line);
+		if (run->levels[i].is_root == 0)
+			printf("Not running as root: some probes were skipped; re-run with sudo for "
+			       "the full report.\n");
+	}
+}
+
+static void report_json(struct nr_collect_run *run)
+{
+	unsigned counts[NR_PROBE_STATUS_COUNT];
+	json_object *o = json_object_new_object(), *pr = json_object_new_object();
+	json_object *lvs = json_object_new_array();
+	size_t scrubbed, artifacts, i;
+	int s;
+
+	nr_manifest_totals(run->levels, run->n_levels, counts, &scrubbed, &artifacts);
+	for (s = 0; s < NR_PROBE_STATUS_COUNT; s++)
+		json_object_object_add(pr, nr_probe_status_name((enum nr_probe_status)s),
+		                       json_object_new_int((int)counts[s]));
+	for (i = 0; i < run->n_levels; i++) {
+		json_object *l = json_object_new_object();
+
+		json_object_object_add(l, "id", json_object_new_string(run->levels[i].id));
+		json_object_object_add(l, "status", json_object_new_string(run->levels[i].status));
+		json_object_object_add(l, "facts", json_object_get(run->levels[i].facts));
+		json_object_array_add(lvs, l);
+	}
+	json_object_object_add(o, "bundle", json_object_new_string(run->writer.final_path));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)run->writer.size));
+	json_object_object_add(o, "probes", pr);
+	json_object_object_add(o, "artifacts", json_object_new_int64((int64_t)artifacts));
+	json_object_object_add(o, "scrubbed", json_object_new_int64((int64_t)scrubbed));
+	json_object_object_add(o, "levels", lvs);
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+struct collect_args {
+	const char *output;
+	char **only, **skip;
+	int timeout_s;
+	unsigned long long cap;
+	const char *compression;
+	int json;
+};
+
+/* Returns -1 to continue, or an exit code. */
+static int parse_args(int argc, char **argv, struct collect_args *a)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "skip", required_argument, NULL, 'S' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "max-artifact-size", required_argument, NULL, 'M' },
+		{ "compress", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, bad = 0;
+	char *end;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': a->output = optarg; break;
+		case 'O':
+			nr_cmd_list_free(a->only);
+			a->only = nr_cmd_probe_list("collect", "--only", optarg, &bad);
+			break;
+		case 'S':
+			nr_cmd_list_free(a->skip);
+			a->skip = nr_cmd_probe_list("collect", "--skip", optarg, &bad);
+			break;
+		case 't':
+			a->timeout_s = (int)strtol(optarg, &end, 10);
+			if (*end || a->timeout_s <= 0 || a->timeout_s > 86400) {
+				nr_msg_usage("collect", "--timeout wants seconds between 1 and 86400, not '%s'", optarg);
+				return NR_EXIT_USAGE;
+			}
+			break;
+		case 'M':
+			if (parse_size(optarg, &a->cap) < 0) {
+				nr_msg_usage("collect", "--max-artifact-size wants a size like 64M, not '%s'", optarg);
+				return NR_EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			if (!nr_bundle_suffix(optarg)) {
+				nr_msg_usage("collect", "--compress wants zstd, gzip, xz or none, not '%s'", optarg);
+				return NR_EXIT_USAGE;
+			}
+			a->compression = optarg;
+			break;
+		case 'j': a->json = 1; break;
+		case 'q': nr_msg_set_verbosity(NR_QUIET); break;
+		case 'v': nr_msg_set_verbosity(NR_VERBOSE); break;
+		case 'h': fputs(collect_usage, stdout); return NR_EXIT_OK;
+		case ':':
+			nr_msg_usage("collect", "option '%s' needs a value", argv[optind - 1]);
+			return NR_EXIT_USAGE;
+		default:
+			nr_msg_usage("collect", "unknown option '%s'", argv[optind - 1]);
+			return NR_EXIT_USAGE;
+		}
+		if (bad)
+			return NR_EXIT_USAGE;
+	}
+	if (optind < argc) {
+		nr_msg_usage("collect", "unexpected argument '%s'", argv[optind]);
+		return NR_EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int setup_run(struct nr_collect_run *run, const struct collect_args *a, int argc,
+                     char **argv, char *host, char *spool, struct nr_error *err)
+{
+	struct nr_transport *t;
+	int rc;
+
+	run->info.created = time(NULL);
+	run->info.host = host;
+	run->info.argc = argc;
+	run->info.argv = argv;
+	run->info.compression = a->compression;
+	run->info.timeout_s = a->timeout_s;
+	run->info.artifact_cap = a->cap;
+	if (resolve_output(a->output, host, run->info.created, nr_bundle_suffix(a->compression),
+	                   run->writer.final_path, sizeof(run->writer.final_path)) < 0)
+		return nr_error_set(err, ENAMETOOLONG, "output path too long");
+	spool_dir_of(run->writer.final_path, spool, PATH_MAX);
+	if (access(spool, W_OK) < 0)
+		return nr_error_set(err, errno, "cannot write to %s: %s", spool, strerror(errno));
+	run->opts.timeout_s = a->timeout_s;
+	run->opts.artifact_cap = a->cap;
+	run->opts.only = (const char *const *)a->only;
+	run->opts.skip = (const char *const *)a->skip;
+	run->opts.spool_dir = spool;
+	run->opts.progress = progress;
+	run->levels = calloc(1, sizeof(*run->levels));
+	t = nr_transport_local_new(err);
+	if (!run->levels || !t) {
+		nr_transport_close(t);
+		return nr_error_set(err, ENOMEM, "out of memory");
+	}
+	rc = nr_level_init(&run->levels[0], "l0", 0, NULL, t, err);
+	if (rc == 0)
+		run->n_levels = 1;
+	return rc;
+}
+
+int nr_cmd_collect(int argc, char **argv)
+{
+	struct collect_args a = { NULL, NULL, NULL, DEFAULT_TIMEOUT_S, DEFAULT_ARTIFACT_CAP, "zstd", 0 };
+	static struct nr_collect_run run;
+	struct nr_error err = { 0 };
+	char host[128], spool[PATH_MAX];
+	int rc;
+
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		goto out;
+	host_name(host, sizeof(host));
+	rc = setup_run(&run, &a, argc, argv, host, spool, &err);
+	if (rc == 0) {
+		active_writer = &run.writer;
+		install_signals();
+		rc = nr_collect_execute(&run, &err);
+		active_writer = NULL;
+	}
+	if (rc == -EINTR || (rc < 0 && nr_interrupted)) {
+		nr_msg_error("interrupted; no bundle written");
+		rc = NR_EXIT_INTERRUPTED;
+	} else if (rc < 0) {
+		nr_msg_error("%s", err.msg);
+		rc = NR_EXIT_ERROR;
+	} else {
+		if (a.json)
+			report_json(&run);
+		else
+			report_text(&run);
+		rc = NR_EXIT_OK;
+	}
+	nr_collect_release(&run);
+out:
+	nr_cmd_list_free(a.only);
+	nr_cmd_list_free(a.skip);
+	return rc;
+}

@@ -1,0 +1,22 @@
+/* Subcommands, git-style.  Each takes (argc, argv) with argv[0] the
+ * subcommand name and returns the process exit code:
+ *   0 success, 1 could not run, 2 usage error, 130 interrupted.
+ * Later commands add their own codes (verify: 3; upload: 4, 5). */
+#ifndef NR_COMMANDS_H
+#define NR_COMMANDS_H
+
+#define NR_EXIT_OK 0
+#define NR_EXIT_ERROR 1
+#define NR_EXIT_USAGE 2
+#define NR_EXIT_INTERRUPTED 130
+
+int nr_cmd_collect(int argc, char **argv);
+int nr_cmd_probes(int argc, char **argv);
+int nr_cmd_version(int argc, char **argv);
+
+/* Split "a,b,c" into a NULL-terminated list of probe names, checking each
+ * against the probe table.  On error prints and returns NULL with *bad set. */
+char **nr_cmd_probe_list(const char *cmd, const char *opt, const char *arg, int *bad);
+void nr_cmd_list_free(char **list);
+
+#endif

@@ -1,0 +1,34 @@
+/* A level's facts: the JSON object every probe's parse() fills, and the
+ * derivations over it (virt role, hypervisor, KVM availability) that need
+ * several probes' evidence.  The same code runs at collection time and when
+ * a bundle is read back, so old bundles get the same (or newer) answers.
+ *
+ * Unknown stays null, never a guess: nr_facts_begin() lays out every key
+ * with null, parsers fill what they saw, nr_facts_derive() concludes only
+ * from what is there, and records the evidence it used.
+ */
+#ifndef NR_FACTS_H
+#define NR_FACTS_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+
+#include "probe.h"
+#include "transport.h"
+
+void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch);
+void nr_facts_derive(json_object *facts);
+
+/* Fallback architecture detection from /proc/cpuinfo's shape. */
+enum nr_arch nr_facts_arch_from_cpuinfo(struct nr_transport *t, int64_t deadline_ms);
+
+/* Helpers for parsers and derivation: string or null. */
+json_object *nr_json_str_or_null(const char *s);
+/* enum nr_tri as true/false/null. */
+json_object *nr_json_tri(int tri);
+/* Convenience: the string at a dotted path, or NULL. */
+const char *nr_facts_str(json_object *facts, const char *path);
+/* 1 true, 0 false, -1 null/absent. */
+int nr_facts_bool(json_object *facts, const char *path);
+
+#endif

@@ -1,0 +1,53 @@
+/* nest-report: collect the evidence a nested-virtualization bug report
+ * needs, from every level, into one bundle.  This file only dispatches. */
+#include "commands.h"
+#include "msg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct nr_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct nr_command commands[] = {
+	{ "collect", nr_cmd_collect, "collect this machine into a bundle (the default)" },
+	{ "probes", nr_cmd_probes, "list the probes and whether each applies here" },
+	{ "version", nr_cmd_version, "print the version" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: nest-report [COMMAND] [OPTIONS]\n\n"
+	           "Gathers what a nested KVM bug report needs (versions, QEMU command lines,\n"
+	           "cpuinfo, dmesg, DMI, KVM module parameters...) into one bundle.\n"
+	           "With no command, runs 'collect'.\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nSee 'nest-report COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	                  strcmp(argv[1], "help") == 0)) {
+		usage(stdout);
+		return NR_EXIT_OK;
+	}
+	if (argc >= 2 && strcmp(argv[1], "--version") == 0)
+		return nr_cmd_version(1, argv + 1);
+	/* No command, or options only: collect, as `git` would run its default. */
+	if (argc < 2 || argv[1][0] == '-')
+		return nr_cmd_collect(argc, argv);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	nr_msg_usage(NULL, "'%s' is not a nest-report command", argv[1]);
+	return NR_EXIT_USAGE;
+}

@@ -1,0 +1,36 @@
+/* manifest.json: the machine-readable heart of a bundle, described exactly
+ * by schemas/manifest.schema.json. */
+#ifndef NR_MANIFEST_H
+#define NR_MANIFEST_H
+
+#include <json-c/json.h>
+#include <time.h>
+
+#include "level.h"
+
+#define NR_MANIFEST_SCHEMA "urn:nest-report:schema:manifest:1"
+
+struct nr_run_info {
+	time_t created;
+	const char *host;
+	int argc;
+	char **argv;
+	const char *compression;
+	int timeout_s;
+	unsigned long long artifact_cap;
+};
+
+/* Build the manifest; `files` lists the non-artifact members (summary.txt)
+ * as {path, size, sha256}.  Returns a new object or NULL (out of memory). */
+json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *levels,
+                               size_t n_levels, json_object *files);
+
+/* The run's totals per status, over every level. */
+void nr_manifest_totals(struct nr_level *levels, size_t n_levels,
+                        unsigned counts[NR_PROBE_STATUS_COUNT], size_t *scrubbed,
+                        size_t *artifacts);
+
+/* "2026-11-22T01:19:12Z" */
+void nr_time_format_utc(time_t t, char *out, size_t outlen);
+
+#endif

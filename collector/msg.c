@@ -1,0 +1,106 @@
+#include "msg.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static enum nr_verbosity verbosity = NR_NORMAL;
+
+void nr_msg_set_verbosity(enum nr_verbosity v)
+{
+	verbosity = v;
+}
+
+enum nr_verbosity nr_msg_verbosity(void)
+{
+	return verbosity;
+}
+
+int nr_msg_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return (!nc || !*nc) && isatty(fileno(f));
+}
+
+const char *nr_msg_sgr(FILE *f, const char *code)
+{
+	return nr_msg_color(f) ? code : "";
+}
+
+static void vprint(const char *tag, const char *color, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "nest-report: ");
+	if (tag)
+		fprintf(stderr, "%s%s%s", nr_msg_sgr(stderr, color), tag, nr_msg_sgr(stderr, "\033[0m"));
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void nr_msg_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint("error: ", "\033[1;31m", fmt, ap);
+	va_end(ap);
+}
+
+void nr_msg_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < NR_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vprint("warning: ", "\033[1;33m", fmt, ap);
+	va_end(ap);
+}
+
+void nr_msg_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < NR_NORMAL)
+		return;
+	va_start(ap, fmt);
+	vprint(NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void nr_msg_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (verbosity < NR_VERBOSE)
+		return;
+	va_start(ap, fmt);
+	vprint(NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void nr_msg_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint(NULL, NULL, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "hint: see 'nest-report %s%s--help'\n", cmd ? cmd : "", cmd ? " " : "");
+}
+
+void nr_msg_human_size(unsigned long long n, char *out, size_t outlen)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(out, outlen, "%llu B", n);
+	else
+		snprintf(out, outlen, "%.1f %s", v, units[u]);
+}

@@ -1,0 +1,29 @@
+/* The one place that prints (curl's tool_msgs.c is the model).  Library
+ * code returns errors; commands report them through these.  Messages go to
+ * stderr prefixed "nest-report: ", lowercase, one line. */
+#ifndef NR_MSG_H
+#define NR_MSG_H
+
+#include <stdio.h>
+
+enum nr_verbosity { NR_QUIET = 0, NR_NORMAL = 1, NR_VERBOSE = 2 };
+
+void nr_msg_set_verbosity(enum nr_verbosity v);
+enum nr_verbosity nr_msg_verbosity(void);
+
+void nr_msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nr_msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nr_msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nr_msg_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Usage error: the message, then a hint line; the caller exits 2. */
+void nr_msg_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Colour only on a TTY, and never when NO_COLOR is set. */
+int nr_msg_color(FILE *f);
+const char *nr_msg_sgr(FILE *f, const char *code);   /* "" when no colour */
+
+/* "1.2 MiB" */
+void nr_msg_human_size(unsigned long long n, char *out, size_t outlen);
+
+#endif

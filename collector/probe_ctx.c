@@ -1,0 +1,314 @@
+/* The nr_probe_* calls probes make (probe.h), implemented over a level's
+ * transport.  Each probe runs in its own thread and owns its result, so
+ * nothing here needs a lock. */
+#include "probe_ctx.h"
+#include "memsink.h"
+#include "scrub.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STDERR_KEEP 512
+
+static void record_lookup(struct nr_probe_ctx *ctx, const char *cmd, const char *path)
+{
+	json_object *e = json_object_new_object();
+
+	json_object_object_add(e, "name", json_object_new_string(cmd));
+	json_object_object_add(e, "path", path ? json_object_new_string(path) : NULL);
+	json_object_array_add(ctx->result->commands, e);
+}
+
+void nr_probe_safe_name(char *out, size_t outlen, const char *in)
+{
+	size_t i = 0;
+
+	/* Names may come from remote directory listings: never let one be
+	 * "..", contain '/', or start with '.'. */
+	for (; *in && i + 1 < outlen; in++, i++) {
+		char c = *in;
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		         (c >= '0' && c <= '9') || c == '-' || c == '_' || (c == '.' && i > 0);
+		out[i] = ok ? c : '_';
+	}
+	out[i] = '\0';
+	if (i == 0 && outlen > 1) {
+		out[0] = '_';
+		out[1] = '\0';
+	}
+}
+
+static struct nr_artifact *new_artifact(struct nr_probe_ctx *ctx, const char *name)
+{
+	struct nr_probe_result *r = ctx->result;
+	struct nr_artifact *arts, *a;
+	char safe[128];
+	char path[512];
+
+	arts = realloc(r->arts, (r->n_arts + 1) * sizeof(*arts));
+	if (!arts)
+		return NULL;
+	r->arts = arts;
+	a = &arts[r->n_arts];
+	memset(a, 0, sizeof(*a));
+	a->fd = -1;
+	nr_probe_safe_name(safe, sizeof(safe), name);
+	snprintf(path, sizeof(path), "levels/%s/%s/%s", ctx->level->id, r->probe->name, safe);
+	a->name = strdup(safe);
+	a->path = strdup(path);
+	if (!a->name || !a->path) {
+		nr_artifact_release(a);
+		return NULL;
+	}
+	r->n_arts++;
+	return a;
+}
+
+static void drop_last_artifact(struct nr_probe_ctx *ctx)
+{
+	struct nr_probe_result *r = ctx->result;
+
+	nr_artifact_release(&r->arts[--r->n_arts]);
+}
+
+static json_object *argv_json(const char *path, const char *const *argv)
+{
+	json_object *arr = json_object_new_array();
+	size_t i;
+
+	for (i = 0; argv[i]; i++) {
+		char *clean = nr_scrub_string(i == 0 ? path : argv[i], NULL);
+
+		json_object_array_add(arr, json_object_new_string(clean ? clean : ""));
+		free(clean);
+	}
+	return arr;
+}
+
+static void note_timeout(struct nr_probe_ctx *ctx, int rc)
+{
+	if (rc == -ETIMEDOUT)
+		ctx->timed_out = true;
+	if (rc == -EINTR)
+		ctx->interrupted = true;
+}
+
+int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *const *argv,
+                 int *exit_code)
+{
+	struct nr_transport *t = ctx->level->transport;
+	struct nr_artifact_sink *sink = NULL;
+	struct nr_run_result res;
+	struct nr_artifact *a;
+	struct nr_mem_sink errs = { { NULL }, NULL, 0, 0 };
+	const char *run_argv[64];
+	char key[256], path[4096];
+	size_t i;
+	int rc;
+
+	/* An absolute argv[0] was found by the probe (e.g. /usr/libexec/qemu-kvm). */
+	if (argv[0][0] == '/')
+		snprintf(path, sizeof(path), "%s", argv[0]);
+	else if (t->ops->which(t, argv[0], path, sizeof(path)) < 0) {
+		record_lookup(ctx, argv[0], NULL);
+		return -ENOENT;
+	}
+	record_lookup(ctx, argv[0], path);
+	a = new_artifact(ctx, artifact);
+	if (!a)
+		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
+	for (i = 0; argv[i] && i < 63; i++)
+		run_argv[i] = i == 0 ? path : argv[i];
+	run_argv[i] = NULL;
+	a->command = argv_json(path, argv);
+	rc = nr_mem_sink_init(&errs, STDERR_KEEP) < 0
+		     ? nr_error_set(&ctx->err, ENOMEM, "out of memory")
+		     : nr_artifact_begin(a, ctx->opts->spool_dir, ctx->opts->artifact_cap, &sink,
+		                         &ctx->err);
+	if (rc < 0)
+		goto out;
+	snprintf(key, sizeof(key), "%s/%s", ctx->result->probe->name, a->name);
+	rc = t->ops->run(t, key, run_argv, ctx->deadline_ms, nr_artifact_sink_base(sink),
+	                 &errs.base, &res, &ctx->err);
+	a->truncated = res.truncated;
+	a->exit_code = res.exit_code;
+	a->has_exit = !res.timed_out && res.term_signal == 0 && res.exit_code >= 0;
+	if (exit_code)
+		*exit_code = a->has_exit ? res.exit_code : -1;
+	if (nr_artifact_end(a, sink, rc < 0 ? NULL : &ctx->err) < 0 && rc == 0)
+		rc = -EIO;
+	if (errs.len > 0)
+		a->stderr_text = nr_scrub_string(errs.buf, &a->scrubbed);
+	note_timeout(ctx, rc);
+out:
+	nr_mem_sink_release(&errs);
+	return rc;
+}
+
+int nr_probe_file(struct nr_probe_ctx *ctx, const char *artifact, const char *path)
+{
+	struct nr_transport *t = ctx->level->transport;
+	struct nr_artifact_sink *sink = NULL;
+	struct nr_error ferr = { 0 };
+	struct nr_artifact *a;
+	bool truncated = false;
+	int rc;
+
+	a = new_artifact(ctx, artifact);
+	if (!a)
+		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
+	a->source = strdup(path);
+	rc = nr_artifact_begin(a, ctx->opts->spool_dir, ctx->opts->artifact_cap, &sink, &ctx->err);
+	if (rc < 0)
+		goto out;
+	rc = t->ops->read_file(t, path, ctx->deadline_ms, nr_artifact_sink_base(sink), &truncated,
+	                       &ferr);
+	a->truncated = truncated;
+	if (nr_artifact_end(a, sink, NULL) < 0 && rc == 0)
+		rc = nr_error_set(&ferr, EIO, "cannot spool %s", path);
+	note_timeout(ctx, rc);
+	/* A missing or unreadable file is not an artifact; the probe decides
+	 * whether that matters.  Anything else is kept: partial data is data. */
+	if (rc == -ENOENT || rc == -EACCES || rc == -EPERM || rc == -EINVAL ||
+	    (rc < 0 && a->size == 0)) {
+		drop_last_artifact(ctx);
+		a = NULL;
+	}
+	if (rc < 0)
+		ctx->err = ferr;
+out:
+	(void)a;
+	return rc;
+}
+
+int nr_probe_text(struct nr_probe_ctx *ctx, const char *artifact, const char *text, size_t len)
+{
+	struct nr_artifact_sink *sink = NULL;
+	struct nr_artifact *a = new_artifact(ctx, artifact);
+	int rc;
+
+	if (!a)
+		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
+	rc = nr_artifact_begin(a, ctx->opts->spool_dir, ctx->opts->artifact_cap, &sink, &ctx->err);
+	if (rc < 0)
+		return rc;
+	rc = nr_artifact_sink_base(sink)->write(nr_artifact_sink_base(sink), text, len);
+	if (nr_artifact_end(a, sink, &ctx->err) < 0 || rc < 0)
+		return rc < 0 ? rc : -EIO;
+	return 0;
+}
+
+int nr_probe_slurp(struct nr_probe_ctx *ctx, const char *path, size_t cap, char **buf,
+                   size_t *len)
+{
+	struct nr_transport *t = ctx->level->transport;
+	struct nr_mem_sink m;
+	bool truncated;
+	int rc;
+
+	*buf = NULL;
+	*len = 0;
+	if (nr_mem_sink_init(&m, cap) < 0)
+		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
+	rc = t->ops->read_file(t, path, ctx->deadline_ms, &m.base, &truncated, &ctx->err);
+	note_timeout(ctx, rc);
+	if (rc == 0)
+		*buf = nr_mem_sink_steal(&m, len);
+	nr_mem_sink_release(&m);
+	return rc;
+}
+
+int nr_probe_list(struct nr_probe_ctx *ctx, const char *dir,
+                  int (*fn)(void *ud, const char *name), void *ud)
+{
+	struct nr_transport *t = ctx->level->transport;
+
+	return t->ops->list(t, dir, fn, ud, &ctx->err);
+}
+
+bool nr_probe_has(struct nr_probe_ctx *ctx, const char *cmd)
+{
+	struct nr_transport *t = ctx->level->transport;
+	char path[4096];
+	bool found = t->ops->which(t, cmd, path, sizeof(path)) == 0;
+
+	record_lookup(ctx, cmd, found ? path : NULL);
+	return found;
+}
+
+int nr_probe_path_info(struct nr_probe_ctx *ctx, const char *path, bool *exists, bool *char_dev,
+                       bool *opened_rw)
+{
+	struct nr_transport *t = ctx->level->transport;
+	struct nr_path_info info;
+	int rc = t->ops->path_info(t, path, &info, &ctx->err);
+
+	if (rc < 0)
+		return rc;
+	*exists = info.exists;
+	*char_dev = info.is_char_device;
+	*opened_rw = info.opened_rw;
+	return 0;
+}
+
+int nr_probe_is_root(struct nr_probe_ctx *ctx)
+{
+	return ctx->level->is_root;
+}
+
+enum nr_arch nr_probe_arch(struct nr_probe_ctx *ctx)
+{
+	return ctx->level->arch;
+}
+
+static void set_reason(struct nr_probe_ctx *ctx, const char *fmt, va_list ap)
+{
+	char line[256];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	free(ctx->result->error);
+	ctx->result->error = strdup(line);
+}
+
+int nr_probe_skip(struct nr_probe_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_reason(ctx, fmt, ap);
+	va_end(ap);
+	ctx->ended = NR_PROBE_SKIPPED;
+	return 0;
+}
+
+int nr_probe_fail(struct nr_probe_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_reason(ctx, fmt, ap);
+	va_end(ap);
+	ctx->ended = NR_PROBE_FAILED;
+	return code < 0 ? code : -code;
+}
+
+void nr_probe_note(struct nr_probe_ctx *ctx, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	json_object_array_add(ctx->result->notes, json_object_new_string(line));
+}
+
+const char *nr_probe_output(struct nr_probe_ctx *ctx, const char *artifact, size_t *len)
+{
+	struct nr_artifacts view = { ctx->result };
+
+	return nr_artifacts_get(&view, artifact, len);
+}

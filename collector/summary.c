@@ -1,0 +1,152 @@
+#include "summary.h"
+#include "facts.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A growable string capped at 1 MiB: a summary is a page, not a log. */
+struct text {
+	char *buf;
+	size_t len, cap;
+	int oom;
+};
+
+#define SUMMARY_CAP (1024 * 1024)
+
+static void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->oom)
+		return;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			t->oom = 1;
+			return;
+		}
+		if ((size_t)n < t->cap - t->len) {
+			t->len += (size_t)n;
+			return;
+		}
+		if (t->cap * 2 > SUMMARY_CAP) {
+			t->oom = 1;
+			return;
+		}
+		char *nb = realloc(t->buf, t->cap * 2);
+		if (!nb) {
+			t->oom = 1;
+			return;
+		}
+		t->buf = nb;
+		t->cap *= 2;
+	}
+}
+
+static const char *or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
+void nr_summary_level_line(json_object *facts, char *out, size_t outlen)
+{
+	json_object *qv = nr_facts_get(facts, "qemu.versions");
+	const char *qemu = NULL, *role = nr_facts_str(facts, "virt.role");
+	const char *hv = nr_facts_str(facts, "virt.hypervisor");
+	int avail = nr_facts_bool(facts, "kvm.available");
+	int nested = nr_facts_bool(facts, "kvm.nested");
+	char virt[80];
+
+	if (json_object_is_type(qv, json_type_array) && json_object_array_length(qv) > 0)
+		qemu = json_object_get_string(
+			json_object_object_get(json_object_array_get_idx(qv, 0), "version"));
+	if (role && strcmp(role, "guest") == 0)
+		snprintf(virt, sizeof(virt), "guest of %s", or_dash(hv));
+	else
+		snprintf(virt, sizeof(virt), "%s", role ? role : "role unknown");
+	snprintf(out, outlen, "%s, kernel %s, %s, QEMU %s, libvirt %s, KVM %s (%s), nested %s",
+	         or_dash(nr_facts_str(facts, "arch")), or_dash(nr_facts_str(facts, "kernel.release")),
+	         virt, or_dash(qemu), or_dash(nr_facts_str(facts, "libvirt.version")),
+	         avail == 1 ? "usable" : avail == 0 ? "unavailable" : "unknown",
+	         or_dash(nr_facts_str(facts, "kvm.module")),
+	         nested == 1 ? "on" : nested == 0 ? "off" : "unknown");
+}
+
+static void summary_guests(struct text *t, json_object *facts)
+{
+	json_object *guests = nr_facts_get(facts, "guests");
+	size_t i, n = json_object_is_type(guests, json_type_array) ? json_object_array_length(guests) : 0;
+
+	for (i = 0; i < n; i++) {
+		json_object *g = json_object_array_get_idx(guests, i), *acc;
+		const char *vx;
+
+		acc = json_object_object_get(g, "accel");
+		vx = json_object_get_string(json_object_object_get(g, "virt_ext_exposed"));
+		text_add(t, "    guest %s (pid %s): accel %s, cpu %s, virt ext exposed %s\n",
+		         or_dash(json_object_get_string(json_object_object_get(g, "name"))),
+		         or_dash(json_object_get_string(json_object_object_get(g, "pid"))),
+		         json_object_array_length(acc) > 0 ? json_object_to_json_string_ext(acc, JSON_C_TO_STRING_PLAIN) : "-",
+		         or_dash(json_object_get_string(json_object_object_get(g, "cpu_model"))),
+		         vx ? vx : "unknown");
+	}
+}
+
+static void summary_level(struct text *t, struct nr_level *lv)
+{
+	char line[512];
+	size_t i;
+
+	nr_summary_level_line(lv->facts, line, sizeof(line));
+	text_add(t, "%*s%s [%s%s%s] %s: %s\n", lv->depth * 2, "", lv->id, lv->transport->ops->kind,
+	         lv->target ? " " : "", lv->target ? lv->target : "", lv->status, line);
+	summary_guests(t, lv->facts);
+	for (i = 0; i < lv->n_results; i++) {
+		struct nr_probe_result *r = &lv->results[i];
+
+		if (r->status == NR_PROBE_OK)
+			continue;
+		text_add(t, "    %-11s %-9s %s\n", nr_probe_status_name(r->status), r->probe->name,
+		         or_dash(r->error));
+	}
+}
+
+char *nr_summary_render(const struct nr_run_info *run, struct nr_level *levels, size_t n_levels,
+                        size_t *len)
+{
+	struct text t = { malloc(4096), 0, 4096, 0 };
+	unsigned counts[NR_PROBE_STATUS_COUNT];
+	size_t i, scrubbed, artifacts;
+	char when[32];
+
+	if (!t.buf)
+		return NULL;
+	nr_time_format_utc(run->created, when, sizeof(when));
+	nr_manifest_totals(levels, n_levels, counts, &scrubbed, &artifacts);
+	text_add(&t, "nest-report %s bundle from %s, created %s\n\n", NR_VERSION, run->host, when);
+	text_add(&t, "Levels:\n");
+	for (i = 0; i < n_levels; i++)
+		summary_level(&t, &levels[i]);
+	text_add(&t, "\nProbes: %u ok, %u failed, %u timeout, %u skipped, %u unsupported\n",
+	         counts[NR_PROBE_OK], counts[NR_PROBE_FAILED], counts[NR_PROBE_TIMEOUT],
+	         counts[NR_PROBE_SKIPPED], counts[NR_PROBE_UNSUPPORTED]);
+	text_add(&t, "Artifacts: %zu; secret values scrubbed: %zu\n", artifacts, scrubbed);
+	for (i = 0; i < n_levels; i++)
+		if (levels[i].is_root == 0) {
+			text_add(&t, "Level %s was collected without root: re-run with sudo for "
+			             "dmesg, dmidecode and x86info.\n", levels[i].id);
+		}
+	if (t.oom) {
+		free(t.buf);
+		return NULL;
+	}
+	*len = t.len;
+	return t.buf;
+}

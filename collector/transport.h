@@ -1,0 +1,90 @@
+/* The transport interface: how a level is reached.
+ *
+ * A small vtable in the spirit of curl's connection filters.  Probes never
+ * see which implementation they run over; they go through probe.h, which
+ * goes through this.  Implementations: local (transport_local.c), and later
+ * ssh and replay.
+ *
+ * Every operation takes an absolute deadline (monotonic milliseconds, see
+ * nr_time_now_ms) and must return -ETIMEDOUT once it has passed, killing
+ * whatever it started.  Output goes to a sink; a sink that is full returns
+ * NR_SINK_FULL, and the transport then stops producing (for a command: kills
+ * it) and reports the output as truncated.
+ */
+#ifndef NR_TRANSPORT_H
+#define NR_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define NR_SINK_FULL 1
+
+struct nr_sink {
+	/* Returns 0, NR_SINK_FULL (stop sending), or a negative errno. */
+	int (*write)(struct nr_sink *sink, const void *data, size_t len);
+};
+
+struct nr_run_result {
+	int exit_code;     /* -1 when killed by a signal or never reaped */
+	int term_signal;   /* 0 unless killed by a signal */
+	bool timed_out;
+	bool truncated;    /* stdout sink said NR_SINK_FULL; the command was stopped */
+};
+
+struct nr_path_info {
+	bool exists;
+	bool is_char_device;
+	bool readable;
+	bool writable;
+	bool opened_rw;    /* an O_RDWR open succeeded (the real test of "usable") */
+};
+
+typedef int (*nr_list_fn)(void *ud, const char *name);
+
+struct nr_transport;
+
+struct nr_transport_ops {
+	const char *kind;  /* "local", "ssh", "replay": recorded in the manifest */
+	/* Run argv (argv[0] already resolved by which).  stdout goes to out,
+	 * stderr to err_out (either may be NULL to discard).  key names the
+	 * output ("<probe>/<artifact>") for transports that replay recordings. */
+	int (*run)(struct nr_transport *t, const char *key, const char *const *argv,
+	           int64_t deadline_ms, struct nr_sink *out, struct nr_sink *err_out,
+	           struct nr_run_result *res, struct nr_error *err);
+	/* Copy a regular file; refuses devices, FIFOs and directories. */
+	int (*read_file)(struct nr_transport *t, const char *path, int64_t deadline_ms,
+	                 struct nr_sink *out, bool *truncated, struct nr_error *err);
+	/* Call fn for each entry name of dir (not "." or ".."); fn returning
+	 * non-zero stops the walk and is returned. */
+	int (*list)(struct nr_transport *t, const char *dir, nr_list_fn fn, void *ud,
+	            struct nr_error *err);
+	/* Find cmd in the level's PATH plus the sbin directories; 0 and the path
+	 * in out, or -ENOENT. */
+	int (*which)(struct nr_transport *t, const char *cmd, char *out, size_t outlen);
+	int (*path_info)(struct nr_transport *t, const char *path, struct nr_path_info *info,
+	                 struct nr_error *err);
+	/* 1 when commands run as root, 0 when not, negative errno when unknown. */
+	int (*is_root)(struct nr_transport *t);
+	void (*close)(struct nr_transport *t);
+};
+
+struct nr_transport {
+	const struct nr_transport_ops *ops;
+};
+
+/* The local machine. */
+struct nr_transport *nr_transport_local_new(struct nr_error *err);
+
+/* Accepts NULL. */
+void nr_transport_close(struct nr_transport *t);
+
+/* Set by the command layer's signal handler; transports poll it so that
+ * Ctrl-C stops in-flight commands promptly. */
+extern volatile int nr_interrupted;
+
+int64_t nr_time_now_ms(void);
+
+#endif

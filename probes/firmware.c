@@ -1,0 +1,80 @@
+/* Firmware and platform: DMI (sysfs identity files, readable by anyone, and
+ * the full `dmidecode`, which needs root) and `x86info -a` on x86. */
+#include "facts.h"
+#include "probes.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const dmi_ids[] = { "sys_vendor", "product_name", "bios_vendor",
+	                               "bios_version", "board_vendor", "chassis_vendor" };
+
+static int dmi_collect(struct nr_probe_ctx *ctx)
+{
+	static const char *const argv[] = { "dmidecode", NULL };
+	char path[128], artifact[64];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(dmi_ids) / sizeof(dmi_ids[0]) && rc != -ETIMEDOUT; i++) {
+		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", dmi_ids[i]);
+		snprintf(artifact, sizeof(artifact), "id-%s", dmi_ids[i]);
+		rc = nr_probe_file(ctx, artifact, path);
+	}
+	if (rc == -ETIMEDOUT)
+		return rc;
+	if (!nr_probe_has(ctx, "dmidecode"))
+		return nr_probe_skip(ctx, "dmidecode not installed; DMI identity from sysfs only");
+	if (nr_probe_is_root(ctx) != 1)
+		return nr_probe_skip(ctx, "dmidecode needs root; re-run with sudo (DMI identity "
+		                          "from sysfs only)");
+	rc = nr_probe_cmd(ctx, "dmidecode", argv, NULL);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+static void dmi_parse(const struct nr_artifacts *arts, json_object *facts)
+{
+	static const char *const keep[] = { "sys_vendor", "product_name", "bios_vendor" };
+	char artifact[64], fact[64], value[128];
+	const char *buf;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		snprintf(artifact, sizeof(artifact), "id-%s", keep[i]);
+		buf = nr_artifacts_get(arts, artifact, &len);
+		if (!buf)
+			continue;
+		nr_probe_first_line(buf, len, value, sizeof(value));
+		snprintf(fact, sizeof(fact), "firmware.%s", keep[i]);
+		nr_facts_set(facts, fact, nr_json_str_or_null(value));
+	}
+}
+
+const struct nr_probe nr_probe_dmi = {
+	.name = "dmi",
+	.summary = "firmware identity: /sys/class/dmi/id and dmidecode (root)",
+	.arches = NR_ARCH_X86 | NR_ARCH_ARM | NR_ARCH_LOONGARCH | NR_ARCH_RISCV,
+	.collect = dmi_collect,
+	.parse = dmi_parse,
+};
+
+static int x86info_collect(struct nr_probe_ctx *ctx)
+{
+	static const char *const argv[] = { "x86info", "-a", NULL };
+
+	if (!nr_probe_has(ctx, "x86info"))
+		return nr_probe_skip(ctx, "x86info not installed (Debian/Fedora package x86info)");
+	/* It reads /dev/cpu/N/cpuid and MSRs: without root it prints little. */
+	if (nr_probe_is_root(ctx) != 1)
+		return nr_probe_skip(ctx, "x86info -a needs root; re-run with sudo");
+	return nr_probe_cmd(ctx, "x86info-a", argv, NULL);
+}
+
+const struct nr_probe nr_probe_x86info = {
+	.name = "x86info",
+	.summary = "x86info -a: CPUID and MSR dump (x86, root)",
+	.arches = NR_ARCH_X86,
+	.timeout_s = 20,
+	.collect = x86info_collect,
+};

@@ -1,0 +1,147 @@
+/* libvirt: versions, the domain list, each domain's XML (read-only
+ * connection, so no --security-info secrets) and the per-domain QEMU logs,
+ * which hold the exact command line libvirt generated. */
+#include "facts.h"
+#include "parse.h"
+#include "probes.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DOMAINS 64
+#define LOG_DIR "/var/log/libvirt/qemu"
+
+struct log_list {
+	char names[MAX_DOMAINS][256];
+	size_t n;
+};
+
+static int add_log(void *ud, const char *name)
+{
+	struct log_list *l = ud;
+	size_t len = strlen(name);
+
+	if (l->n < MAX_DOMAINS && len > 4 && len < 256 && strcmp(name + len - 4, ".log") == 0)
+		snprintf(l->names[l->n++], sizeof(l->names[0]), "%s", name);
+	return 0;
+}
+
+static int libvirt_collect_logs(struct nr_probe_ctx *ctx)
+{
+	struct log_list *l = calloc(1, sizeof(*l));
+	char path[512], artifact[300];
+	size_t i, unreadable = 0;
+	int rc = 0;
+
+	if (!l)
+		return -ENOMEM;
+	if (nr_probe_list(ctx, LOG_DIR, add_log, l) < 0) {
+		nr_probe_note(ctx, "%s not readable%s", LOG_DIR,
+		              nr_probe_is_root(ctx) == 1 ? "" : " (not root)");
+		goto out;
+	}
+	for (i = 0; i < l->n && rc != -ETIMEDOUT; i++) {
+		snprintf(path, sizeof(path), "%s/%s", LOG_DIR, l->names[i]);
+		snprintf(artifact, sizeof(artifact), "log-%s", l->names[i]);
+		rc = nr_probe_file(ctx, artifact, path);
+		unreadable += rc < 0 && rc != -ETIMEDOUT;
+	}
+	if (unreadable)
+		nr_probe_note(ctx, "%zu of %zu domain logs unreadable", unreadable, l->n);
+out:
+	free(l);
+	return rc == -ETIMEDOUT ? rc : 0;
+}
+
+/* `virsh list --all --name` prints one name per line. */
+static int libvirt_collect_domains(struct nr_probe_ctx *ctx)
+{
+	static const char *const names_argv[] = { "virsh", "-r", "list", "--all", "--name", NULL };
+	const char *out, *p, *end;
+	char name[256], artifact[300];
+	size_t len, n = 0;
+	int rc, exit_code = -1;
+
+	rc = nr_probe_cmd(ctx, "list-names", names_argv, &exit_code);
+	if (rc < 0 || exit_code != 0)
+		return rc;
+	out = nr_probe_output(ctx, "list-names", &len);
+	for (p = out, end = out ? out + len : NULL; p && p < end && n < MAX_DOMAINS;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t nlen = nl ? (size_t)(nl - p) : (size_t)(end - p);
+
+		if (nlen > 0 && nlen < sizeof(name)) {
+			const char *argv[] = { "virsh", "-r", "dumpxml", "--domain", name, NULL };
+
+			memcpy(name, p, nlen);
+			name[nlen] = '\0';
+			snprintf(artifact, sizeof(artifact), "domain-%s.xml", name);
+			rc = nr_probe_cmd(ctx, artifact, argv, NULL);
+			if (rc == -ETIMEDOUT)
+				return rc;
+			n++;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+static int libvirt_collect(struct nr_probe_ctx *ctx)
+{
+	static const char *const daemon_argv[] = { "libvirtd", "--version", NULL };
+	static const char *const version_argv[] = { "virsh", "-r", "version", NULL };
+	static const char *const list_argv[] = { "virsh", "-r", "list", "--all", NULL };
+	bool has_virsh = nr_probe_has(ctx, "virsh");
+	bool has_daemon = nr_probe_has(ctx, "libvirtd");
+	int rc = 0, exit_code = -1;
+
+	if (!has_virsh && !has_daemon)
+		return nr_probe_skip(ctx, "libvirt not installed (no virsh, no libvirtd)");
+	if (has_daemon)
+		rc = nr_probe_cmd(ctx, "libvirtd-version", daemon_argv, NULL);
+	if (has_virsh && rc != -ETIMEDOUT) {
+		rc = nr_probe_cmd(ctx, "virsh-version", version_argv, &exit_code);
+		if (rc == 0 && exit_code != 0)
+			nr_probe_note(ctx, "virsh cannot connect to libvirtd (exit %d)", exit_code);
+		if (rc == 0 && exit_code == 0)
+			rc = nr_probe_cmd(ctx, "list-all", list_argv, NULL);
+		if (rc == 0 && exit_code == 0)
+			rc = libvirt_collect_domains(ctx);
+	}
+	if (rc != -ETIMEDOUT)
+		rc = libvirt_collect_logs(ctx);
+	return rc;
+}
+
+static void libvirt_parse(const struct nr_artifacts *arts, json_object *facts)
+{
+	char version[64];
+	const char *buf;
+	size_t len;
+
+	buf = nr_artifacts_get(arts, "virsh-version", &len);
+	if (buf && nr_version_extract(buf, len, "Using library: libvirt", version,
+	                              sizeof(version)) == 0) {
+		nr_facts_set(facts, "libvirt.version", json_object_new_string(version));
+		nr_facts_evidence(facts, "libvirt.version", nr_artifacts_path(arts, "virsh-version"),
+		                  version);
+		return;
+	}
+	buf = nr_artifacts_get(arts, "libvirtd-version", &len);
+	if (buf && nr_version_extract(buf, len, "libvirtd (libvirt)", version,
+	                              sizeof(version)) == 0) {
+		nr_facts_set(facts, "libvirt.version", json_object_new_string(version));
+		nr_facts_evidence(facts, "libvirt.version",
+		                  nr_artifacts_path(arts, "libvirtd-version"), version);
+	}
+}
+
+const struct nr_probe nr_probe_libvirt = {
+	.name = "libvirt",
+	.summary = "libvirt versions, domains (read-only XML) and per-domain QEMU logs",
+	.arches = NR_ARCH_ANY,
+	.collect = libvirt_collect,
+	.parse = libvirt_parse,
+};

@@ -1,0 +1,132 @@
+/* Probes: what is gathered on a level, and how it is turned into facts.
+ *
+ * A probe is a compile-time descriptor in the table in probes/registry.c
+ * (git's builtins table is the model).  Its collect() function captures
+ * artifacts through the nr_probe_* calls below, which hide the transport:
+ * the same probe runs locally, over SSH or over a replayed tree.  Its
+ * parse() function reads artifacts back by name and fills the level's
+ * facts, so facts can be derived again later from a bundle alone.
+ *
+ * Failures are data: collect() returns 0 or a negative errno, and every
+ * outcome (ok, failed, timeout, skipped, unsupported) lands in the manifest.
+ */
+#ifndef NR_PROBE_H
+#define NR_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+
+/* Architecture families, as a bitmask for nr_probe.arches. */
+enum nr_arch {
+	NR_ARCH_UNKNOWN = 0,
+	NR_ARCH_X86 = 1 << 0,
+	NR_ARCH_S390 = 1 << 1,
+	NR_ARCH_PPC = 1 << 2,
+	NR_ARCH_ARM = 1 << 3,
+	NR_ARCH_RISCV = 1 << 4,
+	NR_ARCH_LOONGARCH = 1 << 5,
+	NR_ARCH_SPARC = 1 << 6,
+	NR_ARCH_MIPS = 1 << 7,
+};
+#define NR_ARCH_ANY 0xffffu
+/* The architectures KVM nesting is documented for; arch-specific probes
+ * elsewhere are reported `unsupported`. */
+#define NR_ARCH_KVM (NR_ARCH_X86 | NR_ARCH_S390 | NR_ARCH_PPC | NR_ARCH_ARM)
+
+enum nr_arch nr_arch_from_uname(const char *machine);
+const char *nr_arch_family_name(enum nr_arch a);
+
+struct nr_probe_ctx;
+struct nr_artifacts;
+
+struct nr_probe {
+	const char *name;        /* [a-z0-9-]+, also the bundle directory */
+	const char *summary;     /* one line for `nest-report probes` */
+	unsigned arches;         /* NR_ARCH_* mask it applies to */
+	int timeout_s;           /* 0: the run's default */
+	int (*collect)(struct nr_probe_ctx *ctx);
+	/* Fill facts (the level's facts object) from this probe's artifacts.
+	 * Missing artifacts are normal: leave the facts null. */
+	void (*parse)(const struct nr_artifacts *arts, json_object *facts);
+};
+
+/* ---- the probe table ---- */
+extern const struct nr_probe *const nr_probe_table[];
+const struct nr_probe *nr_probe_find(const char *name);
+size_t nr_probe_count(void);
+
+/* ---- what collect() may do ---- */
+
+/* Run a command, its stdout stored as artifact `artifact`.  argv[0] is a
+ * bare command name; it is looked up on the level and the path found is
+ * recorded.  Returns 0 (whatever the exit code: see *exit_code, may be
+ * NULL), -ENOENT when the command is not installed (recorded as such),
+ * -ETIMEDOUT, or another negative errno. */
+int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *const *argv,
+                 int *exit_code);
+
+/* Copy a file from the level as artifact `artifact`.  -ENOENT when absent
+ * (nothing recorded). */
+int nr_probe_file(struct nr_probe_ctx *ctx, const char *artifact, const char *path);
+
+/* Store generated text (e.g. the result of a device check) as an artifact. */
+int nr_probe_text(struct nr_probe_ctx *ctx, const char *artifact, const char *text, size_t len);
+
+/* Read a small file into a NUL-terminated malloc'd buffer (cap bytes at
+ * most) without storing it, e.g. to decide what to collect next. */
+int nr_probe_slurp(struct nr_probe_ctx *ctx, const char *path, size_t cap, char **buf,
+                   size_t *len);
+
+/* List a directory on the level. */
+int nr_probe_list(struct nr_probe_ctx *ctx, const char *dir,
+                  int (*fn)(void *ud, const char *name), void *ud);
+
+/* What this probe already stored as `artifact` (scrubbed, NUL-terminated,
+ * capped at NR_PARSE_CAP), e.g. a list of names to collect next; NULL if
+ * absent.  The buffer belongs to the probe's result. */
+const char *nr_probe_output(struct nr_probe_ctx *ctx, const char *artifact, size_t *len);
+
+/* Is the command installed?  Records the lookup either way. */
+bool nr_probe_has(struct nr_probe_ctx *ctx, const char *cmd);
+
+int nr_probe_path_info(struct nr_probe_ctx *ctx, const char *path, bool *exists,
+                       bool *char_dev, bool *opened_rw);
+
+/* 1 root, 0 not root, negative unknown. */
+int nr_probe_is_root(struct nr_probe_ctx *ctx);
+enum nr_arch nr_probe_arch(struct nr_probe_ctx *ctx);
+
+/* End the probe as skipped (applies, but cannot run here) or failed, with
+ * a one-line reason.  Return the value collect() should return. */
+int nr_probe_skip(struct nr_probe_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int nr_probe_fail(struct nr_probe_ctx *ctx, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A non-fatal note kept with the probe (e.g. "3 of 4 logs unreadable"). */
+void nr_probe_note(struct nr_probe_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Make an artifact name safe as a single path component. */
+void nr_probe_safe_name(char *out, size_t outlen, const char *in);
+
+/* ---- what parse() may do ---- */
+
+/* The artifact's content, NUL-terminated (len excludes the NUL), at most
+ * NR_PARSE_CAP bytes; NULL if the probe did not store it.  The buffer
+ * belongs to arts; do not free it. */
+#define NR_PARSE_CAP (16u * 1024 * 1024)
+const char *nr_artifacts_get(const struct nr_artifacts *arts, const char *artifact, size_t *len);
+/* "levels/<id>/<probe>/<artifact>": for evidence. */
+const char *nr_artifacts_path(const struct nr_artifacts *arts, const char *artifact);
+/* Iterate artifact names of this probe: returns NULL past the end. */
+const char *nr_artifacts_name(const struct nr_artifacts *arts, size_t i);
+
+/* Facts helpers: set a value at a dotted path ("cpu.vendor"), creating
+ * objects on the way; and record evidence for a fact. */
+void nr_facts_set(json_object *facts, const char *path, json_object *value);
+json_object *nr_facts_get(json_object *facts, const char *path);
+void nr_facts_evidence(json_object *facts, const char *fact, const char *artifact_path,
+                       const char *detail);
+
+#endif

@@ -1,0 +1,34 @@
+/* The probe table.  To add a probe: write probes/<family>.c exporting a
+ * const struct nr_probe, declare it in probes.h, and list it here.  The
+ * order is the order of the manifest and of `nest-report probes`. */
+#include "probes.h"
+
+#include <string.h>
+
+const struct nr_probe *const nr_probe_table[] = {
+	&nr_probe_kernel,
+	&nr_probe_cpu,
+	&nr_probe_dmesg,
+	&nr_probe_kvm,
+	&nr_probe_dmi,
+	&nr_probe_x86info,
+	&nr_probe_s390,
+	&nr_probe_qemu,
+	&nr_probe_libvirt,
+	NULL,
+};
+
+size_t nr_probe_count(void)
+{
+	return sizeof(nr_probe_table) / sizeof(nr_probe_table[0]) - 1;
+}
+
+const struct nr_probe *nr_probe_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; nr_probe_table[i]; i++)
+		if (strcmp(nr_probe_table[i]->name, name) == 0)
+			return nr_probe_table[i];
+	return NULL;
+}

@@ -1,0 +1,316 @@
+/* nr_cpuinfo_parse on the 19 real machines, this machine, and bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "parse.h"
+
+#define U NR_TRI_UNKNOWN
+#define F NR_TRI_FALSE
+#define T NR_TRI_TRUE
+
+/* What docs/parsers.md promises for each real machine. */
+struct expect {
+	const char *machine;
+	const char *arch;
+	const char *vendor;
+	const char *model;
+	int ncpus;
+	enum nr_tri vmx, svm, hyp, sie, lvz;
+	const char *platform;
+	const char *mach;
+	const char *isa;
+};
+
+static const struct expect expected[] = {
+	{ "x86_64-64cpu", "x86", "GenuineIntel",
+	  "Intel(R) Xeon(R) CPU           X7550  @ 2.00GHz", 64, T, F, F, U, U, "", "", "" },
+	{ "x86_64-64cpu-linux6.2", "x86", "GenuineIntel",
+	  "11th Gen Intel(R) Core(TM) i7-1165G7 @ 2.80GHz", 8, T, F, F, U, U, "", "", "" },
+	{ "x86_64-dell_e4310", "x86", "GenuineIntel",
+	  "Intel(R) Core(TM) i5 CPU       M 560  @ 2.67GHz", 4, T, F, F, U, U, "", "", "" },
+	{ "x86_64-epyc_7451", "x86", "AuthenticAMD", "AMD EPYC 7451 24-Core Processor", 96,
+	  F, T, F, U, U, "", "", "" },
+	/* A VirtualBox guest whose flags lack "hypervisor": lscpu found
+	 * Oracle elsewhere (the VirtualBox PCI device), not in cpuinfo. */
+	{ "vbox-win", "x86", "GenuineIntel", "Intel(R) Core(TM) i5-3317U CPU @ 1.70GHz", 2,
+	  F, F, F, U, U, "", "", "" },
+	/* s390 KVM guest: no "sie" (its L0 did not pass it on). */
+	{ "s390-kvm", "s390", "IBM/S390", "", 3, U, U, U, F, U, "", "2817", "" },
+	{ "s390-zvm", "s390", "IBM/S390", "", 4, U, U, U, F, U, "", "2817", "" },
+	{ "s390-lpar", "s390", "IBM/S390", "", 17, U, U, U, F, U, "", "2817", "" },
+	{ "s390-lpar-drawer", "s390", "IBM/S390", "", 8, U, U, U, T, U, "", "2964", "" },
+	{ "ppc64-POWER7", "ppc", "", "POWER7 (architected), altivec supported", 16,
+	  U, U, U, U, U, "pSeries", "CHRP IBM,8233-E8B", "" },
+	{ "ppc-qemu", "ppc", "", "740/750", 1, U, U, U, U, U, "PowerMac", "Power Macintosh", "" },
+	/* arm64 prints no model name: the first "CPU part" stands in. */
+	{ "arm-A510-A710-A715-X3", "arm", "0x41", "0xd46", 8, U, U, U, U, U, "", "", "" },
+	{ "armv7", "arm", "0x41", "ARMv7 Processor rev 4 (v7l)", 2, U, U, U, U, U, "", "", "" },
+	{ "rv64-linux", "riscv", "", "sifive,u74-mc", 2, U, U, U, U, U, "", "", "rv64imafdc" },
+	/* No "uarch" line: the isa stands in for the model. */
+	{ "rv64-milkvpioneer", "riscv", "0x5b7", "rv64imafdcv", 64, U, U, U, U, U, "", "",
+	  "rv64imafdcv" },
+	{ "rv64-visionfive2", "riscv", "0x489", "sifive,u74-mc", 4, U, U, U, U, U, "", "",
+	  "rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb" },
+	{ "loongarch-kvm_on_loongson_3c6000", "loongarch", "", "Loongson-3A5000", 32,
+	  U, U, U, U, F, "", "generic-loongson-machine", "loongarch32r loongarch32s loongarch64" },
+	{ "loongarch-loongson_3a5000_hv", "loongarch", "", "Loongson-3A5000-HV", 4,
+	  U, U, U, U, T, "", "generic-loongson-machine", "loongarch32 loongarch64" },
+	{ "sparc64", "sparc", "", "TI UltraSparc II  (BlackBird)", 6, U, U, U, U, U, "", "sun4u", "" },
+};
+
+static void check_machine(const struct expect *e)
+{
+	size_t len = 0;
+	char *buf = nr_test_fixture_read(e->machine, "proc/cpuinfo", &len);
+	struct nr_cpuinfo ci;
+
+	assert_non_null(buf);
+	assert_int_equal(nr_cpuinfo_parse(buf, len, &ci), 0);
+	assert_string_equal(ci.arch_hint, e->arch);
+	assert_string_equal(ci.vendor, e->vendor);
+	assert_string_equal(ci.model, e->model);
+	assert_int_equal(ci.ncpus, e->ncpus);
+	assert_int_equal(ci.has_vmx, e->vmx);
+	assert_int_equal(ci.has_svm, e->svm);
+	assert_int_equal(ci.has_hypervisor, e->hyp);
+	assert_int_equal(ci.has_sie, e->sie);
+	assert_int_equal(ci.has_lvz, e->lvz);
+	assert_string_equal(ci.platform, e->platform);
+	assert_string_equal(ci.machine, e->mach);
+	assert_string_equal(ci.isa, e->isa);
+	free(buf);
+}
+
+/* One cmocka test per machine, the expectation passed as its state. */
+static void test_real_machine(void **state)
+{
+	NR_TEST_NEED_SHARED();
+	check_machine(*state);
+}
+
+/* The table above covers every machine in the shared set. */
+static void test_table_covers_every_machine(void **state)
+{
+	size_t n = 0;
+
+	(void)state;
+	for (const char *const *m = nr_test_real_machines; *m; m++, n++) {
+		size_t i = 0;
+
+		while (i < sizeof(expected) / sizeof(expected[0]) &&
+		       strcmp(expected[i].machine, *m) != 0)
+			i++;
+		assert_true(i < sizeof(expected) / sizeof(expected[0]));
+	}
+	assert_int_equal(n, 19);
+}
+
+/* Every prefix of a real cpuinfo (cut mid-line, mid-key, mid-flag) parses
+ * without reading past it; ASan checks the "past" part because the copy
+ * is exactly as long as the prefix. */
+static void test_truncated_everywhere(void **state)
+{
+	static const char *const machines[] = { "x86_64-dell_e4310", "s390-lpar-drawer",
+	                                        "ppc-qemu", "armv7" };
+
+	(void)state;
+	NR_TEST_NEED_SHARED();
+	for (size_t m = 0; m < sizeof(machines) / sizeof(machines[0]); m++) {
+		size_t len = 0;
+		char *buf = nr_test_fixture_read(machines[m], "proc/cpuinfo", &len);
+
+		assert_non_null(buf);
+		if (len > 3000)
+			len = 3000;
+		for (size_t cut = 0; cut <= len; cut++) {
+			char *copy = malloc(cut ? cut : 1);
+			struct nr_cpuinfo ci;
+
+			memcpy(copy, buf, cut);
+			(void)nr_cpuinfo_parse(copy, cut, &ci);
+			assert_true(strlen(ci.model) < sizeof(ci.model));
+			free(copy);
+		}
+		free(buf);
+	}
+}
+
+/* A flags line cut before "vmx" is FALSE, not a crash; cut before the
+ * flags key it is UNKNOWN. */
+static void test_truncated_flags(void **state)
+{
+	const char *s = "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme vm";
+	struct nr_cpuinfo ci;
+
+	(void)state;
+	assert_int_equal(nr_cpuinfo_parse(s, strlen(s), &ci), 0);
+	assert_string_equal(ci.arch_hint, "x86");
+	assert_int_equal(ci.has_vmx, NR_TRI_FALSE);
+	assert_int_equal(nr_cpuinfo_parse(s, 38, &ci), 0);
+	assert_int_equal(ci.has_vmx, NR_TRI_UNKNOWN);
+}
+
+/* This machine: an L1 KVM guest on AMD whose L0 does not pass svm on. */
+static void test_local_kvm_guest(void **state)
+{
+	size_t len = 0;
+	char *buf = nr_test_local_file("local/cpuinfo-kvm-guest-amd.txt", &len);
+	struct nr_cpuinfo ci;
+
+	(void)state;
+	assert_non_null(buf);
+	assert_int_equal(nr_cpuinfo_parse(buf, len, &ci), 0);
+	assert_string_equal(ci.arch_hint, "x86");
+	assert_string_equal(ci.vendor, "AuthenticAMD");
+	assert_string_equal(ci.model, "AMD EPYC");
+	assert_int_equal(ci.ncpus, 2);
+	assert_int_equal(ci.has_hypervisor, NR_TRI_TRUE);
+	assert_int_equal(ci.has_svm, NR_TRI_FALSE);
+	assert_int_equal(ci.has_vmx, NR_TRI_FALSE);
+	free(buf);
+}
+
+/* "vmx flags" (Linux 5.x+) is not "flags", and "vmx" must be a whole
+ * token: "vmxe" or "nvmx" do not count. */
+static void test_flag_tokens(void **state)
+{
+	const char *s = "vendor_id : GenuineIntel\n"
+	                "flags : fpu nvmx vmxe svm_lock hypervisorx\n"
+	                "vmx flags : vnmi ept vmx\n";
+	struct nr_cpuinfo ci;
+
+	(void)state;
+	assert_int_equal(nr_cpuinfo_parse(s, strlen(s), &ci), 0);
+	assert_int_equal(ci.has_vmx, NR_TRI_FALSE);
+	assert_int_equal(ci.has_svm, NR_TRI_FALSE);
+	assert_int_equal(ci.has_hypervisor, NR_TRI_FALSE);
+}
+
+static void test_empty_and_junk(void **state)
+{
+	struct nr_cpuinfo ci;
+	unsigned char junk[4096];
+	uint32_t x = 2463534242u;
+
+	(void)state;
+	assert_int_equal(nr_cpuinfo_parse("", 0, &ci), -EINVAL);
+	assert_string_equal(ci.arch_hint, "");
+	assert_int_equal(ci.has_vmx, NR_TRI_UNKNOWN);
+	assert_int_equal(nr_cpuinfo_parse(NULL, 0, &ci), -EINVAL);
+	for (int round = 0; round < 200; round++) {
+		for (size_t i = 0; i < sizeof(junk); i++) {
+			x ^= x << 13, x ^= x >> 17, x ^= x << 5; /* xorshift32 */
+			junk[i] = (unsigned char)x;
+			if (round % 2 && junk[i] % 7 == 0)
+				junk[i] = (i % 3) ? ':' : '\n';
+		}
+		(void)nr_cpuinfo_parse((const char *)junk, sizeof(junk), &ci);
+		assert_true(strlen(ci.vendor) < sizeof(ci.vendor));
+	}
+}
+
+/* Values longer than the fields are cut, on a character boundary, and
+ * the result is still valid, printable text. */
+static void test_long_values(void **state)
+{
+	char buf[2048];
+	struct nr_cpuinfo ci;
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "vendor_id : ");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\xc3\xa9"); /* é */
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\nmodel name : ");
+	for (int i = 0; i < 300; i++)
+		buf[n++] = 'M';
+	buf[n] = '\0';
+	assert_int_equal(nr_cpuinfo_parse(buf, n, &ci), 0);
+	assert_int_equal(strlen(ci.vendor), 62); /* 31 whole "é" of 2 bytes */
+	assert_int_equal(strlen(ci.model), sizeof(ci.model) - 1);
+}
+
+/* NUL bytes and controls inside values become '?', they do not cut the
+ * line; a value without a final newline is still read. */
+static void test_nul_and_no_newline(void **state)
+{
+	const char s[] = "vendor_id\t: Genuine\0Intel\x01\nmodel name\t: Last line";
+	struct nr_cpuinfo ci;
+
+	(void)state;
+	assert_int_equal(nr_cpuinfo_parse(s, sizeof(s) - 1, &ci), 0);
+	assert_string_equal(ci.vendor, "Genuine?Intel?");
+	assert_string_equal(ci.model, "Last line");
+}
+
+/* CRLF line ends (a cpuinfo pasted through Windows) parse the same. */
+static void test_crlf(void **state)
+{
+	const char *s = "processor : 0\r\nvendor_id : AuthenticAMD\r\nflags : fpu svm\r\n";
+	struct nr_cpuinfo ci;
+
+	(void)state;
+	assert_int_equal(nr_cpuinfo_parse(s, strlen(s), &ci), 0);
+	assert_string_equal(ci.vendor, "AuthenticAMD");
+	assert_int_equal(ci.has_svm, NR_TRI_TRUE);
+	assert_int_equal(ci.ncpus, 1);
+}
+
+/* mips: the last architecture in arch_hint's list has no real fixture;
+ * this is the shape of a MIPS 24Kc (OpenWrt) cpuinfo. */
+static void test_mips_shape(void **state)
+{
+	const char *s = "system type\t\t: Atheros AR9344 rev 2\n"
+	                "machine\t\t\t: TP-LINK TL-WDR3600/4300/4310\n"
+	                "processor\t\t: 0\n"
+	                "cpu model\t\t: MIPS 74Kc V5.0\n"
+	                "isa\t\t\t: mips1 mips2 mips32r1 mips32r2\n";
+	struct nr_cpuinfo ci;
+
+	(void)state;
+	assert_int_equal(nr_cpuinfo_parse(s, strlen(s), &ci), 0);
+	assert_string_equal(ci.arch_hint, "mips");
+	assert_string_equal(ci.model, "MIPS 74Kc V5.0");
+	assert_string_equal(ci.machine, "Atheros AR9344 rev 2");
+	assert_int_equal(ci.ncpus, 1);
+}
+
+#define NMACHINES (sizeof(expected) / sizeof(expected[0]))
+
+int main(void)
+{
+	const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_table_covers_every_machine),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_truncated_flags),
+		cmocka_unit_test(test_local_kvm_guest),
+		cmocka_unit_test(test_flag_tokens),
+		cmocka_unit_test(test_empty_and_junk),
+		cmocka_unit_test(test_long_values),
+		cmocka_unit_test(test_nul_and_no_newline),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_mips_shape),
+	};
+	struct CMUnitTest tests[NMACHINES + sizeof(fixed) / sizeof(fixed[0])];
+	size_t n = 0;
+
+	for (size_t i = 0; i < NMACHINES; i++) {
+		struct CMUnitTest t = cmocka_unit_test_prestate(test_real_machine,
+		                                                (void *)&expected[i]);
+
+		t.name = expected[i].machine;
+		tests[n++] = t;
+	}
+	for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		tests[n++] = fixed[i];
+	return _cmocka_run_group_tests("cpuinfo", tests, n, NULL, NULL);
+}
