@@ -24,11 +24,22 @@
 
 volatile int nr_interrupted;
 
-/* A minimal, predictable environment: the C locale so that parsers see
- * untranslated output, a PATH that includes sbin (dmidecode lives there),
- * and only the few variables tools legitimately need. */
-static const char *const local_path =
+/* Commands are looked up in the caller's PATH first (a site's own QEMU in
+ * /opt is found), then in the standard directories, sbin included, since
+ * `sudo` and plain users often lack sbin (dmidecode lives there). */
+static const char *const std_path =
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+#define LOCAL_PATH_MAX 4096
+
+static void local_search_path(char *out, size_t outlen)
+{
+	const char *user = getenv("PATH");
+
+	if (user && *user && strlen(user) + strlen(std_path) + 2 <= outlen)
+		snprintf(out, outlen, "%s:%s", user, std_path);
+	else
+		snprintf(out, outlen, "%s", std_path);
+}
 
 int64_t nr_time_now_ms(void)
 {
@@ -38,13 +49,18 @@ int64_t nr_time_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A minimal, predictable environment: the C locale so that parsers see
+ * untranslated output, our search PATH, and only the few variables tools
+ * legitimately need. */
 static void local_build_env(char **env, size_t cap, char *storage, size_t storage_len)
 {
 	static const char *const keep[] = { "HOME", "USER", "LIBVIRT_DEFAULT_URI" };
 	size_t n = 0, used = 0, i;
 
 	env[n++] = (char *)"LC_ALL=C";
-	used = (size_t)snprintf(storage, storage_len, "PATH=%s", local_path) + 1;
+	memcpy(storage, "PATH=", 5);
+	local_search_path(storage + 5, storage_len - 5);
+	used = strlen(storage) + 1;
 	env[n++] = storage;
 	for (i = 0; i < sizeof(keep) / sizeof(keep[0]) && n + 1 < cap; i++) {
 		const char *v = getenv(keep[i]);
@@ -73,7 +89,7 @@ static int local_spawn(const char *const *argv, int out_fd, int err_fd, pid_t *p
 	posix_spawnattr_t attr;
 	sigset_t none, dfl;
 	char *env[8];
-	char storage[1024];
+	char storage[LOCAL_PATH_MAX + 1024];
 	int rc;
 
 	local_build_env(env, 8, storage, sizeof(storage));
@@ -341,9 +357,11 @@ static int local_list(struct nr_transport *t, const char *dir, nr_list_fn fn, vo
 
 static int local_which(struct nr_transport *t, const char *cmd, char *out, size_t outlen)
 {
-	const char *p = local_path;
+	char search[LOCAL_PATH_MAX];
+	const char *p = search;
 
 	(void)t;
+	local_search_path(search, sizeof(search));
 	if (strchr(cmd, '/'))
 		return -EINVAL;
 	while (*p) {

@@ -15,7 +15,7 @@ static int dmi_collect(struct nr_probe_ctx *ctx)
 	static const char *const argv[] = { "dmidecode", NULL };
 	char path[128], artifact[64];
 	size_t i;
-	int rc = 0;
+	int rc = 0, exit_code = -1;
 
 	for (i = 0; i < sizeof(dmi_ids) / sizeof(dmi_ids[0]) && rc != -ETIMEDOUT; i++) {
 		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", dmi_ids[i]);
@@ -29,8 +29,12 @@ static int dmi_collect(struct nr_probe_ctx *ctx)
 	if (nr_probe_is_root(ctx) != 1)
 		return nr_probe_skip(ctx, "dmidecode needs root; re-run with sudo (DMI identity "
 		                          "from sysfs only)");
-	rc = nr_probe_cmd(ctx, "dmidecode", argv, NULL);
-	return rc == -ENOENT ? 0 : rc;
+	rc = nr_probe_cmd(ctx, "dmidecode", argv, &exit_code);
+	/* Exit 1 with "No SMBIOS nor DMI entry point found" is itself evidence
+	 * (e.g. a microVM), so the output is kept and the probe is ok. */
+	if (rc == 0 && exit_code != 0)
+		nr_probe_note(ctx, "dmidecode exited with status %d", exit_code);
+	return rc;
 }
 
 static void dmi_parse(const struct nr_artifacts *arts, json_object *facts)

@@ -102,6 +102,29 @@ static void kvm_parse_modules(const struct nr_artifacts *arts, json_object *fact
 		                  nr_facts_str(facts, "kvm.module"));
 }
 
+/* Built-in KVM (no /proc/modules line) still has /sys/module/<m>/parameters:
+ * name the vendor module whose parameters we captured, else plain kvm. */
+static void kvm_parse_builtin(const struct nr_artifacts *arts, json_object *facts)
+{
+	const char *name, *found = NULL;
+	char prefix[64];
+	size_t i, j;
+
+	if (nr_facts_str(facts, "kvm.module"))
+		return;
+	for (i = N_KVM_MODULES; i-- > 0 && !found;) {
+		snprintf(prefix, sizeof(prefix), "param-%s.", kvm_modules[i]);
+		for (j = 0; (name = nr_artifacts_name(arts, j)) != NULL && !found; j++)
+			if (strncmp(name, prefix, strlen(prefix)) == 0) {
+				found = kvm_modules[i];
+				nr_facts_evidence(facts, "kvm.module", nr_artifacts_path(arts, name),
+				                  "parameters present in /sys/module (built in)");
+			}
+	}
+	if (found)
+		nr_facts_set(facts, "kvm.module", json_object_new_string(found));
+}
+
 static void kvm_parse_params(const struct nr_artifacts *arts, json_object *facts)
 {
 	json_object *params = nr_facts_get(facts, "kvm.params");
@@ -132,7 +155,7 @@ static void kvm_parse_params(const struct nr_artifacts *arts, json_object *facts
 static void kvm_parse_nested(const struct nr_artifacts *arts, json_object *facts)
 {
 	const char *module = nr_facts_str(facts, "kvm.module");
-	char artifact[96];
+	char artifact[96], value[32];
 	const char *buf;
 	size_t len;
 
@@ -142,8 +165,9 @@ static void kvm_parse_nested(const struct nr_artifacts *arts, json_object *facts
 	buf = nr_artifacts_get(arts, artifact, &len);
 	if (!buf)
 		return;
+	nr_probe_first_line(buf, len, value, sizeof(value));
 	nr_facts_set(facts, "kvm.nested", nr_json_tri(nr_modparam_bool(buf, len)));
-	nr_facts_evidence(facts, "kvm.nested", nr_artifacts_path(arts, artifact), buf);
+	nr_facts_evidence(facts, "kvm.nested", nr_artifacts_path(arts, artifact), value);
 }
 
 static void kvm_parse_device(const struct nr_artifacts *arts, json_object *facts)
@@ -170,6 +194,7 @@ static void kvm_parse_device(const struct nr_artifacts *arts, json_object *facts
 static void kvm_parse(const struct nr_artifacts *arts, json_object *facts)
 {
 	kvm_parse_modules(arts, facts);
+	kvm_parse_builtin(arts, facts);
 	kvm_parse_params(arts, facts);
 	kvm_parse_nested(arts, facts);
 	kvm_parse_device(arts, facts);

@@ -1,0 +1,941 @@
+/* Unit tests for the secret scrubber (collector/scrub.c).
+ *
+ * Inputs are written the way QEMU, libvirt and its logs really print them.
+ * Every positive and negative case goes through check(), which also feeds
+ * the input split at every byte boundary and in chunks of 1, 2, 3, 7, 64
+ * bytes: a secret must be scrubbed the same however writes cut it.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scrub.h"
+
+#define M NR_SCRUB_MARKER
+#define MAX NR_SCRUB_RECORD_MAX
+
+/* ---- harness ------------------------------------------------------------- */
+
+struct sink {
+	char *p;
+	size_t len, cap;
+	int calls;
+	int fail_at;    /* call number (1-based) that returns -EIO; 0: never */
+};
+
+static int sink_out(void *ud, const void *data, size_t len)
+{
+	struct sink *k = ud;
+
+	assert_true(len > 0);
+	if (k->fail_at && ++k->calls >= k->fail_at)
+		return -EIO;
+	if (k->cap - k->len < len + 1) {
+		k->cap = (k->len + len + 1) * 2;
+		k->p = realloc(k->p, k->cap);
+		assert_non_null(k->p);
+	}
+	memcpy(k->p + k->len, data, len);
+	k->len += len;
+	k->p[k->len] = '\0';
+	return 0;
+}
+
+/* Runs in[0,len) through a scrubber: in writes of `chunk` bytes (0: one
+ * write), or, when split is not SIZE_MAX, in two writes cut at `split`. */
+static char *run(const char *in, size_t len, size_t chunk, size_t split,
+		 size_t *outlen, size_t *count)
+{
+	struct sink k = { 0 };
+	struct nr_scrub *s = nr_scrub_new(sink_out, &k);
+	size_t off = 0, step;
+
+	assert_non_null(s);
+	while (off < len) {
+		step = len - off;
+		if (split != SIZE_MAX)
+			step = off < split ? split - off : len - off;
+		else if (chunk && chunk < step)
+			step = chunk;
+		assert_int_equal(nr_scrub_write(s, in + off, step), 0);
+		off += step;
+	}
+	assert_int_equal(nr_scrub_finish(s), 0);
+	*count = nr_scrub_count(s);
+	nr_scrub_free(s);
+	*outlen = k.len;
+	if (!k.p)
+		k.p = calloc(1, 1);
+	assert_non_null(k.p);
+	return k.p;
+}
+
+static void same(const char *got, size_t glen, const char *exp, size_t elen)
+{
+	if (!memchr(exp, '\0', elen) && !memchr(got, '\0', glen))
+		assert_string_equal(got, exp);   /* readable diff on failure */
+	assert_int_equal(glen, elen);
+	assert_memory_equal(got, exp, elen);
+}
+
+static const size_t chunks[] = { 0, 1, 2, 3, 7, 64, 4096 };
+
+static void check_n(const char *in, size_t len, const char *exp, size_t elen,
+		    size_t ecount)
+{
+	size_t i, olen, count;
+	char *out;
+
+	for (i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		out = run(in, len, chunks[i], SIZE_MAX, &olen, &count);
+		same(out, olen, exp, elen);
+		assert_int_equal(count, ecount);
+		free(out);
+	}
+	for (i = 0; len < 4096 && i <= len; i++) {
+		out = run(in, len, 0, i, &olen, &count);
+		same(out, olen, exp, elen);
+		assert_int_equal(count, ecount);
+		free(out);
+	}
+}
+
+/* For inputs and outputs without NUL bytes. */
+static void check(const char *in, const char *exp, size_t ecount)
+{
+	check_n(in, strlen(in), exp, strlen(exp), ecount);
+}
+
+static void unchanged(const char *in)
+{
+	check(in, in, 0);
+}
+
+/* ---- -object secret, comma form ------------------------------------------ */
+
+static void test_object_secret_data(void **state)
+{
+	(void)state;
+	check("-object secret,id=sec0,data=c2VjcmV0,format=base64\n",
+	      "-object secret,id=sec0,data=" M ",format=base64\n", 1);
+}
+
+static void test_object_secret_libvirt_aes(void **state)
+{
+	(void)state;
+	/* libvirt's form: AES-encrypted with masterKey0; keyid and iv stay */
+	check("-object secret,id=libvirt-2-storage-auth-secret0,"
+	      "data=xg5nS4bB3ssWAAC3XV9J1g==,keyid=masterKey0,"
+	      "iv=W9Ds/LW8QjXbnAhQ5lpd0w==,format=base64\n",
+	      "-object secret,id=libvirt-2-storage-auth-secret0,"
+	      "data=" M ",keyid=masterKey0,"
+	      "iv=W9Ds/LW8QjXbnAhQ5lpd0w==,format=base64\n", 1);
+}
+
+static void test_object_qom_type_secret(void **state)
+{
+	(void)state;
+	check("-object qom-type=secret,id=sec0,data=letmein,format=raw\n",
+	      "-object qom-type=secret,id=sec0,data=" M ",format=raw\n", 1);
+	check("-object id=sec0,qom-type=secret,data=letmein\n",
+	      "-object id=sec0,qom-type=secret,data=" M "\n", 1);
+}
+
+static void test_object_secret_escaped_comma(void **state)
+{
+	(void)state;
+	/* ",," is QEMU's escaped comma: part of the value */
+	check("-object secret,id=sec0,data=ab,,cd,,,,ef,format=raw\n",
+	      "-object secret,id=sec0,data=" M ",format=raw\n", 1);
+}
+
+static void test_data_outside_secret_kept(void **state)
+{
+	(void)state;
+	unchanged("-object memory-backend-ram,id=pc.ram,size=4G,data=1\n");
+	unchanged("-fw_cfg name=opt/com.example/data,string=data=1\n");
+	unchanged("-object secret,id=masterKey0,format=raw,"
+		  "file=/var/lib/libvirt/qemu/domain-1-vm1/master-key.aes\n");
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+static void test_json_object_secret(void **state)
+{
+	(void)state;
+	check("-object '{\"qom-type\":\"secret\",\"id\":\"sec0\",\"data\":\"s3cr3t\","
+	      "\"format\":\"raw\"}'\n",
+	      "-object '{\"qom-type\":\"secret\",\"id\":\"sec0\",\"data\":\"" M "\","
+	      "\"format\":\"raw\"}'\n", 1);
+}
+
+static void test_json_escaped_quotes(void **state)
+{
+	(void)state;
+	check("{\"qom-type\":\"secret\",\"id\":\"sec0\",\"data\":\"s3\\\"cr\\\\3t\\\"\","
+	      "\"format\":\"raw\"}\n",
+	      "{\"qom-type\":\"secret\",\"id\":\"sec0\",\"data\":\"" M "\","
+	      "\"format\":\"raw\"}\n", 1);
+	/* a value ending in an escaped backslash ends at the next quote */
+	check("{\"password\":\"a\\\\\",\"id\":\"x\"}\n",
+	      "{\"password\":\"" M "\",\"id\":\"x\"}\n", 1);
+}
+
+static void test_json_all_keys(void **state)
+{
+	(void)state;
+	check("{\"password\":\"p1\",\"passwd\":\"p2\",\"key\":\"p3\",\"secret\":\"p4\","
+	      "\"token\":\"p5\",\"password-secret\":\"sec0\",\"key-secret\":\"sec1\","
+	      "\"passwordid\":\"sec2\"}\n",
+	      "{\"password\":\"" M "\",\"passwd\":\"" M "\",\"key\":\"" M "\","
+	      "\"secret\":\"" M "\",\"token\":\"" M "\",\"password-secret\":\"" M
+	      "\",\"key-secret\":\"" M "\",\"passwordid\":\"" M "\"}\n", 8);
+}
+
+static void test_json_spacing_and_non_strings(void **state)
+{
+	(void)state;
+	/* pretty-printed, one member a line */
+	check("{\n  \"qom-type\": \"secret\",\n  \"data\" :  \"s3cr3t\"\n}\n",
+	      "{\n  \"qom-type\": \"secret\",\n  \"data\" :  \"" M "\"\n}\n", 1);
+	/* QMP events carry "data": {...}; only string values are secrets */
+	unchanged("{\"timestamp\": {\"seconds\": 1714557600, \"microseconds\": 1},"
+		  " \"event\": \"SPICE_CONNECTED\", \"data\": {\"server\": "
+		  "{\"port\": \"5900\"}}}\n");
+	unchanged("{\"password\": null, \"key\": 12, \"token\": true}\n");
+	/* empty string: nothing to hide, nothing counted */
+	unchanged("{\"password\":\"\"}\n");
+}
+
+static void test_json_qmp_in_libvirt_log(void **state)
+{
+	(void)state;
+	check("2024-05-01 10:00:02.123+0000: 4711: info : qemuMonitorIOWrite:431 : "
+	      "QEMU_MONITOR_IO_WRITE: mon=0x7f3c2c0a1b20 buf={\"execute\":"
+	      "\"set_password\",\"arguments\":{\"protocol\":\"vnc\",\"password\":"
+	      "\"topsecret\",\"connected\":\"keep\"},\"id\":\"libvirt-12\"}\r\n"
+	      " len=118 ret=118 errno=0\n",
+	      "2024-05-01 10:00:02.123+0000: 4711: info : qemuMonitorIOWrite:431 : "
+	      "QEMU_MONITOR_IO_WRITE: mon=0x7f3c2c0a1b20 buf={\"execute\":"
+	      "\"set_password\",\"arguments\":{\"protocol\":\"vnc\",\"password\":"
+	      "\"" M "\",\"connected\":\"keep\"},\"id\":\"libvirt-12\"}\r\n"
+	      " len=118 ret=118 errno=0\n", 1);
+}
+
+static void test_json_blockdev_key_secret(void **state)
+{
+	(void)state;
+	check("-blockdev '{\"driver\":\"rbd\",\"pool\":\"rbd\",\"image\":\"vm1-disk\","
+	      "\"server\":[{\"host\":\"10.0.0.1\",\"port\":\"6789\"}],\"user\":\"libvirt\","
+	      "\"auth-client-required\":[\"cephx\",\"none\"],"
+	      "\"key-secret\":\"libvirt-2-storage-auth-secret0\","
+	      "\"node-name\":\"libvirt-2-storage\"}' \\\n",
+	      "-blockdev '{\"driver\":\"rbd\",\"pool\":\"rbd\",\"image\":\"vm1-disk\","
+	      "\"server\":[{\"host\":\"10.0.0.1\",\"port\":\"6789\"}],\"user\":\"libvirt\","
+	      "\"auth-client-required\":[\"cephx\",\"none\"],"
+	      "\"key-secret\":\"" M "\","
+	      "\"node-name\":\"libvirt-2-storage\"}' \\\n", 1);
+}
+
+static void test_json_escaped_in_json_string(void **state)
+{
+	(void)state;
+	/* JSON carried inside a JSON string (journal export, QMP arguments) */
+	check("{\"MESSAGE\":\"object-add {\\\"qom-type\\\":\\\"secret\\\","
+	      "\\\"data\\\":\\\"s3\\\\\\\"cr3t\\\",\\\"format\\\":\\\"raw\\\"}\"}\n",
+	      "{\"MESSAGE\":\"object-add {\\\"qom-type\\\":\\\"secret\\\","
+	      "\\\"data\\\":\\\"" M "\\\",\\\"format\\\":\\\"raw\\\"}\"}\n", 1);
+}
+
+static void test_json_master_key_kept(void **state)
+{
+	(void)state;
+	unchanged("-object '{\"qom-type\":\"secret\",\"id\":\"masterKey0\","
+		  "\"format\":\"raw\",\"file\":\"/var/lib/libvirt/qemu/domain-1-vm1/"
+		  "master-key.aes\"}' \\\n");
+	unchanged("{\"keyid\":\"masterKey0\",\"iv\":\"W9Ds/LW8QjXbnAhQ5lpd0w==\"}\n");
+}
+
+/* ---- VNC / SPICE --------------------------------------------------------- */
+
+static void test_spice_password(void **state)
+{
+	(void)state;
+	check("-spice port=5900,addr=127.0.0.1,password=hunter2,seamless-migration=on\n",
+	      "-spice port=5900,addr=127.0.0.1,password=" M ",seamless-migration=on\n",
+	      1);
+	check("-spice port=5900,passwd=hunter2\n", "-spice port=5900,passwd=" M "\n", 1);
+	/* ",," keeps the comma inside the password */
+	check("-spice port=5900,password=hun,,ter2,addr=0.0.0.0\n",
+	      "-spice port=5900,password=" M ",addr=0.0.0.0\n", 1);
+}
+
+static void test_vnc_password_flag_kept(void **state)
+{
+	(void)state;
+	unchanged("-vnc :1,password=on\n");
+	unchanged("-vnc 127.0.0.1:0,password=off,lossy=on\n");
+	unchanged("-vnc :1,password=yes -vnc :2,password=no "
+		  "-vnc :3,password=true -vnc :4,password=FALSE\n");
+	check("-vnc :1,password=onion\n", "-vnc :1,password=" M "\n", 1);
+	check("-vnc :1,password=o\n", "-vnc :1,password=" M "\n", 1);
+}
+
+static void test_password_secret(void **state)
+{
+	(void)state;
+	check("-spice port=5901,password-secret=sec0\n",
+	      "-spice port=5901,password-secret=" M "\n", 1);
+	check("-vnc :1,password-secret=vnc-sec0,tls-creds=tls0\n",
+	      "-vnc :1,password-secret=" M ",tls-creds=tls0\n", 1);
+	check("-drive driver=iscsi,transport=tcp,portal=10.0.0.2,"
+	      "target=iqn.2016-04.com.example:storage,lun=1,user=bob,"
+	      "password-secret=sec1,if=none\n",
+	      "-drive driver=iscsi,transport=tcp,portal=10.0.0.2,"
+	      "target=iqn.2016-04.com.example:storage,lun=1,user=bob,"
+	      "password-secret=" M ",if=none\n", 1);
+	check("-drive file=/var/lib/libvirt/images/enc.qcow2,"
+	      "encrypt.format=luks,encrypt.key-secret=sec2,if=none\n",
+	      "-drive file=/var/lib/libvirt/images/enc.qcow2,"
+	      "encrypt.format=luks,encrypt.key-secret=" M ",if=none\n", 1);
+	check("-object tls-creds-x509,id=tls0,dir=/etc/pki/qemu,endpoint=client,"
+	      "passwordid=sec3\n",
+	      "-object tls-creds-x509,id=tls0,dir=/etc/pki/qemu,endpoint=client,"
+	      "passwordid=" M "\n", 1);
+}
+
+/* ---- rbd ----------------------------------------------------------------- */
+
+static void test_rbd_key(void **state)
+{
+	(void)state;
+	check("-drive file=rbd:pool/img:id=admin:"
+	      "key=AQBxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx==:auth_supported=cephx:"
+	      "mon_host=1.2.3.4,format=raw\n",
+	      "-drive file=rbd:pool/img:id=admin:key=" M ":auth_supported=cephx:"
+	      "mon_host=1.2.3.4,format=raw\n", 1);
+	/* key last in the filename: ends at ',' */
+	check("-drive file=rbd:pool/img:id=admin:key=AQB/+9==,format=raw,if=none\n",
+	      "-drive file=rbd:pool/img:id=admin:key=" M ",format=raw,if=none\n", 1);
+	/* "\:" is rbd's escaped colon: inside the key */
+	check("-drive file=rbd:pool/img:key=AQB\\:x==:mon_host=10.0.0.1\\:6789\n",
+	      "-drive file=rbd:pool/img:key=" M ":mon_host=10.0.0.1\\:6789\n", 1);
+	/* a keyring is a path, kept */
+	unchanged("-drive file=rbd:pool/img:id=admin:keyring=/etc/ceph/keyring:"
+		  "conf=/etc/ceph/ceph.conf,format=raw\n");
+}
+
+static void test_rbd_key_in_json_filename(void **state)
+{
+	(void)state;
+	check("-drive 'file=json:{\"file\":{\"driver\":\"rbd\",\"filename\":"
+	      "\"rbd:pool/img:id=admin:key=AQB==\"}}'\n",
+	      "-drive 'file=json:{\"file\":{\"driver\":\"rbd\",\"filename\":"
+	      "\"rbd:pool/img:id=admin:key=" M "\"}}'\n", 1);
+}
+
+/* ---- iSCSI and URLs ------------------------------------------------------ */
+
+static void test_iscsi_option(void **state)
+{
+	(void)state;
+	check("-iscsi user=bob,password=pw1,"
+	      "initiator-name=iqn.2008-11.org.linux-kvm:vm1,header-digest=none\n",
+	      "-iscsi user=bob,password=" M ","
+	      "initiator-name=iqn.2008-11.org.linux-kvm:vm1,header-digest=none\n", 1);
+}
+
+static void test_iscsi_url(void **state)
+{
+	(void)state;
+	check("-drive file=iscsi://bob%pw1@10.0.0.2/iqn.2016-04.com.example:storage/0,"
+	      "if=none\n",
+	      "-drive file=iscsi://bob%" M "@10.0.0.2/iqn.2016-04.com.example:storage/0,"
+	      "if=none\n", 1);
+	check("-drive file=iscsi://bob:pw1@10.0.0.2:3260/iqn.2016-04.com.example:"
+	      "storage/1,format=raw\n",
+	      "-drive file=iscsi://bob:" M "@10.0.0.2:3260/iqn.2016-04.com.example:"
+	      "storage/1,format=raw\n", 1);
+}
+
+static void test_generic_url(void **state)
+{
+	(void)state;
+	check("-drive file=https://alice:p%40ss@images.example.com/vm1.qcow2,"
+	      "format=qcow2,readonly=on\n",
+	      "-drive file=https://alice:" M "@images.example.com/vm1.qcow2,"
+	      "format=qcow2,readonly=on\n", 1);
+	/* '@' in the password itself: the last '@' ends the userinfo */
+	check("url=ssh://root:a@b@host:22/disk.img\n", "url=ssh://root:" M "@host:22/disk.img\n", 1);
+	unchanged("-drive file=iscsi://bob@10.0.0.2/iqn.2016-04.com.example:storage/0\n");
+	unchanged("-drive file=nbd://10.0.0.3:10809/export,format=raw\n");
+	unchanged("see https://libvirt.org/formatdomain.html or mail a@b.org\n");
+	unchanged("http://example.com/path@v2\n");
+}
+
+/* ---- XML ----------------------------------------------------------------- */
+
+static void test_xml_passwd_attr(void **state)
+{
+	(void)state;
+	check("    <graphics type='vnc' port='5900' autoport='no' passwd='topsecret'/>\n",
+	      "    <graphics type='vnc' port='5900' autoport='no' passwd='" M "'/>\n", 1);
+	check("<graphics type=\"spice\" autoport=\"yes\" passwd=\"top 'secret\"/>\n",
+	      "<graphics type=\"spice\" autoport=\"yes\" passwd=\"" M "\"/>\n", 1);
+	check("<graphics type='vnc' password='x y z'>\n",
+	      "<graphics type='vnc' password='" M "'>\n", 1);
+	/* a quoted value is a password even when it reads on/off */
+	check("<graphics type='vnc' passwd='on'/>\n",
+	      "<graphics type='vnc' passwd='" M "'/>\n", 1);
+	unchanged("<graphics type='spice' autoport='yes' "
+		  "passwdValidTo='2024-06-01T00:00:00' connected='keep'/>\n");
+	unchanged("<graphics type='vnc' passwd=''/>\n");
+}
+
+static void test_xml_secret_element(void **state)
+{
+	(void)state;
+	check("<secret type='passphrase'>letmein</secret>\n",
+	      "<secret type='passphrase'>" M "</secret>\n", 1);
+	check("<secret>\n  c2VjcmV0LXZhbHVl\n  bW9yZQ==\n</secret>\n<name>x</name>\n",
+	      "<secret>\n  " M "\n  \n</secret>\n<name>x</name>\n", 1);
+	/* start tag over several lines */
+	check("<secret ephemeral='no'\n        private='yes'>  hunter2  </secret>\n",
+	      "<secret ephemeral='no'\n        private='yes'>  " M "  </secret>\n", 1);
+	/* two elements, one count each */
+	check("<auth><secret>a</secret><secret>b</secret></auth>\n",
+	      "<auth><secret>" M "</secret><secret>" M "</secret></auth>\n", 2);
+}
+
+static void test_xml_secret_refs_kept(void **state)
+{
+	(void)state;
+	unchanged("<disk type='network' device='disk'>\n"
+		  "  <source protocol='rbd' name='pool/img'>\n"
+		  "    <host name='10.0.0.1' port='6789'/>\n"
+		  "  </source>\n"
+		  "  <auth username='libvirt'>\n"
+		  "    <secret type='ceph' uuid='2ec115d7-3a88-3ceb-bc12-0ac909a6fd87'/>\n"
+		  "  </auth>\n"
+		  "</disk>\n");
+	/* a libvirt secret definition holds metadata, never the value */
+	unchanged("<secret ephemeral='no' private='yes'>\n"
+		  "  <description>ceph client.libvirt</description>\n"
+		  "  <uuid>2ec115d7-3a88-3ceb-bc12-0ac909a6fd87</uuid>\n"
+		  "  <usage type='ceph'>\n"
+		  "    <name>client.libvirt secret</name>\n"
+		  "  </usage>\n"
+		  "</secret>\n"
+		  "after\n");
+	unchanged("error : virSecretDefParseXML:142 : XML error: missing <secret> "
+		  "element\nnext line stays\n");
+}
+
+/* ---- libvirt logs -------------------------------------------------------- */
+
+static const char log_one_line[] =
+	"2024-05-01 10:00:00.000+0000: starting up libvirt version: 9.0.0, "
+	"package: 9.0.0-4 (Debian), qemu version: 7.2.0Debian 1:7.2+dfsg-7, "
+	"kernel: 6.1.0-18-amd64, hostname: host1\n"
+	"LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin "
+	"HOME=/var/lib/libvirt/qemu/domain-1-vm1 /usr/bin/qemu-system-x86_64 "
+	"-name guest=vm1,debug-threads=on -S "
+	"-object '{\"qom-type\":\"secret\",\"id\":\"masterKey0\",\"format\":\"raw\","
+	"\"file\":\"/var/lib/libvirt/qemu/domain-1-vm1/master-key.aes\"}' "
+	"-machine pc-q35-7.2,usb=off,dump-guest-core=off -accel kvm "
+	"-cpu host,vmx=on,migratable=on -m 4096 "
+	"-object secret,id=sec0,data=c2VjcmV0,format=base64 "
+	"-drive file=rbd:pool/img:id=admin:key=AQBxxxx==:auth_supported=cephx:"
+	"mon_host=1.2.3.4,format=raw,if=none,id=drive0 "
+	"-drive file=/var/lib/libvirt/images/a.qcow2,format=qcow2,if=none,id=drive1 "
+	"-spice port=5900,addr=127.0.0.1,password=hunter2 "
+	"-vnc :1,password=on "
+	"-iscsi 'user=bob,password=pw 1,initiator-name=iqn.2008-11.org.linux-kvm' "
+	"-msg timestamp=on\n";
+
+static const char log_one_line_exp[] =
+	"2024-05-01 10:00:00.000+0000: starting up libvirt version: 9.0.0, "
+	"package: 9.0.0-4 (Debian), qemu version: 7.2.0Debian 1:7.2+dfsg-7, "
+	"kernel: 6.1.0-18-amd64, hostname: host1\n"
+	"LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin "
+	"HOME=/var/lib/libvirt/qemu/domain-1-vm1 /usr/bin/qemu-system-x86_64 "
+	"-name guest=vm1,debug-threads=on -S "
+	"-object '{\"qom-type\":\"secret\",\"id\":\"masterKey0\",\"format\":\"raw\","
+	"\"file\":\"/var/lib/libvirt/qemu/domain-1-vm1/master-key.aes\"}' "
+	"-machine pc-q35-7.2,usb=off,dump-guest-core=off -accel kvm "
+	"-cpu host,vmx=on,migratable=on -m 4096 "
+	"-object secret,id=sec0,data=" M ",format=base64 "
+	"-drive file=rbd:pool/img:id=admin:key=" M ":auth_supported=cephx:"
+	"mon_host=1.2.3.4,format=raw,if=none,id=drive0 "
+	"-drive file=/var/lib/libvirt/images/a.qcow2,format=qcow2,if=none,id=drive1 "
+	"-spice port=5900,addr=127.0.0.1,password=" M " "
+	"-vnc :1,password=on "
+	"-iscsi 'user=bob,password=" M ",initiator-name=iqn.2008-11.org.linux-kvm' "
+	"-msg timestamp=on\n";
+
+static void test_libvirt_log_one_line(void **state)
+{
+	(void)state;
+	check(log_one_line, log_one_line_exp, 4);
+}
+
+static void test_libvirt_log_continuations(void **state)
+{
+	(void)state;
+	check("LC_ALL=C \\\n"
+	      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin \\\n"
+	      "/usr/bin/qemu-system-x86_64 \\\n"
+	      "-name guest=vm1,debug-threads=on \\\n"
+	      "-object '{\"qom-type\":\"secret\",\"id\":\"sec0\",\"data\":\"s3cr3t\","
+	      "\"format\":\"raw\"}' \\\n"
+	      "-spice port=5900,password=hunter2 \\\n"
+	      "-spice 'port=5901,password=it'\\''s a secret,addr=::1' \\\n"
+	      "-drive file=iscsi://bob:pw1@host/iqn.2016-04.com.example:t/0 \\\n"
+	      "-msg timestamp=on\n",
+	      "LC_ALL=C \\\n"
+	      "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin \\\n"
+	      "/usr/bin/qemu-system-x86_64 \\\n"
+	      "-name guest=vm1,debug-threads=on \\\n"
+	      "-object '{\"qom-type\":\"secret\",\"id\":\"sec0\",\"data\":\"" M "\","
+	      "\"format\":\"raw\"}' \\\n"
+	      "-spice port=5900,password=" M " \\\n"
+	      "-spice 'port=5901,password=" M ",addr=::1' \\\n"
+	      "-drive file=iscsi://bob:" M "@host/iqn.2016-04.com.example:t/0 \\\n"
+	      "-msg timestamp=on\n", 4);
+}
+
+static void test_qemu_arg_in_domain_xml(void **state)
+{
+	(void)state;
+	check("  <qemu:commandline>\n"
+	      "    <qemu:arg value='-spice'/>\n"
+	      "    <qemu:arg value='port=5930,password=hun ter2'/>\n"
+	      "  </qemu:commandline>\n",
+	      "  <qemu:commandline>\n"
+	      "    <qemu:arg value='-spice'/>\n"
+	      "    <qemu:arg value='port=5930,password=" M "'/>\n"
+	      "  </qemu:commandline>\n", 1);
+}
+
+/* ---- argv streams -------------------------------------------------------- */
+
+static void test_nul_separated_argv(void **state)
+{
+	static const char in[] =
+		"/usr/bin/qemu-system-x86_64\0-name\0guest=vm1\0"
+		"-object\0secret,id=sec0,data=c2VjcmV0,format=base64\0"
+		"-spice\0port=5900,password=hun ter2\0"
+		"-vnc\0:1,password=on\0"
+		"-object\0{\"qom-type\":\"secret\",\"id\":\"s1\",\"data\":\"a b\"}\0"
+		"-drive\0file=rbd:pool/img:key=AQB==:mon_host=1.2.3.4\0";
+	static const char exp[] =
+		"/usr/bin/qemu-system-x86_64\0-name\0guest=vm1\0"
+		"-object\0secret,id=sec0,data=" M ",format=base64\0"
+		"-spice\0port=5900,password=" M "\0"
+		"-vnc\0:1,password=on\0"
+		"-object\0{\"qom-type\":\"secret\",\"id\":\"s1\",\"data\":\"" M "\"}\0"
+		"-drive\0file=rbd:pool/img:key=" M ":mon_host=1.2.3.4\0";
+
+	(void)state;
+	check_n(in, sizeof(in) - 1, exp, sizeof(exp) - 1, 4);
+}
+
+/* ---- negatives ----------------------------------------------------------- */
+
+static void test_not_secrets(void **state)
+{
+	(void)state;
+	unchanged("-name guest=vm1,debug-threads=on\n");
+	unchanged("-cpu host,vmx=on,svm=off\n");
+	unchanged("-drive file=/var/lib/libvirt/images/a.qcow2,format=qcow2\n");
+	unchanged("-object secret,id=sec0,keyid=masterKey0,format=base64\n");
+	unchanged("Please enter the password for the VNC console.\n");
+	unchanged("password: hunter2 is prose, not an option\n");
+	unchanged("-k en-us -iscsi user=bob,initiator-name=iqn.2008-11.org.linux-kvm\n");
+	unchanged("-device virtio-blk-pci,drive=drive0,id=disk0,bootindex=1\n");
+	unchanged("monkey=1 mykey=2 hotkeys=3 passwords=4 keys=5\n");
+	unchanged("<domain type='kvm' id='1'><name>vm1</name></domain>\n");
+}
+
+/* ---- stream properties --------------------------------------------------- */
+
+static void test_every_split_point_combined(void **state)
+{
+	(void)state;
+	/* check() already cuts every input at every byte; this one mixes the
+	 * forms and both separators in one stream */
+	static const char in[] =
+		"<graphics type='vnc' passwd='x'/>\n"
+		"qemu\0-spice\0password=abc\0"
+		"{\"data\" : \"q\\\"r\"}\n"
+		"<secret>\nAAA\n</secret>\n"
+		"iscsi://u:p@h/t/0";
+	static const char exp[] =
+		"<graphics type='vnc' passwd='" M "'/>\n"
+		"qemu\0-spice\0password=" M "\0"
+		"{\"data\" : \"" M "\"}\n"
+		"<secret>\n" M "\n</secret>\n"
+		"iscsi://u:" M "@h/t/0";
+
+	check_n(in, sizeof(in) - 1, exp, sizeof(exp) - 1, 5);
+}
+
+static void test_empty_input(void **state)
+{
+	struct sink k = { 0 };
+	struct nr_scrub *s = nr_scrub_new(sink_out, &k);
+	size_t count = 7;
+	char *out;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(nr_scrub_write(s, "", 0), 0);
+	assert_int_equal(nr_scrub_write(s, NULL, 0), 0);
+	assert_int_equal(nr_scrub_finish(s), 0);
+	assert_int_equal(nr_scrub_count(s), 0);
+	assert_int_equal(k.len, 0);
+	nr_scrub_free(s);
+
+	out = nr_scrub_string("", &count);
+	assert_non_null(out);
+	assert_string_equal(out, "");
+	assert_int_equal(count, 7);
+	free(out);
+
+	check("\n\n", "\n\n", 0);
+	check_n("\0\0\n", 3, "\0\0\n", 3, 0);
+}
+
+static void test_bad_arguments(void **state)
+{
+	struct sink k = { 0 };
+	struct nr_scrub *s = nr_scrub_new(sink_out, &k);
+
+	(void)state;
+	assert_null(nr_scrub_new(NULL, NULL));
+	assert_int_equal(nr_scrub_write(NULL, "x", 1), -EINVAL);
+	assert_int_equal(nr_scrub_write(s, NULL, 1), -EINVAL);
+	assert_int_equal(nr_scrub_finish(NULL), -EINVAL);
+	assert_int_equal(nr_scrub_count(NULL), 0);
+	nr_scrub_free(NULL);
+	nr_scrub_free(s);
+}
+
+static void test_write_error_propagates(void **state)
+{
+	struct sink k = { .fail_at = 1 };
+	struct nr_scrub *s = nr_scrub_new(sink_out, &k);
+
+	(void)state;
+	assert_non_null(s);
+	/* no complete record yet: nothing written, no error yet */
+	assert_int_equal(nr_scrub_write(s, "-spice password=", 16), 0);
+	assert_int_equal(nr_scrub_write(s, "x\nmore\n", 7), -EIO);
+	/* sticky: later calls report it and emit nothing */
+	assert_int_equal(nr_scrub_write(s, "abc\n", 4), -EIO);
+	assert_int_equal(nr_scrub_finish(s), -EIO);
+	assert_int_equal(k.calls, 1);
+	nr_scrub_free(s);
+
+	/* an error on the last record shows up in finish */
+	k = (struct sink){ .fail_at = 3 };   /* "abc", "\n", then the last record */
+	s = nr_scrub_new(sink_out, &k);
+	assert_non_null(s);
+	assert_int_equal(nr_scrub_write(s, "abc", 3), 0);
+	assert_int_equal(nr_scrub_write(s, "\npassword=x", 11), 0);
+	assert_int_equal(nr_scrub_finish(s), -EIO);
+	free(k.p);
+	nr_scrub_free(s);
+}
+
+static void test_scrub_string(void **state)
+{
+	size_t count = 0;
+	char *out;
+
+	(void)state;
+	/* one argv element: the space is part of the password */
+	out = nr_scrub_string("port=5900,password=hun ter2", &count);
+	assert_non_null(out);
+	assert_string_equal(out, "port=5900,password=" M);
+	assert_int_equal(count, 1);
+	free(out);
+
+	out = nr_scrub_string("secret,id=sec0,data=c2VjcmV0,format=base64", &count);
+	assert_string_equal(out, "secret,id=sec0,data=" M ",format=base64");
+	assert_int_equal(count, 2);     /* added to, not overwritten */
+	free(out);
+
+	out = nr_scrub_string("guest=vm1,debug-threads=on", NULL);
+	assert_string_equal(out, "guest=vm1,debug-threads=on");
+	free(out);
+
+	out = nr_scrub_string("a\npassword=x y\n", &count);
+	assert_string_equal(out, "a\npassword=" M " y\n");
+	assert_int_equal(count, 3);
+	free(out);
+}
+
+static void test_count(void **state)
+{
+	struct sink k = { 0 };
+	struct nr_scrub *s = nr_scrub_new(sink_out, &k);
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(nr_scrub_count(s), 0);
+	assert_int_equal(nr_scrub_write(s, "password=a,passwd=b\n", 20), 0);
+	assert_int_equal(nr_scrub_count(s), 2);
+	/* a record is counted when it is complete, not before */
+	assert_int_equal(nr_scrub_write(s, "key=c", 5), 0);
+	assert_int_equal(nr_scrub_count(s), 2);
+	assert_int_equal(nr_scrub_finish(s), 0);
+	assert_int_equal(nr_scrub_count(s), 3);
+	assert_string_equal(k.p, "password=" M ",passwd=" M "\nkey=" M);
+	free(k.p);
+	nr_scrub_free(s);
+}
+
+/* ---- records longer than NR_SCRUB_RECORD_MAX ----------------------------- */
+
+static void append(char **p, size_t *len, const char *s, size_t n)
+{
+	*p = realloc(*p, *len + n + 1);
+	assert_non_null(*p);
+	memcpy(*p + *len, s, n);
+	*len += n;
+	(*p)[*len] = '\0';
+}
+
+#define APPEND_LIT(p, len, lit) append(p, len, lit, sizeof(lit) - 1)
+
+static void append_rep(char **p, size_t *len, char ch, size_t n)
+{
+	*p = realloc(*p, *len + n + 1);
+	assert_non_null(*p);
+	memset(*p + *len, ch, n);
+	*len += n;
+	(*p)[*len] = '\0';
+}
+
+/* The long cases run one-shot and in a few chunkings only: the every-split
+ * sweep would be quadratic. */
+static void check_long(const char *in, size_t len, const char *exp, size_t elen,
+		       size_t ecount)
+{
+	static const size_t sizes[] = { 0, 1, 7, 4096, MAX - 1, MAX + 1 };
+	size_t i, olen, count;
+	char *out;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		out = run(in, len, sizes[i], SIZE_MAX, &olen, &count);
+		same(out, olen, exp, elen);
+		assert_int_equal(count, ecount);
+		free(out);
+	}
+}
+
+static void test_long_line_many_secrets(void **state)
+{
+	static const char a[] = "-spice port=5900,password=hunter2 ";
+	static const char b[] = "-spice port=5900,password=" M " ";
+	char *in = NULL, *exp = NULL;
+	size_t ilen = 0, elen = 0, n = 0;
+
+	(void)state;
+	while (ilen < 3 * MAX) {
+		append(&in, &ilen, a, sizeof(a) - 1);
+		append(&exp, &elen, b, sizeof(b) - 1);
+		n++;
+	}
+	append(&in, &ilen, "\n", 1);
+	append(&exp, &elen, "\n", 1);
+	check_long(in, ilen, exp, elen, n);
+	free(in);
+	free(exp);
+}
+
+static void test_long_value_hard_cut(void **state)
+{
+	char *in = NULL;
+	size_t ilen = 0;
+	static const char exp[] = "-spice password=" M ",addr=::1\nnext password=" M "\n";
+
+	(void)state;
+	/* no separator anywhere in the value: the cuts are hard, the value
+	 * spans four fragments and still becomes one marker */
+	append(&in, &ilen, "-spice password=", 16);
+	append_rep(&in, &ilen, 'x', 3 * MAX + 123);
+	append(&in, &ilen, ",addr=::1\nnext password=y\n", 26);
+	check_long(in, ilen, exp, sizeof(exp) - 1, 2);
+	free(in);
+}
+
+static void test_long_quoted_and_json_values(void **state)
+{
+	char *in = NULL;
+	size_t ilen = 0, i;
+	static const char exp[] =
+		"<graphics passwd='" M "'/> {\"data\":\"" M "\"} -vnc :1,password=on\n";
+
+	(void)state;
+	/* values full of blanks, so the cuts land inside them */
+	append(&in, &ilen, "<graphics passwd='", 18);
+	for (i = 0; i < MAX; i++)
+		append(&in, &ilen, "a b", 3);
+	append(&in, &ilen, "'/> {\"data\":\"", 13);
+	for (i = 0; i < MAX; i++)
+		append(&in, &ilen, "c\\\" ", 4);
+	append(&in, &ilen, "\"} -vnc :1,password=on\n", 23);
+	check_long(in, ilen, exp, sizeof(exp) - 1, 2);
+	free(in);
+}
+
+static void test_long_cut_between_json_key_and_value(void **state)
+{
+	char *in = NULL, *exp = NULL;
+	size_t ilen = 0, elen = 0;
+
+	(void)state;
+	/* the last blank of the full buffer sits right after "data": */
+	append_rep(&in, &ilen, 'A', MAX - 10);
+	append(&in, &ilen, " \"data\": \"s3cr3t\"}\n", 19);
+	append_rep(&exp, &elen, 'A', MAX - 10);
+	APPEND_LIT(&exp, &elen, " \"data\": \"" M "\"}\n");
+	check_long(in, ilen, exp, elen, 1);
+	free(in);
+	free(exp);
+}
+
+static void test_long_secret_list_across_cut(void **state)
+{
+	char *in = NULL, *exp = NULL;
+	size_t ilen = 0, elen = 0;
+
+	(void)state;
+	/* one argv element longer than the buffer: "secret" is in the first
+	 * fragment, data= in a later one */
+	append(&in, &ilen, "-object\0secret,id=sec0,", 23);
+	append(&exp, &elen, "-object\0secret,id=sec0,", 23);
+	while (ilen < 2 * MAX) {
+		append(&in, &ilen, "x-pad=aaaaaaaa,", 15);
+		append(&exp, &elen, "x-pad=aaaaaaaa,", 15);
+	}
+	append(&in, &ilen, "data=c2VjcmV0,format=base64\0", 28);
+	APPEND_LIT(&exp, &elen, "data=" M ",format=base64\0");
+	check_long(in, ilen, exp, elen, 1);
+	free(in);
+	free(exp);
+}
+
+static void test_long_no_separators(void **state)
+{
+	char *in = NULL;
+	size_t ilen = 0;
+
+	(void)state;
+	append_rep(&in, &ilen, 'A', 3 * MAX + 5);
+	check_long(in, ilen, in, ilen, 0);
+	free(in);
+}
+
+/* ---- junk ---------------------------------------------------------------- */
+
+static uint32_t rng_next(uint32_t *x)
+{
+	*x = *x * 1664525u + 1013904223u;
+	return *x >> 8;
+}
+
+static void test_binary_junk(void **state)
+{
+	static const char *const bits[] = {
+		"password=", "key=", "data=", "secret,", "\"data\":\"", "\\\"",
+		"<secret>", "</secret>", "<", ">", "'", "\"", ",,", "://", "@",
+		"%", ":", " ", "\n", "\\", "\x80\xff", "passwd='",
+	};
+	size_t len = 4 * MAX, i, olen, count, olen1, count1;
+	char *in = malloc(len), *out, *out1;
+	uint32_t x = 12345;
+
+	(void)state;
+	assert_non_null(in);
+	for (i = 0; i < len;) {
+		uint32_t r = rng_next(&x);
+		const char *b = bits[r % (sizeof(bits) / sizeof(bits[0]))];
+		size_t bl = strlen(b);
+
+		if (r & 0x100 && i + bl <= len) {
+			memcpy(in + i, b, bl);
+			i += bl;
+		} else {
+			in[i++] = (char)(rng_next(&x) & 0xff);
+		}
+	}
+	out = run(in, len, 0, SIZE_MAX, &olen, &count);
+	out1 = run(in, len, 1, SIZE_MAX, &olen1, &count1);
+	same(out1, olen1, out, olen);
+	assert_int_equal(count1, count);
+	free(out1);
+	out1 = run(in, len, 4093, SIZE_MAX, &olen1, &count1);
+	same(out1, olen1, out, olen);
+	free(out1);
+	free(out);
+	free(in);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_object_secret_data),
+		cmocka_unit_test(test_object_secret_libvirt_aes),
+		cmocka_unit_test(test_object_qom_type_secret),
+		cmocka_unit_test(test_object_secret_escaped_comma),
+		cmocka_unit_test(test_data_outside_secret_kept),
+		cmocka_unit_test(test_json_object_secret),
+		cmocka_unit_test(test_json_escaped_quotes),
+		cmocka_unit_test(test_json_all_keys),
+		cmocka_unit_test(test_json_spacing_and_non_strings),
+		cmocka_unit_test(test_json_qmp_in_libvirt_log),
+		cmocka_unit_test(test_json_blockdev_key_secret),
+		cmocka_unit_test(test_json_escaped_in_json_string),
+		cmocka_unit_test(test_json_master_key_kept),
+		cmocka_unit_test(test_spice_password),
+		cmocka_unit_test(test_vnc_password_flag_kept),
+		cmocka_unit_test(test_password_secret),
+		cmocka_unit_test(test_rbd_key),
+		cmocka_unit_test(test_rbd_key_in_json_filename),
+		cmocka_unit_test(test_iscsi_option),
+		cmocka_unit_test(test_iscsi_url),
+		cmocka_unit_test(test_generic_url),
+		cmocka_unit_test(test_xml_passwd_attr),
+		cmocka_unit_test(test_xml_secret_element),
+		cmocka_unit_test(test_xml_secret_refs_kept),
+		cmocka_unit_test(test_libvirt_log_one_line),
+		cmocka_unit_test(test_libvirt_log_continuations),
+		cmocka_unit_test(test_qemu_arg_in_domain_xml),
+		cmocka_unit_test(test_nul_separated_argv),
+		cmocka_unit_test(test_not_secrets),
+		cmocka_unit_test(test_every_split_point_combined),
+		cmocka_unit_test(test_empty_input),
+		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_write_error_propagates),
+		cmocka_unit_test(test_scrub_string),
+		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_long_line_many_secrets),
+		cmocka_unit_test(test_long_value_hard_cut),
+		cmocka_unit_test(test_long_quoted_and_json_values),
+		cmocka_unit_test(test_long_cut_between_json_key_and_value),
+		cmocka_unit_test(test_long_secret_list_across_cut),
+		cmocka_unit_test(test_long_no_separators),
+		cmocka_unit_test(test_binary_junk),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
