@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define SPOOL_BUF 65536
+
 struct nr_artifact_sink {
 	struct nr_sink base;
 	struct nr_artifact *art;
@@ -19,7 +21,9 @@ struct nr_artifact_sink {
 	struct nr_sha256 sha;
 	uint64_t cap;
 	bool full;
-	int io_error;          /* positive errno of a failed spool write */
+	/* The scrubber emits a record at a time; batch them into few writes. */
+	size_t buffered;
+	char buf[SPOOL_BUF];
 };
 
 static int spool_open(const char *dir, struct nr_error *err)
@@ -41,30 +45,48 @@ static int spool_open(const char *dir, struct nr_error *err)
 	return fd;
 }
 
+static int spool_flush(struct nr_artifact_sink *s)
+{
+	const char *p = s->buf;
+	size_t len = s->buffered;
+
+	while (len > 0) {
+		ssize_t w = write(s->art->fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		len -= (size_t)w;
+	}
+	s->buffered = 0;
+	return 0;
+}
+
 /* Scrubbed bytes arrive here.  Beyond the cap they are dropped and the sink
  * reports full, so the transport stops the producer. */
 static int spool_out(void *ud, const void *data, size_t len)
 {
 	struct nr_artifact_sink *s = ud;
 	const char *p = data;
+	int rc;
 
 	if (s->art->size + len > s->cap) {
 		len = (size_t)(s->cap - s->art->size);
 		s->full = true;
 	}
 	nr_sha256_update(&s->sha, p, len);
+	s->art->size += len;
 	while (len > 0) {
-		ssize_t w = write(s->art->fd, p, len);
+		size_t take = SPOOL_BUF - s->buffered < len ? SPOOL_BUF - s->buffered : len;
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			s->io_error = errno;
-			return -errno;
-		}
-		p += w;
-		len -= (size_t)w;
-		s->art->size += (uint64_t)w;
+		memcpy(s->buf + s->buffered, p, take);
+		s->buffered += take;
+		p += take;
+		len -= take;
+		if (s->buffered == SPOOL_BUF && (rc = spool_flush(s)) < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -129,6 +151,8 @@ int nr_artifact_end(struct nr_artifact *a, struct nr_artifact_sink *s, struct nr
 	int rc;
 
 	rc = nr_scrub_finish(s->scrub);
+	if (rc == 0)
+		rc = spool_flush(s);
 	a->scrubbed = nr_scrub_count(s->scrub);
 	a->truncated = a->truncated || s->full;
 	nr_sha256_final(&s->sha, digest);

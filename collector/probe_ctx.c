@@ -6,6 +6,7 @@
 #include "scrub.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,55 +97,141 @@ static void note_timeout(struct nr_probe_ctx *ctx, int rc)
 		ctx->interrupted = true;
 }
 
-int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *const *argv,
-                 int *exit_code)
+/* A command in flight.  Preparation (lookups, artifact slots) happens on
+ * the probe's thread; execution may happen on a helper thread and touches
+ * only its own artifact slot, which no realloc moves while jobs run. */
+struct cmd_job {
+	struct nr_probe_ctx *ctx;
+	size_t slot;
+	const char *run_argv[64];
+	char path[4096];
+	struct nr_error err;
+	int rc;
+	int exit_code;
+};
+
+static int cmd_prepare(struct nr_probe_ctx *ctx, struct cmd_job *job, const char *artifact,
+                       const char *const *argv)
 {
 	struct nr_transport *t = ctx->level->transport;
-	struct nr_artifact_sink *sink = NULL;
-	struct nr_run_result res;
 	struct nr_artifact *a;
-	struct nr_mem_sink errs = { { NULL }, NULL, 0, 0 };
-	const char *run_argv[64];
-	char key[256], path[4096];
 	size_t i;
-	int rc;
 
+	job->ctx = ctx;
+	job->exit_code = -1;
 	/* An absolute argv[0] was found by the probe (e.g. /usr/libexec/qemu-kvm). */
 	if (argv[0][0] == '/')
-		snprintf(path, sizeof(path), "%s", argv[0]);
-	else if (t->ops->which(t, argv[0], path, sizeof(path)) < 0) {
+		snprintf(job->path, sizeof(job->path), "%s", argv[0]);
+	else if (t->ops->which(t, argv[0], job->path, sizeof(job->path)) < 0) {
 		record_lookup(ctx, argv[0], NULL);
-		return -ENOENT;
+		return job->rc = -ENOENT;
 	}
-	record_lookup(ctx, argv[0], path);
+	record_lookup(ctx, argv[0], job->path);
 	a = new_artifact(ctx, artifact);
 	if (!a)
-		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
+		return job->rc = nr_error_set(&ctx->err, ENOMEM, "out of memory");
+	job->slot = ctx->result->n_arts - 1;
 	for (i = 0; argv[i] && i < 63; i++)
-		run_argv[i] = i == 0 ? path : argv[i];
-	run_argv[i] = NULL;
-	a->command = argv_json(path, argv);
+		job->run_argv[i] = i == 0 ? job->path : argv[i];
+	job->run_argv[i] = NULL;
+	a->command = argv_json(job->path, argv);
+	return job->rc = 0;
+}
+
+static void *cmd_execute(void *arg)
+{
+	struct cmd_job *job = arg;
+	struct nr_probe_ctx *ctx = job->ctx;
+	struct nr_transport *t = ctx->level->transport;
+	struct nr_artifact *a = &ctx->result->arts[job->slot];
+	struct nr_artifact_sink *sink = NULL;
+	struct nr_mem_sink errs = { { NULL }, NULL, 0, 0 };
+	struct nr_run_result res;
+	char key[256];
+	int rc;
+
 	rc = nr_mem_sink_init(&errs, STDERR_KEEP) < 0
-		     ? nr_error_set(&ctx->err, ENOMEM, "out of memory")
+		     ? nr_error_set(&job->err, ENOMEM, "out of memory")
 		     : nr_artifact_begin(a, ctx->opts->spool_dir, ctx->opts->artifact_cap, &sink,
-		                         &ctx->err);
+		                         &job->err);
 	if (rc < 0)
 		goto out;
 	snprintf(key, sizeof(key), "%s/%s", ctx->result->probe->name, a->name);
-	rc = t->ops->run(t, key, run_argv, ctx->deadline_ms, nr_artifact_sink_base(sink),
-	                 &errs.base, &res, &ctx->err);
+	rc = t->ops->run(t, key, job->run_argv, ctx->deadline_ms, nr_artifact_sink_base(sink),
+	                 &errs.base, &res, &job->err);
 	a->truncated = res.truncated;
 	a->exit_code = res.exit_code;
 	a->has_exit = !res.timed_out && res.term_signal == 0 && res.exit_code >= 0;
-	if (exit_code)
-		*exit_code = a->has_exit ? res.exit_code : -1;
-	if (nr_artifact_end(a, sink, rc < 0 ? NULL : &ctx->err) < 0 && rc == 0)
+	job->exit_code = a->has_exit ? res.exit_code : -1;
+	if (nr_artifact_end(a, sink, rc < 0 ? NULL : &job->err) < 0 && rc == 0)
 		rc = -EIO;
 	if (errs.len > 0)
 		a->stderr_text = nr_scrub_string(errs.buf, &a->scrubbed);
-	note_timeout(ctx, rc);
 out:
 	nr_mem_sink_release(&errs);
+	job->rc = rc;
+	return NULL;
+}
+
+static void cmd_finish(struct nr_probe_ctx *ctx, struct cmd_job *job)
+{
+	if (job->rc < 0 && job->rc != -ENOENT && job->err.code)
+		ctx->err = job->err;
+	note_timeout(ctx, job->rc);
+}
+
+int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *const *argv,
+                 int *exit_code)
+{
+	struct cmd_job *job = calloc(1, sizeof(*job));
+	int rc;
+
+	if (!job)
+		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
+	if (cmd_prepare(ctx, job, artifact, argv) == 0)
+		cmd_execute(job);
+	cmd_finish(ctx, job);
+	if (exit_code)
+		*exit_code = job->exit_code;
+	rc = job->rc;
+	free(job);
+	return rc;
+}
+
+#define CMDS_PARALLEL 8
+
+int nr_probe_cmds(struct nr_probe_ctx *ctx, struct nr_probe_cmd_spec *specs, size_t n)
+{
+	struct cmd_job *jobs = calloc(CMDS_PARALLEL, sizeof(*jobs));
+	pthread_t threads[CMDS_PARALLEL];
+	bool started[CMDS_PARALLEL];
+	size_t base, i, batch;
+	int rc = 0;
+
+	if (!jobs)
+		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
+	for (base = 0; base < n && rc == 0; base += batch) {
+		batch = n - base < CMDS_PARALLEL ? n - base : CMDS_PARALLEL;
+		memset(jobs, 0, CMDS_PARALLEL * sizeof(*jobs));
+		for (i = 0; i < batch; i++)
+			cmd_prepare(ctx, &jobs[i], specs[base + i].artifact, specs[base + i].argv);
+		for (i = 0; i < batch; i++) {
+			started[i] = jobs[i].rc == 0 &&
+			             pthread_create(&threads[i], NULL, cmd_execute, &jobs[i]) == 0;
+			if (!started[i] && jobs[i].rc == 0)
+				cmd_execute(&jobs[i]);
+		}
+		for (i = 0; i < batch; i++) {
+			if (started[i])
+				pthread_join(threads[i], NULL);
+			cmd_finish(ctx, &jobs[i]);
+			specs[base + i].rc = jobs[i].rc;
+			specs[base + i].exit_code = jobs[i].exit_code;
+			if (jobs[i].rc == -ETIMEDOUT || jobs[i].rc == -EINTR)
+				rc = jobs[i].rc;
+		}
+	}
+	free(jobs);
 	return rc;
 }
 

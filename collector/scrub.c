@@ -514,8 +514,10 @@ static size_t json_run(struct scan *c, size_t p, struct cont *k)
 		k->run = 0;
 	}
 	q = json_close(r, p, n, k);
-	/* at level 1 the backslash of the closing \" is not part of the value */
-	end = q < n && k->level1 && k->run % 4 == 1 ? q - 1 : q;
+	/* at level 1 the backslash of the closing \" is not part of the value;
+	 * after a hard cut it may have been the last byte of the previous
+	 * fragment (q == p), already hidden there */
+	end = q < n && q > p && k->level1 && k->run % 4 == 1 ? q - 1 : q;
 	value_span(c, p, end, *k);
 	return q < n ? q + 1 : n;
 }
@@ -899,6 +901,7 @@ int nr_scrub_finish(struct nr_scrub *s)
 		scrub_fragment(s, s->len, s->final_is_arg || s->seen_nul ?
 				   MODE_ARG : MODE_LINE, false);
 	s->len = 0;
+	s->xml = (struct xml){ 0 };     /* an unclosed <secret> ends here */
 	return s->err;
 }
 

@@ -55,37 +55,58 @@ out:
 	return rc == -ETIMEDOUT ? rc : 0;
 }
 
-/* `virsh list --all --name` prints one name per line. */
+/* `virsh list --all --name` prints one name per line; the XML of each
+ * domain is fetched concurrently. */
 static int libvirt_collect_domains(struct nr_probe_ctx *ctx)
 {
 	static const char *const names_argv[] = { "virsh", "-r", "list", "--all", "--name", NULL };
+	struct nr_probe_cmd_spec *specs = NULL;
+	char (*names)[256] = NULL, (*artifacts)[300] = NULL;
+	const char *(*argvs)[6] = NULL;
 	const char *out, *p, *end;
-	char name[256], artifact[300];
 	size_t len, n = 0;
 	int rc, exit_code = -1;
 
 	rc = nr_probe_cmd(ctx, "list-names", names_argv, &exit_code);
 	if (rc < 0 || exit_code != 0)
 		return rc;
+	specs = calloc(MAX_DOMAINS, sizeof(*specs));
+	names = calloc(MAX_DOMAINS, sizeof(*names));
+	artifacts = calloc(MAX_DOMAINS, sizeof(*artifacts));
+	argvs = calloc(MAX_DOMAINS, sizeof(*argvs));
+	if (!specs || !names || !artifacts || !argvs) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	out = nr_probe_output(ctx, "list-names", &len);
 	for (p = out, end = out ? out + len : NULL; p && p < end && n < MAX_DOMAINS;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t nlen = nl ? (size_t)(nl - p) : (size_t)(end - p);
 
-		if (nlen > 0 && nlen < sizeof(name)) {
-			const char *argv[] = { "virsh", "-r", "dumpxml", "--domain", name, NULL };
-
-			memcpy(name, p, nlen);
-			name[nlen] = '\0';
-			snprintf(artifact, sizeof(artifact), "domain-%s.xml", name);
-			rc = nr_probe_cmd(ctx, artifact, argv, NULL);
-			if (rc == -ETIMEDOUT)
-				return rc;
+		if (nlen > 0 && nlen < sizeof(names[0])) {
+			memcpy(names[n], p, nlen);
+			names[n][nlen] = '\0';
+			snprintf(artifacts[n], sizeof(artifacts[n]), "domain-%s.xml", names[n]);
+			/* --domain: a name starting with '-' stays a name. */
+			argvs[n][0] = "virsh";
+			argvs[n][1] = "-r";
+			argvs[n][2] = "dumpxml";
+			argvs[n][3] = "--domain";
+			argvs[n][4] = names[n];
+			argvs[n][5] = NULL;
+			specs[n].artifact = artifacts[n];
+			specs[n].argv = argvs[n];
 			n++;
 		}
 		p = nl ? nl + 1 : end;
 	}
-	return 0;
+	rc = nr_probe_cmds(ctx, specs, n);
+out:
+	free(specs);
+	free(names);
+	free(artifacts);
+	free(argvs);
+	return rc;
 }
 
 static int libvirt_collect(struct nr_probe_ctx *ctx)
@@ -93,19 +114,24 @@ static int libvirt_collect(struct nr_probe_ctx *ctx)
 	static const char *const daemon_argv[] = { "libvirtd", "--version", NULL };
 	static const char *const version_argv[] = { "virsh", "-r", "version", NULL };
 	static const char *const list_argv[] = { "virsh", "-r", "list", "--all", NULL };
+	struct nr_probe_cmd_spec specs[2];
 	bool has_virsh = nr_probe_has(ctx, "virsh");
 	bool has_daemon = nr_probe_has(ctx, "libvirtd");
-	int rc = 0, exit_code = -1;
+	size_t n = 0;
+	int rc, exit_code = -1;
 
 	if (!has_virsh && !has_daemon)
 		return nr_probe_skip(ctx, "libvirt not installed (no virsh, no libvirtd)");
 	if (has_daemon)
-		rc = nr_probe_cmd(ctx, "libvirtd-version", daemon_argv, NULL);
-	if (has_virsh && rc != -ETIMEDOUT) {
-		rc = nr_probe_cmd(ctx, "virsh-version", version_argv, &exit_code);
-		if (rc == 0 && exit_code != 0)
+		specs[n++] = (struct nr_probe_cmd_spec){ "libvirtd-version", daemon_argv, 0, -1 };
+	if (has_virsh)
+		specs[n++] = (struct nr_probe_cmd_spec){ "virsh-version", version_argv, 0, -1 };
+	rc = nr_probe_cmds(ctx, specs, n);
+	if (rc == 0 && has_virsh) {
+		exit_code = specs[n - 1].exit_code;
+		if (specs[n - 1].rc == 0 && exit_code != 0)
 			nr_probe_note(ctx, "virsh cannot connect to libvirtd (exit %d)", exit_code);
-		if (rc == 0 && exit_code == 0)
+		if (specs[n - 1].rc == 0 && exit_code == 0)
 			rc = nr_probe_cmd(ctx, "list-all", list_argv, NULL);
 		if (rc == 0 && exit_code == 0)
 			rc = libvirt_collect_domains(ctx);

@@ -66,6 +66,17 @@ size_t nr_probe_count(void);
 int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *const *argv,
                  int *exit_code);
 
+/* Run independent commands concurrently (in batches), each into its own
+ * artifact; per-command results land in the specs.  Returns -ETIMEDOUT or
+ * -EINTR if any command hit that, else 0. */
+struct nr_probe_cmd_spec {
+	const char *artifact;
+	const char *const *argv;
+	int rc;          /* out: as nr_probe_cmd() */
+	int exit_code;   /* out */
+};
+int nr_probe_cmds(struct nr_probe_ctx *ctx, struct nr_probe_cmd_spec *specs, size_t n);
+
 /* Copy a file from the level as artifact `artifact`.  -ENOENT when absent
  * (nothing recorded). */
 int nr_probe_file(struct nr_probe_ctx *ctx, const char *artifact, const char *path);

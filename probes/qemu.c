@@ -47,18 +47,20 @@ static int collect_pid(void *ud, const char *name)
 	return 0;
 }
 
+/* `--version` of each binary, concurrently: loading QEMU's libraries is
+ * the slowest thing here after x86info. */
 static int qemu_collect_versions(struct nr_probe_ctx *ctx, struct name_list *l)
 {
-	char artifact[300];
-	size_t i, j;
-	int rc = 0;
+	struct nr_probe_cmd_spec specs[MAX_BINARIES];
+	const char *argvs[MAX_BINARIES][3];
+	char artifacts[MAX_BINARIES][300];
+	size_t i, j, n = 0;
 
 	for (i = 0; i < sizeof(bin_dirs) / sizeof(bin_dirs[0]); i++) {
 		l->dir = bin_dirs[i];
 		nr_probe_list(ctx, bin_dirs[i], collect_binary, l);
 	}
-	for (i = 0; i < l->n && rc != -ETIMEDOUT; i++) {
-		const char *argv[] = { l->names[i], "--version", NULL };
+	for (i = 0; i < l->n; i++) {
 		const char *base = strrchr(l->names[i], '/') + 1;
 		bool dup = false;
 
@@ -67,10 +69,15 @@ static int qemu_collect_versions(struct nr_probe_ctx *ctx, struct name_list *l)
 			dup = dup || strcmp(strrchr(l->names[j], '/') + 1, base) == 0;
 		if (dup)
 			continue;
-		snprintf(artifact, sizeof(artifact), "version-%s", base);
-		rc = nr_probe_cmd(ctx, artifact, argv, NULL);
+		snprintf(artifacts[n], sizeof(artifacts[n]), "version-%s", base);
+		argvs[n][0] = l->names[i];
+		argvs[n][1] = "--version";
+		argvs[n][2] = NULL;
+		specs[n].artifact = artifacts[n];
+		specs[n].argv = argvs[n];
+		n++;
 	}
-	return rc == -ETIMEDOUT ? rc : 0;
+	return nr_probe_cmds(ctx, specs, n);
 }
 
 /* One argument per line, quoted only where a shell would need it: the

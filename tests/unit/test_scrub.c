@@ -704,10 +704,26 @@ static void test_count(void **state)
 
 /* ---- records longer than NR_SCRUB_RECORD_MAX ----------------------------- */
 
+/* Grows *p to hold n more bytes and a NUL.  The capacity is a power of two
+ * derived from the length, so growth is geometric without a separate field
+ * (a realloc per append is slow under ASan, which always copies). */
+static void reserve(char **p, size_t len, size_t n)
+{
+	size_t cap = 64;
+
+	while (cap < len + 1)
+		cap *= 2;
+	if (*p && len + n + 1 <= cap)
+		return;
+	while (cap < len + n + 1)
+		cap *= 2;
+	*p = realloc(*p, cap);
+	assert_non_null(*p);
+}
+
 static void append(char **p, size_t *len, const char *s, size_t n)
 {
-	*p = realloc(*p, *len + n + 1);
-	assert_non_null(*p);
+	reserve(p, *len, n);
 	memcpy(*p + *len, s, n);
 	*len += n;
 	(*p)[*len] = '\0';
@@ -717,8 +733,7 @@ static void append(char **p, size_t *len, const char *s, size_t n)
 
 static void append_rep(char **p, size_t *len, char ch, size_t n)
 {
-	*p = realloc(*p, *len + n + 1);
-	assert_non_null(*p);
+	reserve(p, *len, n);
 	memset(*p + *len, ch, n);
 	*len += n;
 	(*p)[*len] = '\0';
@@ -834,6 +849,104 @@ static void test_long_secret_list_across_cut(void **state)
 	free(exp);
 }
 
+static void test_long_shell_quote_across_cut(void **state)
+{
+	char *in = NULL, *exp = NULL;
+	size_t ilen = 0, elen = 0;
+
+	(void)state;
+	/* one log line whose single-quoted argument has blanks and is longer
+	 * than the buffer: the cut lands inside the quotes, and the blank in
+	 * the password after it must still count as part of the value */
+	APPEND_LIT(&in, &ilen, "-spice 'port=5900,");
+	APPEND_LIT(&exp, &elen, "-spice 'port=5900,");
+	while (ilen < MAX + MAX / 2) {
+		APPEND_LIT(&in, &ilen, "x-note=a b,");
+		APPEND_LIT(&exp, &elen, "x-note=a b,");
+	}
+	APPEND_LIT(&in, &ilen, "password=hun ter2,addr=::1' -vnc :1\n");
+	APPEND_LIT(&exp, &elen, "password=" M ",addr=::1' -vnc :1\n");
+	check_long(in, ilen, exp, elen, 1);
+	free(in);
+	free(exp);
+}
+
+static void test_long_json_string_across_cut(void **state)
+{
+	char *in = NULL, *exp = NULL;
+	size_t ilen = 0, elen = 0;
+
+	(void)state;
+	/* argv element: an rbd filename in a JSON string, longer than the
+	 * buffer; after the cut the key still knows it sits in a string, so
+	 * the closing quote ends the value */
+	APPEND_LIT(&in, &ilen, "-drive\0{\"driver\":\"rbd\",\"filename\":\"rbd:pool/img:");
+	APPEND_LIT(&exp, &elen, "-drive\0{\"driver\":\"rbd\",\"filename\":\"rbd:pool/img:");
+	while (ilen < MAX + MAX / 2) {
+		APPEND_LIT(&in, &ilen, "x-note=a b:");
+		APPEND_LIT(&exp, &elen, "x-note=a b:");
+	}
+	APPEND_LIT(&in, &ilen, "key=AQB==\",\"read-only\":true}\0");
+	APPEND_LIT(&exp, &elen, "key=" M "\",\"read-only\":true}\0");
+	check_long(in, ilen, exp, elen, 1);
+	free(in);
+	free(exp);
+}
+
+static void test_long_flag_value_at_hard_cut(void **state)
+{
+	char *in = NULL, *exp = NULL;
+	size_t ilen = 0, elen = 0;
+
+	(void)state;
+	/* the buffer fills up right after "password=on": that may be the
+	 * start of "onion", so it is hidden, not kept as a switch */
+	append_rep(&in, &ilen, 'A', MAX - 12);
+	APPEND_LIT(&in, &ilen, "/password=onion,x=1\n");
+	append_rep(&exp, &elen, 'A', MAX - 12);
+	APPEND_LIT(&exp, &elen, "/password=" M ",x=1\n");
+	check_long(in, ilen, exp, elen, 1);
+	free(in);
+	free(exp);
+}
+
+static void test_long_escaped_comma_at_buffer_end(void **state)
+{
+	char *in = NULL, *exp = NULL;
+	size_t ilen = 0, elen = 0;
+
+	(void)state;
+	/* the buffer ends with ",,": cutting between the two commas would end
+	 * the password at the first one and leak the rest */
+	append_rep(&in, &ilen, 'A', MAX - 15);
+	APPEND_LIT(&in, &ilen, "/password=abc,,def,x=1\n");
+	append_rep(&exp, &elen, 'A', MAX - 15);
+	APPEND_LIT(&exp, &elen, "/password=" M ",x=1\n");
+	check_long(in, ilen, exp, elen, 1);
+	free(in);
+	free(exp);
+}
+
+static void test_long_escaped_json_closer_at_hard_cut(void **state)
+{
+	char *in = NULL, *out;
+	size_t ilen = 0, olen, count;
+
+	(void)state;
+	/* JSON escaped in a JSON string whose value closer \" is split by a
+	 * hard cut between the backslash and the quote */
+	APPEND_LIT(&in, &ilen, "\\\"data\\\":\\\"");
+	append_rep(&in, &ilen, 'x', MAX - ilen - 1);
+	APPEND_LIT(&in, &ilen, "\\\",\\\"id\\\":1}\n");
+	out = run(in, ilen, 0, SIZE_MAX, &olen, &count);
+	assert_int_equal(count, 1);
+	assert_null(strchr(out, 'x'));
+	assert_non_null(strstr(out, "\\\"data\\\":\\\"" M));
+	assert_non_null(strstr(out, ",\\\"id\\\":1}\n"));
+	free(out);
+	free(in);
+}
+
 static void test_long_no_separators(void **state)
 {
 	char *in = NULL;
@@ -933,6 +1046,11 @@ int main(void)
 		cmocka_unit_test(test_long_quoted_and_json_values),
 		cmocka_unit_test(test_long_cut_between_json_key_and_value),
 		cmocka_unit_test(test_long_secret_list_across_cut),
+		cmocka_unit_test(test_long_shell_quote_across_cut),
+		cmocka_unit_test(test_long_json_string_across_cut),
+		cmocka_unit_test(test_long_flag_value_at_hard_cut),
+		cmocka_unit_test(test_long_escaped_comma_at_buffer_end),
+		cmocka_unit_test(test_long_escaped_json_closer_at_hard_cut),
 		cmocka_unit_test(test_long_no_separators),
 		cmocka_unit_test(test_binary_junk),
 	};
