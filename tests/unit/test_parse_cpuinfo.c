@@ -252,6 +252,21 @@ static void test_nul_and_no_newline(void **state)
 	assert_string_equal(ci.model, "Last line");
 }
 
+/* Invalid UTF-8 (stray bytes, overlong forms, surrogates, a sequence
+ * cut by the end of the value) becomes '?'; valid multibyte text stays. */
+static void test_invalid_utf8(void **state)
+{
+	const char *s = "vendor_id : a\xff\xc0\xaf\xed\xa0\x80\xe2\x82\xac\xf0\x9f\x98\x80\n"
+	                "model name : x\xe2\x82";
+	struct nr_cpuinfo ci;
+
+	(void)state;
+	assert_int_equal(nr_cpuinfo_parse(s, strlen(s), &ci), 0);
+	/* \xff, \xc0 \xaf, \xed \xa0 \x80: one '?' per bad byte; € and 😀 kept */
+	assert_string_equal(ci.vendor, "a??????\xe2\x82\xac\xf0\x9f\x98\x80");
+	assert_string_equal(ci.model, "x??");
+}
+
 /* CRLF line ends (a cpuinfo pasted through Windows) parse the same. */
 static void test_crlf(void **state)
 {
@@ -297,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_junk),
 		cmocka_unit_test(test_long_values),
 		cmocka_unit_test(test_nul_and_no_newline),
+		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_mips_shape),
 	};
