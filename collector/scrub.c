@@ -174,11 +174,13 @@ struct key {
 #define KEY(s, f) { s, sizeof(s) - 1, f }
 #define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* key=value forms: QEMU options, rbd filenames, XML attributes. */
+/* key=value forms: QEMU options, rbd filenames, XML attributes; token= and
+ * secret= for URLs pasted on our own command line (?token=, client_secret=). */
 static const struct key opt_keys[] = {
 	KEY("password", K_FLAG), KEY("passwd", K_FLAG),
 	KEY("password-secret", 0), KEY("passwordid", 0),
 	KEY("key-secret", 0), KEY("key", 0),
+	KEY("token", 0), KEY("secret", 0),
 	KEY("data", K_SECRET_LIST),
 };
 
@@ -421,10 +423,10 @@ static size_t bare_value(struct scan *c, size_t v, bool colon, bool may_be_flag)
 	return e;
 }
 
-/* password=, passwd=, password-secret=, passwordid=, key-secret=, key=, and
- * data= in a secret object.  The key must start a name ("keyid=" and
- * "mykey=" are not "key="); '-', '_' and '.' do start one, so dotted
- * options like encrypt.key-secret= are caught. */
+/* password=, passwd=, password-secret=, passwordid=, key-secret=, key=,
+ * token=, secret=, and data= in a secret object.  The key must start a name
+ * ("keyid=" and "mykey=" are not "key="); '-', '_' and '.' do start one, so
+ * dotted options like encrypt.key-secret= are caught. */
 static bool try_opt(struct scan *c)
 {
 	const struct key *k;
@@ -874,20 +876,23 @@ int nr_scrub_write(struct nr_scrub *s, const void *data, size_t len)
 	if (!s || (!data && len))
 		return -EINVAL;
 	while (len > 0 && !s->err) {
-		size_t n = sep_span(p, len);
+		/* look no further than the buffer can take: a long input
+		 * without separators must not be rescanned at every cut */
 		size_t room = NR_SCRUB_RECORD_MAX - s->len;
-		size_t take = n < room ? n : room;
+		size_t n = sep_span(p, len < room ? len : room);
 
-		memcpy(s->buf + s->len, p, take);
-		s->len += take;
-		p += take;
-		len -= take;
-		if (take < n) {
-			cut_forced(s);
-		} else if (len > 0) {
+		memcpy(s->buf + s->len, p, n);
+		s->len += n;
+		p += n;
+		len -= n;
+		if (len == 0)
+			break;
+		if (*p == '\n' || *p == '\0') {
 			end_record(s, *p);
 			p++;
 			len--;
+		} else {
+			cut_forced(s);          /* buffer full inside a record */
 		}
 	}
 	return s->err;
@@ -954,7 +959,9 @@ char *nr_scrub_string(const char *in, size_t *count)
 
 	if (!s)
 		return NULL;
-	s->final_is_arg = true;         /* one argv element: spaces are data */
+	/* one argv element, where a blank is part of a value; a string with
+	 * lines (a captured stderr) is text like any artifact */
+	s->final_is_arg = in && !strchr(in, '\n');
 	rc = nr_scrub_write(s, in ? in : "", in ? strlen(in) : 0);
 	if (!rc)
 		rc = nr_scrub_finish(s);

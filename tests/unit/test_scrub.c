@@ -676,9 +676,24 @@ static void test_scrub_string(void **state)
 	assert_string_equal(out, "guest=vm1,debug-threads=on");
 	free(out);
 
+	/* text with lines (a probe's stderr): blanks end values, as in a log */
 	out = nr_scrub_string("a\npassword=x y\n", &count);
 	assert_string_equal(out, "a\npassword=" M " y\n");
 	assert_int_equal(count, 3);
+	free(out);
+	out = nr_scrub_string("qemu: -spice: warning\npassword=x y", &count);
+	assert_string_equal(out, "qemu: -spice: warning\npassword=" M " y");
+	assert_int_equal(count, 4);
+	free(out);
+
+	/* our own argv: a pasted URL */
+	out = nr_scrub_string("--upload=https://up.example.com/b?token=abc123"
+			      "&client_secret=s3", &count);
+	assert_string_equal(out, "--upload=https://up.example.com/b?token=" M);
+	assert_int_equal(count, 5);
+	free(out);
+	out = nr_scrub_string("--upload=https://bob:hunter2@up.example.com/", NULL);
+	assert_string_equal(out, "--upload=https://bob:" M "@up.example.com/");
 	free(out);
 }
 
