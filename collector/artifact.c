@@ -124,6 +124,7 @@ int nr_artifact_begin(struct nr_artifact *a, const char *spool_dir, uint64_t cap
 		goto out;
 	}
 	s->base.write = sink_write;
+	s->base.limit = cap;
 	s->art = a;
 	s->cap = cap;
 	nr_sha256_init(&s->sha);

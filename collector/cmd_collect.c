@@ -20,7 +20,8 @@
 static const char collect_usage[] =
 	"usage: nest-report [collect] [OPTIONS]\n"
 	"\n"
-	"Collects this machine (level l0) into nest-report-HOST-TIMESTAMP.tar.zst.\n"
+	"Collects this machine (level l0), and every level given with --level or\n"
+	"--topology over SSH, into nest-report-HOST-TIMESTAMP.tar.zst.\n"
 	"Secrets in QEMU command lines, libvirt logs and domain XML are always scrubbed.\n"
 	"\n"
 	"options:\n"
@@ -32,6 +33,20 @@ static const char collect_usage[] =
 	"                            larger output is truncated and marked so\n"
 	"      --compress zstd|gzip|xz|none  bundle compression (default zstd)\n"
 	"      --json                print a machine-readable run summary on stdout\n"
+	"      --sysroot DIR         replay a tree made by 'nest-report capture' (or a\n"
+	"                            copy of /proc and /sys) as level l0, not this machine\n"
+	"\n"
+	"levels reached over SSH (agentless: nothing is installed on them):\n"
+	"      --level ID=[user@]host[:port][,via=ID][,sudo][,only=P:P][,skip=P:P]\n"
+	"                            add a level; via= reaches it through another level's\n"
+	"                            session (a jump chain; no ssh client needed)\n"
+	"      --topology FILE       levels from a JSON file (schemas/topology.schema.json)\n"
+	"      --sudo                run probes on remote levels with 'sudo -n'\n"
+	"      --accept-new-host-keys  record unknown host keys (never changed ones)\n"
+	"      --connect-timeout SECS  per level (default 10)\n"
+	"      --ssh-config FILE     instead of ~/.ssh/config\n"
+	"      --known-hosts FILE    instead of ~/.ssh/known_hosts\n"
+	"      --identity FILE       private key to try before the defaults\n"
 	"  -q, --quiet               print only errors (and the bundle path)\n"
 	"  -v, --verbose             report every probe as it finishes\n"
 	"  -h, --help                show this help\n"
@@ -141,6 +156,19 @@ static void progress(void *ud, const char *level, const struct nr_probe_result *
 		             r->error ? ": " : "", r->error ? r->error : "");
 }
 
+static void level_progress(void *ud, const struct nr_level *lv, const char *what)
+{
+	json_object *errs = lv->errors;
+	size_t n = json_object_array_length(errs);
+
+	(void)ud;
+	if (n > 0)
+		nr_msg_warn("level %s: %s: %s", lv->id, what,
+		            json_object_get_string(json_object_array_get_idx(errs, n - 1)));
+	else
+		nr_msg_debug("level %s: %s", lv->id, what);
+}
+
 static void report_text(struct nr_collect_run *run)
 {
 	unsigned counts[NR_PROBE_STATUS_COUNT];
@@ -200,12 +228,15 @@ static void report_json(struct nr_collect_run *run)
 }
 
 struct collect_args {
+	struct nr_topology topo;
+	struct nr_ssh_opts ssh;
 	const char *output;
 	char **only, **skip;
 	int timeout_s;
 	unsigned long long cap;
 	const char *compression;
 	int json;
+	const char *sysroot;   /* replay this captured tree instead of the machine */
 };
 
 /* Returns -1 to continue, or an exit code. */
@@ -219,11 +250,21 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		{ "max-artifact-size", required_argument, NULL, 'M' },
 		{ "compress", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "sysroot", required_argument, NULL, 'R' },
+		{ "level", required_argument, NULL, 'L' },
+		{ "topology", required_argument, NULL, 'T' },
+		{ "sudo", no_argument, NULL, 's' },
+		{ "accept-new-host-keys", no_argument, NULL, 'A' },
+		{ "connect-timeout", required_argument, NULL, 'C' },
+		{ "ssh-config", required_argument, NULL, 'F' },
+		{ "known-hosts", required_argument, NULL, 'K' },
+		{ "identity", required_argument, NULL, 'i' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct nr_error err = { 0 };
 	int c, bad = 0;
 	char *end;
 
@@ -261,6 +302,27 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 			a->compression = optarg;
 			break;
 		case 'j': a->json = 1; break;
+		case 'R': a->sysroot = optarg; break;
+		case 'L':
+		case 'T':
+			if ((c == 'L' ? nr_topology_add_spec(&a->topo, optarg, &err)
+			              : nr_topology_load(&a->topo, optarg, &err)) < 0) {
+				nr_msg_usage("collect", "%s", err.msg);
+				return NR_EXIT_USAGE;
+			}
+			break;
+		case 's': a->ssh.sudo = true; break;
+		case 'A': a->ssh.accept_new_host_keys = true; break;
+		case 'C':
+			a->ssh.connect_timeout_s = (int)strtol(optarg, &end, 10);
+			if (*end || a->ssh.connect_timeout_s <= 0 || a->ssh.connect_timeout_s > 3600) {
+				nr_msg_usage("collect", "--connect-timeout wants seconds between 1 and 3600, not '%s'", optarg);
+				return NR_EXIT_USAGE;
+			}
+			break;
+		case 'F': a->ssh.config_file = optarg; break;
+		case 'K': a->ssh.known_hosts = optarg; break;
+		case 'i': a->ssh.identity = optarg; break;
 		case 'q': nr_msg_set_verbosity(NR_QUIET); break;
 		case 'v': nr_msg_set_verbosity(NR_VERBOSE); break;
 		case 'h': fputs(collect_usage, stdout); return NR_EXIT_OK;
@@ -278,6 +340,11 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		nr_msg_usage("collect", "unexpected argument '%s'", argv[optind]);
 		return NR_EXIT_USAGE;
 	}
+	if (nr_topology_check(&a->topo, &err) < 0) {
+		nr_msg_usage("collect", "%s", err.msg);
+		return NR_EXIT_USAGE;
+	}
+	a->ssh.interactive = isatty(STDIN_FILENO);
 	return -1;
 }
 
@@ -285,7 +352,6 @@ static int setup_run(struct nr_collect_run *run, const struct collect_args *a, i
                      char **argv, char *host, char *spool, struct nr_error *err)
 {
 	struct nr_transport *t;
-	int rc;
 
 	run->info.created = time(NULL);
 	run->info.host = host;
@@ -306,26 +372,26 @@ static int setup_run(struct nr_collect_run *run, const struct collect_args *a, i
 	run->opts.skip = (const char *const *)a->skip;
 	run->opts.spool_dir = spool;
 	run->opts.progress = progress;
-	run->levels = calloc(1, sizeof(*run->levels));
-	t = nr_transport_local_new(err);
-	if (!run->levels || !t) {
-		nr_transport_close(t);
-		return nr_error_set(err, ENOMEM, "out of memory");
-	}
-	rc = nr_level_init(&run->levels[0], "l0", 0, NULL, t, err);
-	if (rc == 0)
-		run->n_levels = 1;
-	return rc;
+	run->level_progress = level_progress;
+	run->topo = &a->topo;
+	run->ssh = a->ssh;
+	t = a->sysroot ? nr_transport_replay_new(a->sysroot, err) : nr_transport_local_new(err);
+	if (!t)
+		return -(err->code ? err->code : ENOMEM);
+	return nr_collect_plan(run, t, err);
 }
 
 int nr_cmd_collect(int argc, char **argv)
 {
-	struct collect_args a = { NULL, NULL, NULL, DEFAULT_TIMEOUT_S, DEFAULT_ARTIFACT_CAP, "zstd", 0 };
+	static struct collect_args a;
 	static struct nr_collect_run run;
 	struct nr_error err = { 0 };
 	char host[128], spool[PATH_MAX];
 	int rc;
 
+	a.timeout_s = DEFAULT_TIMEOUT_S;
+	a.cap = DEFAULT_ARTIFACT_CAP;
+	a.compression = "zstd";
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out;
@@ -354,5 +420,6 @@ int nr_cmd_collect(int argc, char **argv)
 out:
 	nr_cmd_list_free(a.only);
 	nr_cmd_list_free(a.skip);
+	nr_topology_release(&a.topo);
 	return rc;
 }

@@ -1,27 +1,158 @@
 #include "collect.h"
+#include "discovery.h"
 #include "summary.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct level_job {
-	struct nr_level *lv;
-	const struct nr_collect_opts *opts;
+	struct nr_collect_run *run;
+	size_t index;
+	int parent;             /* index into levels, -1 for l0 */
+	struct nr_collect_opts opts;
 	struct nr_error err;
 	int rc;
 };
 
+/* Children wait for their parent's session: they are tunnelled through it. */
+struct reach {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int *state;             /* per level: 0 pending, 1 reached, -1 not reached */
+};
+
+static struct reach reach_state;
+
+static void reach_set(size_t i, int state)
+{
+	pthread_mutex_lock(&reach_state.lock);
+	reach_state.state[i] = state;
+	pthread_cond_broadcast(&reach_state.cond);
+	pthread_mutex_unlock(&reach_state.lock);
+}
+
+static int reach_wait(size_t i)
+{
+	int st;
+
+	pthread_mutex_lock(&reach_state.lock);
+	while ((st = reach_state.state[i]) == 0)
+		pthread_cond_wait(&reach_state.cond, &reach_state.lock);
+	pthread_mutex_unlock(&reach_state.lock);
+	return st;
+}
+
+static const char *fail_status(enum nr_ssh_fail why)
+{
+	switch (why) {
+	case NR_SSH_AUTH_FAILED: return "auth-failed";
+	case NR_SSH_HOSTKEY_REJECTED: return "hostkey-rejected";
+	default: return "unreachable";
+	}
+}
+
+static int connect_level(struct level_job *job)
+{
+	struct nr_collect_run *run = job->run;
+	struct nr_level *lv = &run->levels[job->index];
+	const struct nr_topo_level *tl = &run->topo->levels[job->index - 1];
+	struct nr_ssh_opts o = run->ssh;
+	enum nr_ssh_fail why;
+	char msg[NR_ERROR_MSG_MAX + 64];
+
+	if (job->parent > 0 && reach_wait((size_t)job->parent) < 0) {
+		snprintf(msg, sizeof(msg), "not reached: level %s, which it is reached through, was not",
+		         tl->via);
+		nr_level_add_error(lv, msg);
+		lv->status = "unreachable";
+		return -EHOSTUNREACH;
+	}
+	if (run->level_progress)
+		run->level_progress(NULL, lv, "connecting");
+	nr_ssh_target_parse(tl->target, &o.target);
+	o.sudo = o.sudo || tl->sudo;
+	o.via = job->parent > 0 ? run->levels[job->parent].transport : NULL;
+	lv->transport = nr_transport_ssh_new(&o, &why, &job->err);
+	if (!lv->transport) {
+		lv->status = fail_status(why);
+		nr_level_add_error(lv, job->err.msg);
+		return -EHOSTUNREACH;
+	}
+	return 0;
+}
+
 static void *level_thread(void *arg)
 {
 	struct level_job *job = arg;
+	struct nr_level *lv = &job->run->levels[job->index];
+	int rc = 0;
 
-	job->rc = nr_level_collect(job->lv, job->opts, &job->err);
+	if (job->index > 0)
+		rc = connect_level(job);
+	reach_set(job->index, rc < 0 ? -1 : 1);
+	if (rc < 0) {
+		if (job->run->level_progress)
+			job->run->level_progress(NULL, lv, lv->status);
+		return NULL;
+	}
+	job->rc = nr_level_collect(lv, &job->opts, &job->err);
+	if (lv->transport->lost) {
+		lv->status = "partial";
+		nr_level_add_error(lv, "connection lost during collection; what arrived is kept");
+	}
 	return NULL;
 }
 
-/* Levels run in parallel: a slow level delays nobody but itself. */
+static int parent_index(const struct nr_collect_run *run, size_t i)
+{
+	const char *via;
+	size_t j;
+
+	if (i == 0)
+		return -1;
+	via = run->topo->levels[i - 1].via;
+	for (j = 0; j < run->n_levels; j++)
+		if (strcmp(run->levels[j].id, via) == 0)
+			return (int)j;
+	return 0;
+}
+
+int nr_collect_plan(struct nr_collect_run *run, struct nr_transport *l0, struct nr_error *err)
+{
+	size_t n = 1 + (run->topo ? run->topo->n : 0), i;
+	int rc;
+
+	run->levels = calloc(n, sizeof(*run->levels));
+	if (!run->levels) {
+		nr_transport_close(l0);
+		return nr_error_set(err, ENOMEM, "out of memory");
+	}
+	rc = nr_level_init(&run->levels[0], "l0", 0, NULL, l0, err);
+	if (rc < 0) {
+		nr_transport_close(l0);
+		return rc;
+	}
+	run->n_levels = 1;
+	for (i = 1; i < n && rc == 0; i++) {
+		const struct nr_topo_level *tl = &run->topo->levels[i - 1];
+		struct nr_ssh_target target;
+
+		rc = nr_level_init_remote(&run->levels[i], tl->id, tl->depth, tl->via, "ssh", err);
+		if (rc < 0)
+			break;
+		run->n_levels++;
+		/* The manifest names the host, never the user or credentials. */
+		if (nr_ssh_target_parse(tl->target, &target) == 0)
+			run->levels[i].target = strdup(target.host);
+	}
+	return rc;
+}
+
+/* Levels run in parallel: a slow or dead level delays nobody but itself
+ * (and the levels reached through it). */
 static int collect_levels(struct nr_collect_run *run, struct nr_error *err)
 {
 	struct level_job *jobs = calloc(run->n_levels, sizeof(*jobs));
@@ -30,13 +161,22 @@ static int collect_levels(struct nr_collect_run *run, struct nr_error *err)
 	size_t i;
 	int rc = 0;
 
-	if (!jobs || !threads || !started) {
+	reach_state.state = calloc(run->n_levels, sizeof(int));
+	pthread_mutex_init(&reach_state.lock, NULL);
+	pthread_cond_init(&reach_state.cond, NULL);
+	if (!jobs || !threads || !started || !reach_state.state) {
 		rc = nr_error_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < run->n_levels; i++) {
-		jobs[i].lv = &run->levels[i];
-		jobs[i].opts = &run->opts;
+		jobs[i].run = run;
+		jobs[i].index = i;
+		jobs[i].parent = parent_index(run, i);
+		jobs[i].opts = run->opts;
+		if (i > 0 && run->topo->levels[i - 1].only)
+			jobs[i].opts.only = (const char *const *)run->topo->levels[i - 1].only;
+		if (i > 0 && run->topo->levels[i - 1].skip)
+			jobs[i].opts.skip = (const char *const *)run->topo->levels[i - 1].skip;
 		started[i] = pthread_create(&threads[i], NULL, level_thread, &jobs[i]) == 0;
 		if (!started[i])
 			level_thread(&jobs[i]);
@@ -49,10 +189,15 @@ static int collect_levels(struct nr_collect_run *run, struct nr_error *err)
 			rc = jobs[i].rc;
 		}
 	}
+	nr_discovery_match(run->levels, run->n_levels, run->topo);
 out:
 	free(jobs);
 	free(threads);
 	free(started);
+	free(reach_state.state);
+	reach_state.state = NULL;
+	pthread_mutex_destroy(&reach_state.lock);
+	pthread_cond_destroy(&reach_state.cond);
 	return rc;
 }
 
@@ -118,7 +263,8 @@ void nr_collect_release(struct nr_collect_run *run)
 {
 	size_t i;
 
-	for (i = 0; i < run->n_levels; i++)
+	/* Children first: a child's session is tunnelled through its parent's. */
+	for (i = run->n_levels; i-- > 0;)
 		nr_level_release(&run->levels[i]);
 	free(run->levels);
 	run->levels = NULL;

@@ -6,14 +6,23 @@
 #include "bundle.h"
 #include "level.h"
 #include "manifest.h"
+#include "topology.h"
+#include "transport_ssh.h"
 
 struct nr_collect_run {
 	struct nr_collect_opts opts;
 	struct nr_run_info info;
 	struct nr_bundle_writer writer;   /* final_path set by the caller */
-	struct nr_level *levels;
+	struct nr_level *levels;          /* levels[0] is l0; the rest follow topo */
 	size_t n_levels;
+	const struct nr_topology *topo;   /* remote levels, parents first; may be NULL */
+	struct nr_ssh_opts ssh;           /* defaults for every remote level */
+	/* Level progress for the command layer (connecting, unreachable...). */
+	void (*level_progress)(void *ud, const struct nr_level *lv, const char *what);
 };
+
+/* Set up levels[] from l0's transport and the topology. */
+int nr_collect_plan(struct nr_collect_run *run, struct nr_transport *l0, struct nr_error *err);
 
 /* Collect every level (concurrently), then write the bundle.  Returns 0,
  * -EINTR when interrupted (nothing written), or a negative errno. */

@@ -12,6 +12,7 @@
 
 int nr_cmd_collect(int argc, char **argv);
 int nr_cmd_probes(int argc, char **argv);
+int nr_cmd_capture(int argc, char **argv);
 int nr_cmd_version(int argc, char **argv);
 
 /* Split "a,b,c" into a NULL-terminated list of probe names, checking each

@@ -126,6 +126,7 @@ void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch
 
 	nr_facts_set(facts, "arch", nr_json_str_or_null(arch_name));
 	nr_facts_set(facts, "arch_family", json_object_new_string(nr_arch_family_name(arch)));
+	nr_facts_set(facts, "hostname", NULL);
 	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
 		nr_facts_set(facts, nulls[i], NULL);
 	nr_facts_set(facts, "kvm.params", json_object_new_object());

@@ -30,6 +30,7 @@ int nr_level_init(struct nr_level *lv, const char *id, int depth, const char *pa
 	lv->parent = parent ? strdup(parent) : NULL;
 	lv->depth = depth;
 	lv->transport = t;
+	lv->kind = t ? t->ops->kind : "ssh";
 	lv->status = "ok";
 	lv->is_root = -1;
 	lv->errors = json_object_new_array();
@@ -39,6 +40,21 @@ int nr_level_init(struct nr_level *lv, const char *id, int depth, const char *pa
 		return nr_error_set(err, ENOMEM, "out of memory");
 	}
 	return 0;
+}
+
+int nr_level_init_remote(struct nr_level *lv, const char *id, int depth, const char *parent,
+                         const char *kind, struct nr_error *err)
+{
+	int rc = nr_level_init(lv, id, depth, parent, NULL, err);
+
+	if (rc == 0)
+		lv->kind = kind;
+	return rc;
+}
+
+void nr_level_add_error(struct nr_level *lv, const char *msg)
+{
+	json_object_array_add(lv->errors, json_object_new_string(msg));
 }
 
 void nr_level_release(struct nr_level *lv)
@@ -61,6 +77,7 @@ void nr_level_release(struct nr_level *lv)
 	nr_transport_close(lv->transport);
 	json_object_put(lv->errors);
 	json_object_put(lv->facts);
+	json_object_put(lv->match);
 	free(lv->id);
 	free(lv->parent);
 	free(lv->target);

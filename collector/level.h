@@ -72,8 +72,10 @@ struct nr_level {
 	char *id;                 /* "l0", "l1", ... */
 	int depth;
 	char *parent;             /* NULL for the root level */
-	struct nr_transport *transport;
+	struct nr_transport *transport;   /* NULL until a remote level is reached */
+	const char *kind;         /* "local", "ssh", "replay" */
 	char *target;             /* host part only, NULL for local */
+	json_object *match;       /* which guest of the parent this is, or NULL */
 	const char *status;       /* "ok", "partial", "unreachable", ... */
 	json_object *errors;      /* [string] */
 	enum nr_arch arch;
@@ -87,6 +89,13 @@ struct nr_level {
 int nr_level_init(struct nr_level *lv, const char *id, int depth, const char *parent,
                   struct nr_transport *t, struct nr_error *err);
 void nr_level_release(struct nr_level *lv);
+
+/* A level whose transport is created later (remote levels): kind names it. */
+int nr_level_init_remote(struct nr_level *lv, const char *id, int depth, const char *parent,
+                         const char *kind, struct nr_error *err);
+
+/* Record a level-wide error (e.g. why it could not be reached). */
+void nr_level_add_error(struct nr_level *lv, const char *msg);
 
 /* Collect every probe on the level.  Probe failures are recorded, not
  * returned; a negative errno means the run itself could not go on. */

@@ -15,6 +15,7 @@ struct nr_command {
 static const struct nr_command commands[] = {
 	{ "collect", nr_cmd_collect, "collect this machine into a bundle (the default)" },
 	{ "probes", nr_cmd_probes, "list the probes and whether each applies here" },
+	{ "capture", nr_cmd_capture, "record this machine into a tree for 'collect --sysroot'" },
 	{ "version", nr_cmd_version, "print the version" },
 };
 

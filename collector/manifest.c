@@ -56,11 +56,12 @@ static json_object *level_json(const struct nr_level *lv)
 	json_object_object_add(o, "id", json_object_new_string(lv->id));
 	json_object_object_add(o, "depth", json_object_new_int(lv->depth));
 	json_object_object_add(o, "parent", nr_json_str_or_null(lv->parent));
-	json_object_object_add(o, "transport", json_object_new_string(lv->transport->ops->kind));
+	json_object_object_add(o, "transport", json_object_new_string(lv->kind));
 	json_object_object_add(o, "target", nr_json_str_or_null(lv->target));
 	json_object_object_add(o, "status", json_object_new_string(lv->status));
 	json_object_object_add(o, "errors", json_object_get(lv->errors));
 	json_object_object_add(o, "root", lv->is_root < 0 ? NULL : json_object_new_boolean(lv->is_root));
+	json_object_object_add(o, "match", json_object_get(lv->match));
 	json_object_object_add(o, "facts", json_object_get(lv->facts));
 	for (i = 0; i < lv->n_results; i++)
 		json_object_array_add(probes, probe_json(&lv->results[i]));

@@ -20,6 +20,7 @@ static int mem_write(struct nr_sink *base, const void *data, size_t len)
 int nr_mem_sink_init(struct nr_mem_sink *m, size_t cap)
 {
 	m->base.write = mem_write;
+	m->base.limit = cap;
 	m->len = 0;
 	m->cap = cap;
 	m->buf = malloc(cap + 1);

@@ -105,7 +105,7 @@ static void summary_level(struct text *t, struct nr_level *lv)
 	size_t i;
 
 	nr_summary_level_line(lv->facts, line, sizeof(line));
-	text_add(t, "%*s%s [%s%s%s] %s: %s\n", lv->depth * 2, "", lv->id, lv->transport->ops->kind,
+	text_add(t, "%*s%s [%s%s%s] %s: %s\n", lv->depth * 2, "", lv->id, lv->kind,
 	         lv->target ? " " : "", lv->target ? lv->target : "", lv->status, line);
 	summary_guests(t, lv->facts);
 	for (i = 0; i < lv->n_results; i++) {

@@ -25,6 +25,10 @@
 struct nr_sink {
 	/* Returns 0, NR_SINK_FULL (stop sending), or a negative errno. */
 	int (*write)(struct nr_sink *sink, const void *data, size_t len);
+	/* Bytes it will take at most (0: unknown), so that a remote transport
+	 * can stop the producer at the far end instead of shipping what would
+	 * be dropped. */
+	uint64_t limit;
 };
 
 struct nr_run_result {
@@ -73,10 +77,18 @@ struct nr_transport_ops {
 
 struct nr_transport {
 	const struct nr_transport_ops *ops;
+	/* Set (to a positive errno) when a remote transport lost its connection
+	 * mid-collection: later operations fail fast and the level is marked
+	 * partial, keeping what arrived. */
+	volatile int lost;
 };
 
 /* The local machine. */
 struct nr_transport *nr_transport_local_new(struct nr_error *err);
+
+/* A captured tree (`collect --sysroot DIR`, layout in replay.h): files from
+ * DIR/<path>, never outside DIR; commands from their recorded outputs. */
+struct nr_transport *nr_transport_replay_new(const char *root, struct nr_error *err);
 
 /* Accepts NULL. */
 void nr_transport_close(struct nr_transport *t);

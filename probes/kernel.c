@@ -39,7 +39,7 @@ static int kernel_collect(struct nr_probe_ctx *ctx)
 
 static void kernel_parse(const struct nr_artifacts *arts, json_object *facts)
 {
-	char line[1024], release[128] = "";
+	char line[1024], release[128] = "", host[128] = "";
 	const char *buf;
 	size_t len;
 
@@ -47,8 +47,10 @@ static void kernel_parse(const struct nr_artifacts *arts, json_object *facts)
 	if (buf) {
 		/* "Linux HOST RELEASE #..." */
 		nr_probe_first_line(buf, len, line, sizeof(line));
-		if (sscanf(line, "%*s %*s %127s", release) == 1)
+		if (sscanf(line, "%*s %127s %127s", host, release) == 2) {
 			nr_facts_set(facts, "kernel.release", json_object_new_string(release));
+			nr_facts_set(facts, "hostname", json_object_new_string(host));
+		}
 	}
 	buf = nr_artifacts_get(arts, "proc-version", &len);
 	if (buf) {

@@ -1,0 +1,15 @@
+/* Discovery: which guest seen on a level (a QEMU process in its facts) is
+ * which reached child level.  Matched by a hostfwd port when the child was
+ * reached through the parent's loopback, else by name (guest name = the
+ * child's id, target host or hostname).  Unmatched is said, never guessed. */
+#ifndef NR_DISCOVERY_H
+#define NR_DISCOVERY_H
+
+#include "level.h"
+#include "topology.h"
+
+/* Fills levels[i].match for i > 0 and the parents' facts.guests[].level.
+ * levels[i] for i > 0 corresponds to topo->levels[i - 1]. */
+void nr_discovery_match(struct nr_level *levels, size_t n, const struct nr_topology *topo);
+
+#endif

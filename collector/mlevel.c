@@ -1,0 +1,300 @@
+/* Reading manifest level objects for the findings: see mlevel.h. */
+#include "mlevel.h"
+#include "facts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+json_object *nr_mlevel_member(json_object *o, const char *key, json_type type)
+{
+	json_object *v = NULL;
+
+	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return json_object_is_type(v, type) ? v : NULL;
+}
+
+const char *nr_mlevel_string(json_object *o, const char *key)
+{
+	json_object *v = nr_mlevel_member(o, key, json_type_string);
+
+	return v ? json_object_get_string(v) : NULL;
+}
+
+const char *nr_mlevel_id(json_object *level)
+{
+	return nr_mlevel_string(level, "id");
+}
+
+int nr_mlevel_depth(json_object *level)
+{
+	json_object *v = nr_mlevel_member(level, "depth", json_type_int);
+	int64_t d = v ? json_object_get_int64(v) : -1;
+
+	return d >= 0 && d < 1000 ? (int)d : -1;
+}
+
+json_object *nr_mlevel_facts(json_object *level)
+{
+	return nr_mlevel_member(level, "facts", json_type_object);
+}
+
+static size_t levels_len(json_object *levels)
+{
+	return json_object_is_type(levels, json_type_array) ? json_object_array_length(levels) : 0;
+}
+
+json_object *nr_mlevel_find(json_object *levels, const char *id)
+{
+	size_t i, n = levels_len(levels);
+
+	for (i = 0; id && i < n; i++) {
+		const char *lid = nr_mlevel_id(json_object_array_get_idx(levels, i));
+
+		if (lid && strcmp(lid, id) == 0)
+			return json_object_array_get_idx(levels, i);
+	}
+	return NULL;
+}
+
+json_object *nr_mlevel_parent(json_object *levels, json_object *level)
+{
+	return nr_mlevel_find(levels, nr_mlevel_string(level, "parent"));
+}
+
+bool nr_mlevel_has_child(json_object *levels, const char *id)
+{
+	size_t i, n = levels_len(levels);
+
+	for (i = 0; id && i < n; i++) {
+		const char *p = nr_mlevel_string(json_object_array_get_idx(levels, i), "parent");
+
+		if (p && strcmp(p, id) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool nr_mlevel_any_child(json_object *levels)
+{
+	size_t i, n = levels_len(levels);
+
+	for (i = 0; i < n; i++)
+		if (nr_mlevel_depth(json_object_array_get_idx(levels, i)) > 0)
+			return true;
+	return false;
+}
+
+bool nr_mlevel_reached(json_object *level)
+{
+	const char *s = nr_mlevel_string(level, "status");
+
+	return s && (strcmp(s, "ok") == 0 || strcmp(s, "partial") == 0);
+}
+
+bool nr_mlevel_is_guest_hv(json_object *levels, json_object *level)
+{
+	json_object *facts = nr_mlevel_facts(level);
+	const char *role, *hv;
+	int depth = nr_mlevel_depth(level);
+
+	if (depth == 1)
+		return true;
+	if (depth > 1)
+		return nr_mlevel_has_child(levels, nr_mlevel_id(level));
+	if (depth != 0)
+		return false;
+	role = nr_facts_str(facts, "virt.role");
+	hv = nr_facts_str(facts, "virt.hypervisor");
+	/* An LPAR is where s390 KVM hosts run: bare metal for our purpose. */
+	return role && strcmp(role, "guest") == 0 && !(hv && strcmp(hv, "lpar") == 0);
+}
+
+bool nr_mlevel_is_host(json_object *levels, json_object *level)
+{
+	return nr_mlevel_depth(level) == 0 && !nr_mlevel_is_guest_hv(levels, level);
+}
+
+enum nr_arch nr_mlevel_arch(json_object *facts)
+{
+	const char *fam = nr_mlevel_string(facts, "arch_family");
+	unsigned bit;
+
+	for (bit = 1; fam && bit <= NR_ARCH_MIPS; bit <<= 1)
+		if (strcmp(fam, nr_arch_family_name((enum nr_arch)bit)) == 0)
+			return (enum nr_arch)bit;
+	return NR_ARCH_UNKNOWN;
+}
+
+json_object *nr_mlevel_probe(json_object *level, const char *name)
+{
+	json_object *probes = nr_mlevel_member(level, "probes", json_type_array);
+	size_t i, n = probes ? json_object_array_length(probes) : 0;
+
+	for (i = 0; i < n; i++) {
+		json_object *p = json_object_array_get_idx(probes, i);
+		const char *pn = nr_mlevel_string(p, "name");
+
+		if (pn && strcmp(pn, name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+const char *nr_mlevel_probe_status(json_object *level, const char *name)
+{
+	return nr_mlevel_string(nr_mlevel_probe(level, name), "status");
+}
+
+static json_object *probe_artifact(json_object *level, const char *probe, const char *artifact,
+                                   bool prefix)
+{
+	json_object *arts = nr_mlevel_member(nr_mlevel_probe(level, probe), "artifacts",
+	                                     json_type_array);
+	size_t i, n = arts ? json_object_array_length(arts) : 0;
+
+	for (i = 0; i < n; i++) {
+		json_object *a = json_object_array_get_idx(arts, i);
+		const char *an = nr_mlevel_string(a, "name");
+
+		if (an && (prefix ? strncmp(an, artifact, strlen(artifact)) == 0
+		                  : strcmp(an, artifact) == 0))
+			return a;
+	}
+	return NULL;
+}
+
+const char *nr_mlevel_artifact_path(json_object *level, const char *probe, const char *artifact)
+{
+	return nr_mlevel_string(probe_artifact(level, probe, artifact, false), "path");
+}
+
+bool nr_mlevel_has_artifact_prefix(json_object *level, const char *probe, const char *prefix)
+{
+	return probe_artifact(level, probe, prefix, true) != NULL;
+}
+
+const char *nr_mlevel_kvm_param(json_object *facts, const char *module, const char *param)
+{
+	json_object *params = nr_mlevel_member(nr_mlevel_member(facts, "kvm", json_type_object),
+	                                       "params", json_type_object);
+
+	return nr_mlevel_string(nr_mlevel_member(params, module, json_type_object), param);
+}
+
+int nr_mlevel_kvm_present(json_object *facts)
+{
+	int avail = nr_facts_bool(facts, "kvm.available");
+
+	if (avail == 1 || nr_facts_bool(facts, "kvm.device") == 1)
+		return 1;
+	return avail == 0 ? 0 : -1;
+}
+
+const char *nr_mlevel_virt_ext_kind(json_object *facts)
+{
+	const char *ext = nr_facts_str(facts, "cpu.virt_ext");
+	const char *mod = nr_facts_str(facts, "kvm.module");
+	int amd = nr_mlevel_is_amd(facts);
+
+	if (ext && (strcmp(ext, "vmx") == 0 || strcmp(ext, "svm") == 0))
+		return ext;
+	if (mod && strcmp(mod, "kvm_intel") == 0)
+		return "vmx";
+	if (mod && strcmp(mod, "kvm_amd") == 0)
+		return "svm";
+	if (nr_mlevel_arch(facts) != NR_ARCH_X86 || amd < 0)
+		return NULL;
+	return amd ? "svm" : "vmx";
+}
+
+int nr_mlevel_is_amd(json_object *facts)
+{
+	const char *v = nr_facts_str(facts, "cpu.vendor");
+
+	if (!v)
+		return -1;
+	return strcmp(v, "AuthenticAMD") == 0 || strcmp(v, "HygonGenuine") == 0;
+}
+
+const char *nr_mlevel_kvm_module_for(json_object *facts)
+{
+	const char *mod = nr_facts_str(facts, "kvm.module");
+	const char *ext;
+
+	if (mod && strcmp(mod, "kvm") != 0)
+		return mod;
+	switch (nr_mlevel_arch(facts)) {
+	case NR_ARCH_X86:
+		ext = nr_mlevel_virt_ext_kind(facts);
+		return ext && strcmp(ext, "svm") == 0 ? "kvm_amd" : ext ? "kvm_intel" : "kvm_intel or kvm_amd";
+	case NR_ARCH_PPC:
+		return "kvm_hv";
+	default:
+		return "kvm";
+	}
+}
+
+json_object *nr_mlevel_guests(json_object *facts)
+{
+	return nr_mlevel_member(facts, "guests", json_type_array);
+}
+
+void nr_mlevel_guest_label(json_object *guest, char *out, size_t outlen)
+{
+	const char *name = nr_mlevel_string(guest, "name");
+	json_object *pid = nr_mlevel_member(guest, "pid", json_type_int);
+
+	if (name && pid)
+		snprintf(out, outlen, "'%s' (pid %lld)", name, (long long)json_object_get_int64(pid));
+	else if (name)
+		snprintf(out, outlen, "'%s'", name);
+	else if (pid)
+		snprintf(out, outlen, "pid %lld", (long long)json_object_get_int64(pid));
+	else
+		snprintf(out, outlen, "(unnamed)");
+}
+
+json_object *nr_mlevel_guest_child(json_object *levels, json_object *guest)
+{
+	json_object *child = nr_mlevel_find(levels, nr_mlevel_string(guest, "level"));
+
+	return nr_mlevel_reached(child) ? child : NULL;
+}
+
+bool nr_mlevel_guests_matched(json_object *facts)
+{
+	json_object *guests = nr_mlevel_guests(facts);
+	size_t i, n = guests ? json_object_array_length(guests) : 0;
+
+	for (i = 0; i < n; i++)
+		if (nr_mlevel_string(json_object_array_get_idx(guests, i), "level"))
+			return true;
+	return false;
+}
+
+const char *nr_mlevel_guest_accel(json_object *guest, size_t i)
+{
+	json_object *acc = nr_mlevel_member(guest, "accel", json_type_array);
+	json_object *a = acc && i < json_object_array_length(acc) ? json_object_array_get_idx(acc, i)
+	                                                           : NULL;
+
+	return json_object_is_type(a, json_type_string) ? json_object_get_string(a) : NULL;
+}
+
+const char *nr_mlevel_guest_artifact(json_object *level, json_object *guest)
+{
+	json_object *pid = nr_mlevel_member(guest, "pid", json_type_int);
+	const char *path;
+	char name[64];
+
+	if (!pid)
+		return NULL;
+	snprintf(name, sizeof(name), "cmdline-%lld.txt", (long long)json_object_get_int64(pid));
+	path = nr_mlevel_artifact_path(level, "qemu", name);
+	if (!path) {
+		name[strlen(name) - 4] = '\0';
+		path = nr_mlevel_artifact_path(level, "qemu", name);
+	}
+	return path;
+}

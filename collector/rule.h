@@ -1,0 +1,138 @@
+/* The rule table behind the findings (findings.h), and what a rule's check
+ * function may use.
+ *
+ * A rule is data: a stable id (never reused; `show` and portals key on
+ * it), a severity, the levels it looks at (scope), the architectures it
+ * applies to, the facts it reads, message and hint templates, the passage
+ * of the kernel's or QEMU's documentation it comes from, and a check
+ * function.  Several rules may share one check function and differ by arg
+ * (rules_x86.c: one check, three kvm_intel parameters).
+ *
+ * Templates name variables in braces, "{level}", "{module}"; the check
+ * supplies them when it fires ({level} is always set).  The same template
+ * text appears, braces and all, in `nest-report rules` and
+ * docs/findings.md.
+ *
+ * A check returns PASS (nothing wrong, or not applicable), FIRED (it
+ * called nr_rule_fire() at least once) or UNKNOWN (an input it needs is
+ * null; it names it with nr_rule_unknown()).  It must never fire on a null
+ * fact.
+ */
+#ifndef NR_RULE_H
+#define NR_RULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <json-c/json.h>
+
+#include "findings.h"
+#include "mlevel.h"
+
+enum nr_rule_scope {
+	NR_SCOPE_HOST,      /* the L0: depth 0, not itself a guest hypervisor */
+	NR_SCOPE_GUEST_HV,  /* an L1: see nr_mlevel_is_guest_hv() */
+	NR_SCOPE_REACHED,   /* every level that was reached */
+	NR_SCOPE_CHILD,     /* every reached level whose parent was reached too */
+	NR_SCOPE_EVERY,     /* every level, reached or not */
+	NR_SCOPE_COUNT
+};
+
+/* "L0 (host)", ... for the docs. */
+const char *nr_rule_scope_text(enum nr_rule_scope s);
+
+enum nr_rule_verdict { NR_RULE_PASS, NR_RULE_FIRED, NR_RULE_UNKNOWN };
+
+struct nr_rule_ctx;
+
+struct nr_rule {
+	const char *id;           /* [a-z0-9-]+, stable */
+	enum nr_severity severity;
+	enum nr_rule_scope scope;
+	unsigned arches;          /* NR_ARCH_* mask (probe.h); NR_ARCH_ANY */
+	const char *title;        /* one line, for the rule list */
+	const char *inputs;       /* the facts it reads, for the docs */
+	const char *message;      /* template */
+	const char *hint;         /* template */
+	const char *source;       /* document and section */
+	const char *doc;          /* optional: more for the docs, e.g. the
+	                             values a hint variable takes */
+	enum nr_rule_verdict (*check)(struct nr_rule_ctx *c);
+	const void *arg;          /* rule data for a shared check function */
+};
+
+struct nr_rule_group {
+	const char *title;        /* "x86 KVM parameters" */
+	const struct nr_rule *rules;
+	size_t n;
+};
+
+/* The table: theme groups in documentation order, NULL-terminated
+ * (rules.c). */
+extern const struct nr_rule_group *const nr_rule_groups[];
+const struct nr_rule *nr_rule_find(const char *id);
+size_t nr_rule_count(void);
+
+/* The id the engine uses for its per-level "could not check" finding. */
+#define NR_RULE_COULD_NOT_CHECK "could-not-check"
+
+/* Evaluate one rule alone (for tests and `show --rule`): the findings it
+ * fires, sorted; when unknown is not NULL it receives a new array of
+ * {level, missing} for every level the rule could not check. */
+json_object *nr_rule_evaluate(const struct nr_rule *r, json_object *levels,
+                              json_object **unknown);
+
+/* ---- what a check function sees ---------------------------------------- */
+
+struct nr_rule_ctx {
+	const struct nr_rule *rule;
+	json_object *levels;      /* the manifest's levels array */
+	json_object *level;       /* the level under check */
+	json_object *facts;       /* its facts (an object, possibly empty) */
+	const char *id;           /* its id */
+	/* engine-private */
+	void *sink;
+	size_t level_index;
+	const char *missing;
+};
+
+/* Emit one finding.  ev is an evidence array (consumed; NULL for none);
+ * then "name", value pairs for the templates, ended by NULL.  A NULL value
+ * renders as "?".  Returns NR_RULE_FIRED. */
+enum nr_rule_verdict nr_rule_fire(struct nr_rule_ctx *c, json_object *ev, ...)
+	__attribute__((sentinel));
+
+/* Record that `fact` (a dotted path, or a short description) was null.
+ * Returns NR_RULE_UNKNOWN. */
+enum nr_rule_verdict nr_rule_unknown(struct nr_rule_ctx *c, const char *fact);
+
+/* ---- evidence ---------------------------------------------------------- */
+
+/* Append {artifact, value} to ev; artifact may be NULL. */
+void nr_rule_ev_add(json_object *ev, const char *artifact, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The artifact is the first one recorded for `fact` in facts.evidence. */
+void nr_rule_ev_fact(json_object *ev, json_object *facts, const char *fact, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The artifact is levels/<id>/<probe>/<artifact> as the level's probes
+ * list it (NULL when it is not there). */
+void nr_rule_ev_artifact(json_object *ev, json_object *level, const char *probe,
+                         const char *artifact, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* The theme groups (rules_*.c). */
+extern const struct nr_rule_group nr_rules_x86;        /* rules_x86.c */
+extern const struct nr_rule_group nr_rules_exposure;   /* rules_exposure.c */
+extern const struct nr_rule_group nr_rules_accel;      /* rules_accel.c */
+extern const struct nr_rule_group nr_rules_s390;       /* rules_s390.c */
+extern const struct nr_rule_group nr_rules_ppc;        /* rules_ppc.c */
+extern const struct nr_rule_group nr_rules_migration;  /* rules_migration.c */
+extern const struct nr_rule_group nr_rules_evidence;   /* rules_evidence.c */
+extern const struct nr_rule_group nr_rules_skew;       /* rules_skew.c */
+
+/* Where rules come from: the kernel's "Running nested guests with KVM"
+ * (shared/reference/000), then a section name. */
+#define NR_SRC_KDOC "Linux Documentation/virt/kvm/x86/running-nested-guests.rst, section "
+
+#define NR_RULE_GROUP(title, table) { (title), (table), sizeof(table) / sizeof((table)[0]) }
+
+#endif

@@ -1,0 +1,184 @@
+/* Opening an SSH session as OpenSSH users expect: ~/.ssh/config (aliases,
+ * Port, User, IdentityFile, ProxyCommand, UserKnownHostsFile), known_hosts
+ * checking with accept-new as an opt-in, and authentication by agent, then
+ * keys, then (only on a TTY) keyboard-interactive or password. */
+#include "ssh_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static pthread_mutex_t prompt_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int set_options(struct ssh_tr *tr, const struct nr_ssh_opts *o, int fd,
+                       struct nr_error *err)
+{
+	ssh_session s = tr->session;
+	long timeout = o->connect_timeout_s > 0 ? o->connect_timeout_s : 10;
+	int no = 0;
+
+	if (ssh_options_set(s, SSH_OPTIONS_HOST, o->target.host) < 0)
+		return nr_error_set(err, EINVAL, "bad host '%s'", o->target.host);
+	/* The config is read before our explicit values so that a user@ or
+	 * :port on the command line wins over it, as with ssh(1). */
+	if (ssh_options_parse_config(s, o->config_file) < 0)
+		return nr_error_set(err, EINVAL, "cannot parse ssh config %s",
+		                    o->config_file ? o->config_file : "~/.ssh/config");
+	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+	if (o->target.user[0])
+		ssh_options_set(s, SSH_OPTIONS_USER, o->target.user);
+	if (o->target.port > 0)
+		ssh_options_set(s, SSH_OPTIONS_PORT, &o->target.port);
+	if (o->known_hosts)
+		ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, o->known_hosts);
+	ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+	if (fd >= 0)
+		ssh_options_set(s, SSH_OPTIONS_FD, &fd);
+	return 0;
+}
+
+static void make_label(struct ssh_tr *tr)
+{
+	char *user = NULL, *host = NULL;
+	unsigned int port = 22;
+
+	ssh_options_get(tr->session, SSH_OPTIONS_USER, &user);
+	ssh_options_get(tr->session, SSH_OPTIONS_HOST, &host);
+	ssh_options_get_port(tr->session, &port);
+	snprintf(tr->label, sizeof(tr->label), "%s@%s:%u", user ? user : "?", host ? host : "?", port);
+	ssh_string_free_char(user);
+	ssh_string_free_char(host);
+}
+
+static int check_host_key(struct ssh_tr *tr, const struct nr_ssh_opts *o, enum nr_ssh_fail *why,
+                          struct nr_error *err)
+{
+	enum ssh_known_hosts_e state = ssh_session_is_known_server(tr->session);
+
+	*why = NR_SSH_HOSTKEY_REJECTED;
+	switch (state) {
+	case SSH_KNOWN_HOSTS_OK:
+		return 0;
+	case SSH_KNOWN_HOSTS_CHANGED:
+	case SSH_KNOWN_HOSTS_OTHER:
+		return nr_error_set(err, EPERM,
+		                    "host key of %s has changed (possible man-in-the-middle); refusing. "
+		                    "If the change is expected: ssh-keygen -R %s", tr->label,
+		                    o->target.host);
+	case SSH_KNOWN_HOSTS_UNKNOWN:
+	case SSH_KNOWN_HOSTS_NOT_FOUND:
+		if (!o->accept_new_host_keys)
+			return nr_error_set(err, EPERM,
+			                    "host key of %s is not known; refusing. Connect once with ssh "
+			                    "to check it, or pass --accept-new-host-keys", tr->label);
+		if (ssh_session_update_known_hosts(tr->session) != SSH_OK)
+			return nr_error_set(err, EIO, "cannot record the host key of %s: %s", tr->label,
+			                    ssh_get_error(tr->session));
+		return 0;
+	default:
+		return nr_error_set(err, EIO, "cannot check the host key of %s: %s", tr->label,
+		                    ssh_get_error(tr->session));
+	}
+}
+
+static int auth_identity(ssh_session s, const char *path)
+{
+	ssh_key key = NULL;
+	int rc;
+
+	if (ssh_pki_import_privkey_file(path, NULL, NULL, NULL, &key) != SSH_OK)
+		return SSH_AUTH_DENIED;
+	rc = ssh_userauth_publickey(s, NULL, key);
+	ssh_key_free(key);
+	return rc;
+}
+
+/* Keyboard-interactive, answering each prompt from the terminal. */
+static int auth_kbdint(ssh_session s)
+{
+	int rc = ssh_userauth_kbdint(s, NULL, NULL);
+
+	while (rc == SSH_AUTH_INFO) {
+		int n = ssh_userauth_kbdint_getnprompts(s), i;
+
+		for (i = 0; i < n; i++) {
+			char echo = 0, answer[256];
+			const char *prompt = ssh_userauth_kbdint_getprompt(s, (unsigned)i, &echo);
+
+			if (ssh_getpass(prompt, answer, sizeof(answer), echo, 0) < 0)
+				return SSH_AUTH_DENIED;
+			ssh_userauth_kbdint_setanswer(s, (unsigned)i, answer);
+			memset(answer, 0, sizeof(answer));
+		}
+		rc = ssh_userauth_kbdint(s, NULL, NULL);
+	}
+	return rc;
+}
+
+static int auth_interactive(struct ssh_tr *tr, int methods)
+{
+	char prompt[400], pw[256];
+	int rc = SSH_AUTH_DENIED;
+
+	pthread_mutex_lock(&prompt_lock);
+	if (methods & SSH_AUTH_METHOD_INTERACTIVE)
+		rc = auth_kbdint(tr->session);
+	if (rc != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PASSWORD)) {
+		snprintf(prompt, sizeof(prompt), "%s's password: ", tr->label);
+		if (ssh_getpass(prompt, pw, sizeof(pw), 0, 0) == 0)
+			rc = ssh_userauth_password(tr->session, NULL, pw);
+		memset(pw, 0, sizeof(pw));
+	}
+	pthread_mutex_unlock(&prompt_lock);
+	return rc;
+}
+
+static int authenticate(struct ssh_tr *tr, const struct nr_ssh_opts *o, enum nr_ssh_fail *why,
+                        struct nr_error *err)
+{
+	ssh_session s = tr->session;
+	int rc = ssh_userauth_none(s, NULL), methods;
+
+	*why = NR_SSH_AUTH_FAILED;
+	if (rc == SSH_AUTH_SUCCESS)
+		return 0;
+	methods = ssh_userauth_list(s, NULL);
+	if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && o->identity)
+		rc = auth_identity(s, o->identity);
+	if (rc != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PUBLICKEY) && getenv("SSH_AUTH_SOCK"))
+		rc = ssh_userauth_agent(s, NULL);
+	if (rc != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PUBLICKEY) && !o->identity)
+		rc = ssh_userauth_publickey_auto(s, NULL, NULL);
+	if (rc != SSH_AUTH_SUCCESS && o->interactive)
+		rc = auth_interactive(tr, methods);
+	if (rc == SSH_AUTH_SUCCESS)
+		return 0;
+	return nr_error_set(err, EACCES, "authentication to %s failed (tried %s%spublic keys%s); "
+	                    "check the key, or pass --identity FILE", tr->label,
+	                    o->identity ? o->identity : "", o->identity ? ", " : "agent, ",
+	                    o->interactive ? ", password" : "");
+}
+
+int nr_ssh_session_open(struct ssh_tr *tr, const struct nr_ssh_opts *o, int fd,
+                        enum nr_ssh_fail *why, struct nr_error *err)
+{
+	int rc;
+
+	*why = NR_SSH_UNREACHABLE;
+	tr->session = ssh_new();
+	if (!tr->session)
+		return nr_error_set(err, ENOMEM, "out of memory");
+	rc = set_options(tr, o, fd, err);
+	if (rc < 0)
+		return rc;
+	make_label(tr);
+	if (ssh_connect(tr->session) != SSH_OK)
+		return nr_error_set(err, EHOSTUNREACH, "cannot connect to %s: %s", tr->label,
+		                    ssh_get_error(tr->session));
+	rc = check_host_key(tr, o, why, err);
+	if (rc == 0)
+		rc = authenticate(tr, o, why, err);
+	return rc;
+}
