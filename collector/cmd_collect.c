@@ -188,8 +188,18 @@ static void report_text(struct nr_collect_run *run)
 	       counts[NR_PROBE_SKIPPED], counts[NR_PROBE_UNSUPPORTED], scrubbed,
 	       scrubbed == 1 ? "" : "s");
 	for (i = 0; i < run->n_levels; i++) {
-		nr_summary_level_line(run->levels[i].facts, line, sizeof(line));
-		printf("%*s%s: %s\n", run->levels[i].depth * 2, "", run->levels[i].id, line);
+		const struct nr_level *lv = &run->levels[i];
+		json_object *errs = lv->errors;
+
+		nr_summary_level_line(lv->facts, line, sizeof(line));
+		if (lv->n_results > 0)
+			printf("%*s%s%s%s: %s\n", lv->depth * 2, "", lv->id,
+			       strcmp(lv->status, "ok") ? " " : "", strcmp(lv->status, "ok") ? lv->status : "",
+			       line);
+		else
+			printf("%*s%s %s: %s\n", lv->depth * 2, "", lv->id, lv->status,
+			       json_object_array_length(errs) ? json_object_get_string(
+			               json_object_array_get_idx(errs, 0)) : "not collected");
 		if (run->levels[i].is_root == 0)
 			printf("Not running as root: some probes were skipped; re-run with sudo for "
 			       "the full report.\n");

@@ -79,42 +79,61 @@ void nr_summary_level_line(json_object *facts, char *out, size_t outlen)
 	         nested == 1 ? "on" : nested == 0 ? "off" : "unknown");
 }
 
-static void summary_guests(struct text *t, json_object *facts)
+/* Guests seen on a level; the ones no reached level matched are marked, so
+ * the reporter sees what else could have been collected. */
+static void summary_guests(struct text *t, json_object *facts, int indent)
 {
 	json_object *guests = nr_facts_get(facts, "guests");
 	size_t i, n = json_object_is_type(guests, json_type_array) ? json_object_array_length(guests) : 0;
 
 	for (i = 0; i < n; i++) {
 		json_object *g = json_object_array_get_idx(guests, i), *acc;
-		const char *vx;
+		const char *vx, *reached;
 
 		acc = json_object_object_get(g, "accel");
 		vx = json_object_get_string(json_object_object_get(g, "virt_ext_exposed"));
-		text_add(t, "    guest %s (pid %s): accel %s, cpu %s, virt ext exposed %s\n",
+		reached = json_object_get_string(json_object_object_get(g, "level"));
+		text_add(t, "%*s%s guest %s (pid %s): accel %s, cpu %s, virt ext exposed %s%s%s\n",
+		         indent, "", reached ? "+" : "*",
 		         or_dash(json_object_get_string(json_object_object_get(g, "name"))),
 		         or_dash(json_object_get_string(json_object_object_get(g, "pid"))),
 		         json_object_array_length(acc) > 0 ? json_object_to_json_string_ext(acc, JSON_C_TO_STRING_PLAIN) : "-",
 		         or_dash(json_object_get_string(json_object_object_get(g, "cpu_model"))),
-		         vx ? vx : "unknown");
+		         vx ? vx : "unknown", reached ? "; reached as " : "; seen, not reached",
+		         reached ? reached : "");
 	}
 }
 
 static void summary_level(struct text *t, struct nr_level *lv)
 {
+	int indent = lv->depth * 2 + 4;
 	char line[512];
 	size_t i;
 
 	nr_summary_level_line(lv->facts, line, sizeof(line));
 	text_add(t, "%*s%s [%s%s%s] %s: %s\n", lv->depth * 2, "", lv->id, lv->kind,
-	         lv->target ? " " : "", lv->target ? lv->target : "", lv->status, line);
-	summary_guests(t, lv->facts);
+	         lv->target ? " " : "", lv->target ? lv->target : "", lv->status,
+	         lv->n_results ? line : "not collected");
+	for (i = 0; i < json_object_array_length(lv->errors); i++)
+		text_add(t, "%*serror: %s\n", indent, "",
+		         json_object_get_string(json_object_array_get_idx(lv->errors, i)));
+	if (lv->match && json_object_object_get(lv->match, "by"))
+		text_add(t, "%*sis guest %s (pid %s) of %s: %s\n", indent, "",
+		         or_dash(json_object_get_string(json_object_object_get(lv->match, "guest_name"))),
+		         or_dash(json_object_get_string(json_object_object_get(lv->match, "guest_pid"))),
+		         or_dash(lv->parent),
+		         json_object_get_string(json_object_object_get(lv->match, "detail")));
+	else if (lv->match)
+		text_add(t, "%*s%s\n", indent, "",
+		         json_object_get_string(json_object_object_get(lv->match, "detail")));
+	summary_guests(t, lv->facts, indent);
 	for (i = 0; i < lv->n_results; i++) {
 		struct nr_probe_result *r = &lv->results[i];
 
 		if (r->status == NR_PROBE_OK)
 			continue;
-		text_add(t, "    %-11s %-9s %s\n", nr_probe_status_name(r->status), r->probe->name,
-		         or_dash(r->error));
+		text_add(t, "%*s%-11s %-9s %s\n", indent, "", nr_probe_status_name(r->status),
+		         r->probe->name, or_dash(r->error));
 	}
 }
 
@@ -131,7 +150,7 @@ char *nr_summary_render(const struct nr_run_info *run, struct nr_level *levels, 
 	nr_time_format_utc(run->created, when, sizeof(when));
 	nr_manifest_totals(levels, n_levels, counts, &scrubbed, &artifacts);
 	text_add(&t, "nest-report %s bundle from %s, created %s\n\n", NR_VERSION, run->host, when);
-	text_add(&t, "Levels:\n");
+	text_add(&t, "Levels (+ guest reached as a level, * guest seen but not reached):\n");
 	for (i = 0; i < n_levels; i++)
 		summary_level(&t, &levels[i]);
 	text_add(&t, "\nProbes: %u ok, %u failed, %u timeout, %u skipped, %u unsupported\n",
