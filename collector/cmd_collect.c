@@ -1,8 +1,11 @@
 /* `nest-report [collect]`: collect this machine into a bundle. */
+#include "cmd_trust.h"
 #include "collect.h"
 #include "commands.h"
+#include "findings.h"
 #include "msg.h"
 #include "summary.h"
+#include "upload_cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -47,11 +50,27 @@ static const char collect_usage[] =
 	"      --ssh-config FILE     instead of ~/.ssh/config\n"
 	"      --known-hosts FILE    instead of ~/.ssh/known_hosts\n"
 	"      --identity FILE       private key to try before the defaults\n"
+	"\n"
+	"signing (a detached SSH signature, BUNDLE.sig; see 'nest-report sign --help'):\n"
+	"      --sign-key FILE       sign with this key (default: sign_key in the config,\n"
+	"                            else ssh-agent's first key, else ~/.ssh/id_ed25519 ...)\n"
+	"      --signer-id ID        the identity the manifest records (default user@host)\n"
+	"      --no-sign             do not sign\n"
+	"      --upload URL          then upload the bundle and its signature (https:// PUT,\n"
+	"                            or POST with upload.method=post in the config; sftp://);\n"
+	"                            see 'nest-report upload --help'.  Exit 4 or 5 when the\n"
+	"                            upload fails (the bundle is kept)\n"
+	"\n"
 	"  -q, --quiet               print only errors (and the bundle path)\n"
 	"  -v, --verbose             report every probe as it finishes\n"
 	"  -h, --help                show this help\n"
 	"\n"
 	"exit status: 0 bundle written, 1 could not write it, 2 usage error, 130 interrupted\n";
+
+/* BUNDLE.sig once signed, for the report. */
+static char signature_path[PATH_MAX];
+/* --upload --json: the upload's result, for the report. */
+static json_object *upload_result;
 
 /* The signal handler's view of the run: only async-signal-safe work. */
 static struct nr_bundle_writer *volatile active_writer;
@@ -169,6 +188,31 @@ static void level_progress(void *ud, const struct nr_level *lv, const char *what
 		nr_msg_debug("level %s: %s", lv->id, what);
 }
 
+/* Findings after the levels, fail first, the tag coloured on a TTY.  The
+ * per-level "could not check" list is long and mostly for maintainers:
+ * only -v prints it here (summary.txt always has it). */
+static void report_findings(json_object *findings)
+{
+	static const char *const colors[] = { "\033[1;31m", "\033[1;33m", "\033[1;36m" };
+	size_t i, n = json_object_is_type(findings, json_type_array) ? json_object_array_length(findings) : 0;
+	unsigned counts[NR_SEV_COUNT];
+	char line[2600];
+
+	nr_findings_count(findings, counts);
+	printf("Findings: %u fail, %u warn, %u info%s\n", counts[NR_SEV_FAIL], counts[NR_SEV_WARN],
+	       counts[NR_SEV_INFO], n ? " (see 'nest-report rules' for each id)" : "");
+	for (i = 0; i < n; i++) {
+		json_object *f = json_object_array_get_idx(findings, i);
+		const char *id = json_object_get_string(json_object_object_get(f, "id"));
+
+		if (id && strcmp(id, "could-not-check") == 0 && nr_msg_verbosity() < NR_VERBOSE)
+			continue;
+		nr_findings_format_line(f, line, sizeof(line));
+		printf("%s%.4s%s%s [%s]\n", nr_msg_sgr(stdout, colors[nr_findings_severity(f)]), line,
+		       nr_msg_sgr(stdout, "\033[0m"), line + 4, id ? id : "?");
+	}
+}
+
 static void report_text(struct nr_collect_run *run)
 {
 	unsigned counts[NR_PROBE_STATUS_COUNT];
@@ -204,6 +248,7 @@ static void report_text(struct nr_collect_run *run)
 			printf("Not running as root: some probes were skipped; re-run with sudo for "
 			       "the full report.\n");
 	}
+	report_findings(run->info.findings);
 }
 
 static void report_json(struct nr_collect_run *run)
@@ -232,12 +277,20 @@ static void report_json(struct nr_collect_run *run)
 	json_object_object_add(o, "artifacts", json_object_new_int64((int64_t)artifacts));
 	json_object_object_add(o, "scrubbed", json_object_new_int64((int64_t)scrubbed));
 	json_object_object_add(o, "levels", lvs);
+	json_object_object_add(o, "signature", signature_path[0] ? json_object_new_string(signature_path) : NULL);
+	if (upload_result)
+		json_object_object_add(o, "upload", json_object_get(upload_result));
+	json_object_object_add(o, "findings", run->info.findings ? json_object_get(run->info.findings)
+	                                                         : json_object_new_array());
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 	                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
 
 struct collect_args {
+	const char *sign_key, *signer_id;
+	int no_sign;
+	const char *upload;    /* --upload URL */
 	struct nr_topology topo;
 	struct nr_ssh_opts ssh;
 	const char *output;
@@ -269,6 +322,10 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		{ "ssh-config", required_argument, NULL, 'F' },
 		{ "known-hosts", required_argument, NULL, 'K' },
 		{ "identity", required_argument, NULL, 'i' },
+		{ "sign-key", required_argument, NULL, 0x2001 },
+		{ "signer-id", required_argument, NULL, 0x2002 },
+		{ "no-sign", no_argument, NULL, 0x2003 },
+		{ "upload", required_argument, NULL, 0x3001 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -333,6 +390,10 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		case 'F': a->ssh.config_file = optarg; break;
 		case 'K': a->ssh.known_hosts = optarg; break;
 		case 'i': a->ssh.identity = optarg; break;
+		case 0x2001: a->sign_key = optarg; break;
+		case 0x2002: a->signer_id = optarg; break;
+		case 0x2003: a->no_sign = 1; break;
+		case 0x3001: a->upload = optarg; break;
 		case 'q': nr_msg_set_verbosity(NR_QUIET); break;
 		case 'v': nr_msg_set_verbosity(NR_VERBOSE); break;
 		case 'h': fputs(collect_usage, stdout); return NR_EXIT_OK;
@@ -396,8 +457,9 @@ int nr_cmd_collect(int argc, char **argv)
 	static struct collect_args a;
 	static struct nr_collect_run run;
 	struct nr_error err = { 0 };
-	char host[128], spool[PATH_MAX];
-	int rc;
+	char host[128], spool[PATH_MAX], why[NR_ERROR_MSG_MAX], signer[256];
+	struct nr_sign_key key;
+	int rc, signing;
 
 	a.timeout_s = DEFAULT_TIMEOUT_S;
 	a.cap = DEFAULT_ARTIFACT_CAP;
@@ -405,8 +467,22 @@ int nr_cmd_collect(int argc, char **argv)
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out;
+	/* The key is chosen first: the manifest records who will sign. */
+	signing = nr_cmd_sign_prepare(a.sign_key, a.no_sign, &key, why, sizeof(why));
+	if (signing < 0) {
+		rc = NR_EXIT_USAGE;
+		goto out;
+	}
+	nr_cmd_signer_id(a.signer_id, signer, sizeof(signer));
+	if (a.upload)   /* the manifest records argv: keep only scheme://host of the URL */
+		nr_upload_cli_hide_url(argc, argv, "--upload", a.upload);
 	host_name(host, sizeof(host));
 	rc = setup_run(&run, &a, argc, argv, host, spool, &err);
+	if (signing) {
+		run.info.signer_id = signer;
+		run.info.signer_type = key.type[0] ? key.type : NULL;
+		run.info.signer_fingerprint = key.fingerprint[0] ? key.fingerprint : NULL;
+	}
 	if (rc == 0) {
 		active_writer = &run.writer;
 		install_signals();
@@ -420,13 +496,24 @@ int nr_cmd_collect(int argc, char **argv)
 		nr_msg_error("%s", err.msg);
 		rc = NR_EXIT_ERROR;
 	} else {
+		nr_cmd_sign_finish(run.writer.final_path, &key, signing, why, signature_path,
+		                   sizeof(signature_path));
+		signing = 0;
+		rc = NR_EXIT_OK;
+		if (a.upload && a.json)
+			rc = nr_upload_cli_after_collect(a.upload, &a.ssh, run.writer.final_path, &upload_result);
 		if (a.json)
 			report_json(&run);
 		else
 			report_text(&run);
-		rc = NR_EXIT_OK;
+		if (a.upload && !a.json)
+			rc = nr_upload_cli_after_collect(a.upload, &a.ssh, run.writer.final_path, NULL);
+		json_object_put(upload_result);
+		upload_result = NULL;
 	}
 	nr_collect_release(&run);
+	if (signing)
+		nr_sign_key_release(&key);
 out:
 	nr_cmd_list_free(a.only);
 	nr_cmd_list_free(a.skip);

@@ -231,9 +231,10 @@ int nr_collect_execute(struct nr_collect_run *run, struct nr_error *err)
 		rc = nr_error_set(err, EINTR, "interrupted; no bundle written");
 	if (rc < 0)
 		goto out;
+	run->info.findings = nr_manifest_findings(run->levels, run->n_levels);
 	summary = nr_summary_render(&run->info, run->levels, run->n_levels, &slen);
 	files = json_object_new_array();
-	if (!summary || !files) {
+	if (!summary || !files || !run->info.findings) {
 		rc = nr_error_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
@@ -269,4 +270,6 @@ void nr_collect_release(struct nr_collect_run *run)
 	free(run->levels);
 	run->levels = NULL;
 	run->n_levels = 0;
+	json_object_put(run->info.findings);
+	run->info.findings = NULL;
 }

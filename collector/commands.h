@@ -8,12 +8,21 @@
 #define NR_EXIT_OK 0
 #define NR_EXIT_ERROR 1
 #define NR_EXIT_USAGE 2
+#define NR_EXIT_CHECK_FAILED 3  /* verify: a check failed */
+#define NR_EXIT_REJECTED 4      /* upload: the server refused it */
+#define NR_EXIT_GAVE_UP 5       /* upload: still failing after every retry */
 #define NR_EXIT_INTERRUPTED 130
 
 int nr_cmd_collect(int argc, char **argv);
 int nr_cmd_probes(int argc, char **argv);
 int nr_cmd_capture(int argc, char **argv);
+int nr_cmd_rules(int argc, char **argv);
 int nr_cmd_version(int argc, char **argv);
+int nr_cmd_upload(int argc, char **argv);
+int nr_cmd_sign(int argc, char **argv);
+int nr_cmd_verify(int argc, char **argv);
+int nr_cmd_show(int argc, char **argv);
+int nr_cmd_diff(int argc, char **argv);
 
 /* Split "a,b,c" into a NULL-terminated list of probe names, checking each
  * against the probe table.  On error prints and returns NULL with *bad set. */

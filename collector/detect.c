@@ -1,10 +1,27 @@
-/* Deriving a level's virtualization role and hypervisor from the facts
- * its probes parsed, the way systemd-detect-virt and lscpu do: CPUID as the
- * kernel reported it, lscpu's hypervisor vendor, DMI identity, s390
- * sysinfo, and the CPU's hypervisor bit.  Every conclusion carries the
- * evidence it came from; with no evidence the answer stays null. */
+/* Deriving a level's virtualization role and hypervisor (and, on ppc64,
+ * its virtualization capability) from the facts its probes parsed, the
+ * way systemd-detect-virt and lscpu do.  Sources are tried strongest
+ * first; the first that names a hypervisor, or proves bare metal, wins.
+ * Every conclusion carries the evidence it came from; with none, the
+ * role is "unknown" and the hypervisor null.  docs/detection.md has the
+ * order and the answer for each real machine in the test fixtures.
+ *
+ *  1. s390 /proc/sysinfo: the innermost VMnn block, else the LPAR
+ *  2. the kernel's "Hypervisor detected: X" (x86 CPUID leaf), refined by
+ *     the ACPI OEM ID (Firecracker runs on KVM)
+ *  3. lscpu's "Hypervisor vendor"
+ *  4. Xen's /sys/hypervisor/type and control-domain capability
+ *  5. the device tree: hypervisor node, QEMU machines, PowerVM, PowerNV
+ *  6. DMI identity (sys_vendor, product_name)
+ *  7. ppc cpuinfo: "emulated by qemu", pSeries (PowerVM), PowerNV
+ *  8. the ACPI OEM ID alone
+ *  9. PCI devices only one hypervisor emulates
+ * 10. the x86 CPUID hypervisor bit: set, a guest; clear, a host
+ * 11. virtio PCI devices alone: a guest of an unnamed hypervisor
+ */
 #include "facts.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -13,14 +30,14 @@ struct vendor_map {
 	const char *hypervisor;
 };
 
-/* Names as the kernel ("Hypervisor detected: X"), lscpu ("Hypervisor
- * vendor: X") and DMI sys_vendor/product_name spell them. */
+/* Names as the kernel ("Hypervisor detected: X") and lscpu ("Hypervisor
+ * vendor: X") spell them. */
 static const struct vendor_map vendors[] = {
 	{ "KVM", "kvm" },          { "Microsoft", "hyperv" }, { "Hyper-V", "hyperv" },
 	{ "VMware", "vmware" },    { "Xen", "xen" },          { "Oracle", "virtualbox" },
 	{ "innotek", "virtualbox" }, { "VirtualBox", "virtualbox" }, { "pHyp", "powervm" },
 	{ "Parallels", "parallels" }, { "bhyve", "bhyve" },   { "ACRN", "acrn" },
-	{ "Firecracker", "firecracker" }, { "Amazon EC2", "kvm" }, { "Google", "kvm" },
+	{ "Firecracker", "firecracker" },
 };
 
 static const char *vendor_lookup(const char *s)
@@ -33,28 +50,69 @@ static const char *vendor_lookup(const char *s)
 	return NULL;
 }
 
-static void conclude(json_object *facts, const char *role, const char *hv, const char *fact,
-                     const char *detail)
+/* The artifact behind a fact: its first piece of evidence. */
+static const char *evidence_artifact(json_object *facts, const char *fact)
 {
 	json_object *ev = nr_facts_get(facts, "evidence");
 	json_object *src = NULL, *first;
-	const char *artifact = NULL;
 
-	/* Point at the artifact behind the fact we concluded from. */
 	if (fact && json_object_object_get_ex(ev, fact, &src) &&
 	    (first = json_object_array_get_idx(src, 0)) != NULL)
-		artifact = json_object_get_string(json_object_object_get(first, "artifact"));
+		return json_object_get_string(json_object_object_get(first, "artifact"));
+	return NULL;
+}
+
+/* What that evidence said ("" when none). */
+static const char *evidence_detail(json_object *facts, const char *fact)
+{
+	json_object *ev = nr_facts_get(facts, "evidence");
+	json_object *src = NULL, *first;
+	const char *d = NULL;
+
+	if (json_object_object_get_ex(ev, fact, &src) &&
+	    (first = json_object_array_get_idx(src, 0)) != NULL)
+		d = json_object_get_string(json_object_object_get(first, "detail"));
+	return d ? d : "";
+}
+
+/* Set role and hypervisor (hv may be NULL), pointing at the artifact of
+ * the fact the conclusion came from. */
+static int conclude(json_object *facts, const char *role, const char *hv, const char *fact,
+                    const char *detail)
+{
+	const char *artifact = evidence_artifact(facts, fact);
+
 	nr_facts_set(facts, "virt.role", json_object_new_string(role));
 	nr_facts_evidence(facts, "virt.role", artifact, detail);
 	if (hv) {
 		nr_facts_set(facts, "virt.hypervisor", json_object_new_string(hv));
 		nr_facts_evidence(facts, "virt.hypervisor", artifact, detail);
 	}
+	return 1;
 }
 
-/* s390: the innermost VMnn block names our hypervisor; with none, we run
- * directly in an LPAR. */
-static int derive_s390(json_object *facts)
+static int str_is(const char *s, const char *lit)
+{
+	return s && strcmp(s, lit) == 0;
+}
+
+/* QEMU machine, but is it KVM or TCG?  TCG is claimed only on positive
+ * evidence: an x86 kernel log from boot was captured and names no
+ * hypervisor (under KVM, x86 kernels print "Hypervisor detected: KVM";
+ * other architectures print nothing either way, so there it stays
+ * "qemu", accelerator unknown). */
+static const char *qemu_accel(json_object *facts)
+{
+	if (nr_facts_bool(facts, "kernel.dmesg_captured") == 1 &&
+	    str_is(nr_facts_str(facts, "arch_family"), "x86") &&
+	    !nr_facts_str(facts, "cpu.hypervisor_vendor"))
+		return "qemu-tcg";
+	return "qemu";
+}
+
+/* 1. s390: the innermost VMnn block names our hypervisor; with none, we
+ * run directly in an LPAR (PR/SM is the hypervisor: lscpu says so too). */
+static int from_s390(json_object *facts)
 {
 	json_object *stack = nr_facts_get(facts, "virt.stack");
 	json_object *inner;
@@ -66,68 +124,249 @@ static int derive_s390(json_object *facts)
 	inner = json_object_array_get_idx(stack, n - 1);
 	cp = json_object_get_string(json_object_object_get(inner, "control_program"));
 	if (cp && strcasestr(cp, "z/VM"))
-		conclude(facts, "guest", "zvm", "virt.stack", cp);
-	else if (cp && strcasestr(cp, "KVM"))
-		conclude(facts, "guest", "kvm", "virt.stack", cp);
-	else if (cp && strcmp(cp, "LPAR") == 0)
-		conclude(facts, "guest", "lpar", "virt.stack", "runs directly in an LPAR");
-	else
-		conclude(facts, "guest", "unknown", "virt.stack", cp ? cp : "unnamed control program");
-	return 1;
+		return conclude(facts, "guest", "zvm", "virt.stack", cp);
+	if (cp && strcasestr(cp, "KVM"))
+		return conclude(facts, "guest", "kvm", "virt.stack", cp);
+	if (str_is(cp, "LPAR"))
+		return conclude(facts, "guest", "lpar", "virt.stack", "runs directly in an LPAR (PR/SM)");
+	return conclude(facts, "guest", "unknown", "virt.stack", cp ? cp : "unnamed control program");
 }
 
-/* QEMU machine, but is it KVM or TCG?  TCG is claimed only on positive
- * evidence: the kernel log was captured and names no hypervisor. */
-static const char *qemu_accel(json_object *facts)
+/* The ACPI OEM IDs of virtual firmware. */
+static const char *acpi_lookup(const char *oem)
 {
-	const char *detected = nr_facts_str(facts, "kernel.hypervisor_detected");
+	static const struct vendor_map oems[] = {
+		{ "FIRECK", "firecracker" }, { "CLOUDH", "cloud-hypervisor" }, { "VBOX", "virtualbox" },
+		{ "VRTUAL", "hyperv" },      { "BOCHS", "qemu" },
+	};
+	size_t i;
 
-	if (detected)
-		return vendor_lookup(detected);
-	if (nr_facts_bool(facts, "kernel.dmesg_captured") == 1 &&
-	    !nr_facts_str(facts, "cpu.hypervisor_vendor"))
-		return "qemu-tcg";
-	return "qemu";
+	for (i = 0; oem && i < sizeof(oems) / sizeof(oems[0]); i++)
+		if (strcmp(oem, oems[i].needle) == 0)
+			return oems[i].hypervisor;
+	return NULL;
+}
+
+/* 2. "Hypervisor detected: KVM"; Firecracker and cloud-hypervisor are KVM
+ * too, and only their ACPI tables tell them apart. */
+static int from_kernel(json_object *facts)
+{
+	const char *s = nr_facts_str(facts, "kernel.hypervisor_detected");
+	const char *hv = vendor_lookup(s), *vmm = acpi_lookup(nr_facts_str(facts, "kernel.acpi_oem"));
+	char detail[128];
+
+	if (!hv)
+		return 0;
+	if (str_is(hv, "kvm") && (str_is(vmm, "firecracker") || str_is(vmm, "cloud-hypervisor"))) {
+		snprintf(detail, sizeof(detail), "Hypervisor detected: %s; ACPI OEM %s", s,
+		         nr_facts_str(facts, "kernel.acpi_oem"));
+		return conclude(facts, "guest", vmm, "kernel.acpi_oem", detail);
+	}
+	snprintf(detail, sizeof(detail), "Hypervisor detected: %s", s);
+	return conclude(facts, "guest", hv, "kernel.hypervisor_detected", detail);
+}
+
+/* 3. lscpu's vendor ("IBM", s390's PR/SM or z/VM, was decided above). */
+static int from_lscpu(json_object *facts)
+{
+	const char *s = nr_facts_str(facts, "cpu.hypervisor_vendor");
+	const char *hv = vendor_lookup(s);
+	char detail[128];
+
+	if (!hv)
+		return 0;
+	snprintf(detail, sizeof(detail), "lscpu: Hypervisor vendor: %s", s);
+	return conclude(facts, "guest", hv, "cpu.hypervisor_vendor", detail);
+}
+
+/* 4. Xen: dom0 is the host of a Xen machine, domU a guest. */
+static int from_xen(json_object *facts)
+{
+	const char *dom = nr_facts_str(facts, "xen.domain");
+
+	if (str_is(dom, "dom0"))
+		return conclude(facts, "host", "xen", "xen.domain", "Xen control domain (dom0)");
+	if (str_is(dom, "domU"))
+		return conclude(facts, "guest", "xen", "xen.domain", "Xen guest domain (domU)");
+	if (str_is(dom, "unknown"))
+		return conclude(facts, "unknown", "xen", "xen.domain",
+		                "Xen domain, dom0 or domU unknown (/proc/xen not readable)");
+	return 0;
+}
+
+static int dt_compatible(json_object *facts, const char *want)
+{
+	json_object *arr = nr_facts_get(facts, "devicetree.compatible");
+	size_t i;
+
+	for (i = 0; json_object_is_type(arr, json_type_array) && i < json_object_array_length(arr); i++)
+		if (str_is(json_object_get_string(json_object_array_get_idx(arr, i)), want))
+			return 1;
+	return 0;
+}
+
+/* 5. The device tree. */
+static int from_devicetree(json_object *facts)
+{
+	static const char *const qemu_boards[] = { "qemu,pseries", "linux,dummy-virt",
+		                                   "riscv-virtio", "qemu,virt" };
+	const char *hvnode = nr_facts_str(facts, "devicetree.hypervisor");
+	size_t i;
+
+	if (hvnode && strstr(hvnode, "kvm"))
+		return conclude(facts, "guest", "kvm", "devicetree.hypervisor", hvnode);
+	if (hvnode && strstr(hvnode, "xen"))
+		return conclude(facts, "guest", "xen", "devicetree.hypervisor", hvnode);
+	for (i = 0; i < sizeof(qemu_boards) / sizeof(qemu_boards[0]); i++)
+		if (dt_compatible(facts, qemu_boards[i]))
+			return conclude(facts, "guest", "qemu", "devicetree.compatible", qemu_boards[i]);
+	if (dt_compatible(facts, "ibm,powernv"))
+		return conclude(facts, "host", NULL, "devicetree.compatible",
+		                "ibm,powernv: bare metal (OPAL)");
+	if (nr_facts_bool(facts, "devicetree.powervm_lpar") == 1)
+		return conclude(facts, "guest", "powervm", "devicetree.powervm_lpar",
+		                "ibm,partition-name: a PowerVM partition");
+	return 0;
+}
+
+/* 6. DMI.  Only names that a virtual machine's firmware uses: "Microsoft"
+ * or "Amazon EC2" alone are also real hardware (Surface, *.metal). */
+static int from_dmi(json_object *facts)
+{
+	const char *v = nr_facts_str(facts, "firmware.sys_vendor");
+	const char *p = nr_facts_str(facts, "firmware.product_name");
+	const char *hv = NULL;
+	char detail[192];
+
+	if (!v && !p)
+		return 0;
+	if (v && strcasestr(v, "QEMU"))
+		hv = qemu_accel(facts);
+	else if (str_is(p, "KVM") || (v && strcasestr(v, "Red Hat") && p && strstr(p, "KVM")))
+		hv = "kvm";
+	else if ((v && strcasestr(v, "innotek")) || str_is(p, "VirtualBox"))
+		hv = "virtualbox";
+	else if (v && strcasestr(v, "VMware"))
+		hv = "vmware";
+	else if (str_is(v, "Xen"))
+		hv = "xen";
+	else if (v && strcasestr(v, "Microsoft") && str_is(p, "Virtual Machine"))
+		hv = "hyperv";
+	else if (v && strcasestr(v, "Parallels"))
+		hv = "parallels";
+	else if (str_is(v, "Amazon EC2") && p && !strstr(p, ".metal"))
+		hv = "kvm";
+	else if (str_is(v, "Google") && str_is(p, "Google Compute Engine"))
+		hv = "kvm";
+	if (!hv)
+		return 0;
+	snprintf(detail, sizeof(detail), "DMI: %s / %s", v ? v : "-", p ? p : "-");
+	return conclude(facts, "guest", hv, v ? "firmware.sys_vendor" : "firmware.product_name",
+	                detail);
+}
+
+/* 7. ppc64's cpuinfo names the platform, and QEMU says it emulates it. */
+static int from_ppc_cpuinfo(json_object *facts)
+{
+	const char *platform = nr_facts_str(facts, "cpu.platform");
+	const char *machine = nr_facts_str(facts, "cpu.machine");
+	char detail[192];
+
+	if (machine && strstr(machine, "emulated by qemu")) {
+		snprintf(detail, sizeof(detail), "cpuinfo machine: %s", machine);
+		return conclude(facts, "guest", "qemu", "cpu.machine", detail);
+	}
+	if (str_is(platform, "pSeries"))
+		return conclude(facts, "guest", "powervm", "cpu.platform",
+		                "cpuinfo platform: pSeries, not emulated by qemu: a PowerVM LPAR");
+	if (str_is(platform, "PowerNV"))
+		return conclude(facts, "host", NULL, "cpu.platform",
+		                "cpuinfo platform: PowerNV (bare metal, OPAL firmware)");
+	return 0;
+}
+
+/* 8. The ACPI OEM ID without a hypervisor line (a kernel that does not
+ * print one, or a TCG guest). */
+static int from_acpi(json_object *facts)
+{
+	const char *oem = nr_facts_str(facts, "kernel.acpi_oem");
+	const char *hv = acpi_lookup(oem);
+	char detail[64];
+
+	if (!hv)
+		return 0;
+	snprintf(detail, sizeof(detail), "ACPI OEM ID %s", oem);
+	return conclude(facts, "guest", str_is(hv, "qemu") ? qemu_accel(facts) : hv,
+	                "kernel.acpi_oem", detail);
+}
+
+/* 9 and 11.  virtio alone is weak: several VMMs, and rare real hardware. */
+static int from_pci(json_object *facts, int virtio)
+{
+	const char *hv = nr_facts_str(facts, "pci.hypervisor");
+	char detail[128];
+
+	if (!hv || (strcmp(hv, "virtio") == 0) != virtio)
+		return 0;
+	if (virtio)
+		return conclude(facts, "guest", "unknown", "pci.hypervisor",
+		                "virtio PCI devices only: a guest of QEMU, Firecracker or another VMM");
+	snprintf(detail, sizeof(detail), "%s: emulated only by a hypervisor",
+	         evidence_detail(facts, "pci.hypervisor"));
+	return conclude(facts, "guest", str_is(hv, "qemu") ? qemu_accel(facts) : hv,
+	                "pci.hypervisor", detail);
+}
+
+/* 10. x86's CPUID hypervisor bit. */
+static int from_cpu_flag(json_object *facts)
+{
+	switch (nr_facts_bool(facts, "cpu.hypervisor_flag")) {
+	case 1:
+		return conclude(facts, "guest", "unknown", "cpu.hypervisor_flag",
+		                "cpu flags: hypervisor bit set, vendor not identified");
+	case 0:
+		return conclude(facts, "host", NULL, "cpu.hypervisor_flag",
+		                "cpu flags: no hypervisor bit");
+	}
+	return 0;
 }
 
 static void derive_virt(json_object *facts)
 {
-	const char *s, *hv;
-
-	if (derive_s390(facts))
+	if (from_s390(facts) || from_kernel(facts) || from_lscpu(facts) || from_xen(facts) ||
+	    from_devicetree(facts) || from_dmi(facts) || from_ppc_cpuinfo(facts) ||
+	    from_acpi(facts) || from_pci(facts, 0) || from_cpu_flag(facts) || from_pci(facts, 1))
 		return;
-	s = nr_facts_str(facts, "kernel.hypervisor_detected");
-	if (s && (hv = vendor_lookup(s))) {
-		conclude(facts, "guest", hv, "kernel.hypervisor_detected", s);
-		return;
-	}
-	s = nr_facts_str(facts, "cpu.hypervisor_vendor");
-	if (s && (hv = vendor_lookup(s))) {
-		conclude(facts, "guest", hv, NULL, "lscpu: Hypervisor vendor");
-		return;
-	}
-	s = nr_facts_str(facts, "firmware.sys_vendor");
-	if (s && strcasestr(s, "QEMU")) {
-		conclude(facts, "guest", qemu_accel(facts), NULL, "DMI sys_vendor: QEMU");
-		return;
-	}
-	if (s && (hv = vendor_lookup(s))) {
-		conclude(facts, "guest", hv, NULL, "DMI sys_vendor");
-		return;
-	}
-	switch (nr_facts_bool(facts, "cpu.hypervisor_flag")) {
-	case 1:
-		conclude(facts, "guest", "unknown", "cpu.hypervisor_flag",
-		         "cpu flags: hypervisor bit set, vendor not identified");
-		return;
-	case 0:
-		conclude(facts, "host", NULL, "cpu.hypervisor_flag", "cpu flags: no hypervisor bit");
-		return;
-	}
 	nr_facts_set(facts, "virt.role", json_object_new_string("unknown"));
+	nr_facts_evidence(facts, "virt.role", NULL, "no evidence of a hypervisor or of bare metal");
+}
+
+/* ppc64 cpuinfo lists no virtualization flag: what counts is hypervisor
+ * mode, which bare metal (PowerNV) has and which kvm_hv needs to load. */
+static void derive_ppc_virt_ext(json_object *facts)
+{
+	json_object *mods = nr_facts_get(facts, "kvm.modules");
+	const char *module = nr_facts_str(facts, "kvm.module");
+	int hv_loaded = str_is(module, "kvm_hv");
+	size_t i;
+
+	if (!str_is(nr_facts_str(facts, "arch_family"), "ppc") || nr_facts_str(facts, "cpu.virt_ext"))
+		return;
+	for (i = 0; json_object_is_type(mods, json_type_array) && i < json_object_array_length(mods); i++)
+		hv_loaded |= str_is(json_object_get_string(json_object_array_get_idx(mods, i)), "kvm_hv");
+	if (hv_loaded) {
+		nr_facts_set(facts, "cpu.virt_ext", json_object_new_string("hv"));
+		nr_facts_evidence(facts, "cpu.virt_ext", evidence_artifact(facts, "kvm.module"),
+		                  "kvm_hv loaded: hypervisor mode");
+	} else if (str_is(nr_facts_str(facts, "cpu.platform"), "PowerNV")) {
+		nr_facts_set(facts, "cpu.virt_ext", json_object_new_string("hv"));
+		nr_facts_evidence(facts, "cpu.virt_ext", evidence_artifact(facts, "cpu.platform"),
+		                  "platform PowerNV: bare metal, hypervisor mode");
+	}
 }
 
 void nr_facts_derive(json_object *facts)
 {
+	derive_ppc_virt_ext(facts);
 	derive_virt(facts);
 }

@@ -3,13 +3,28 @@
 #include "level.h"
 #include "memsink.h"
 #include "parse.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* Any string may come from a machine's bytes; JSON text must be UTF-8. */
+static json_object *json_str_utf8(const char *s)
+{
+	json_object *o;
+	char *copy;
+
+	if (nr_utf8_clean_p(s, strlen(s)) || !(copy = strdup(s)))
+		return json_object_new_string(s);
+	nr_utf8_clean(copy);
+	o = json_object_new_string(copy);
+	free(copy);
+	return o;
+}
+
 json_object *nr_json_str_or_null(const char *s)
 {
-	return s && *s ? json_object_new_string(s) : NULL;
+	return s && *s ? json_str_utf8(s) : NULL;
 }
 
 json_object *nr_json_tri(int tri)
@@ -105,7 +120,7 @@ void nr_facts_evidence(json_object *facts, const char *fact, const char *artifac
 	}
 	e = json_object_new_object();
 	json_object_object_add(e, "artifact", nr_json_str_or_null(artifact_path));
-	json_object_object_add(e, "detail", json_object_new_string(detail ? detail : ""));
+	json_object_object_add(e, "detail", json_str_utf8(detail ? detail : ""));
 	json_object_array_add(list, e);
 }
 
@@ -114,11 +129,14 @@ void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch
 {
 	static const char *const nulls[] = {
 		"kernel.release", "kernel.version", "kernel.cmdline", "kernel.hypervisor_detected",
-		"kernel.dmesg_captured",
+		"kernel.dmesg_captured", "kernel.acpi_oem",
 		"cpu.vendor", "cpu.model", "cpu.count", "cpu.virt_ext", "cpu.hypervisor_flag",
-		"cpu.platform", "cpu.hypervisor_vendor", "cpu.virt_type",
+		"cpu.platform", "cpu.machine", "cpu.hypervisor_vendor", "cpu.virt_type",
 		"firmware.sys_vendor", "firmware.product_name", "firmware.bios_vendor",
 		"virt.role", "virt.hypervisor", "virt.stack",
+		"pci.devices", "pci.hypervisor",
+		"devicetree.compatible", "devicetree.model", "devicetree.hypervisor",
+		"devicetree.powervm_lpar", "xen.domain",
 		"kvm.available", "kvm.device", "kvm.module", "kvm.nested",
 		"libvirt.version",
 	};

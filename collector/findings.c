@@ -29,34 +29,6 @@ struct sink {
 	int oom;
 };
 
-const char *nr_severity_name(enum nr_severity s)
-{
-	static const char *const names[] = { "fail", "warn", "info" };
-
-	return (unsigned)s < NR_SEV_COUNT ? names[s] : "info";
-}
-
-enum nr_severity nr_findings_severity(json_object *finding)
-{
-	const char *s = nr_mlevel_string(finding, "severity");
-	int i;
-
-	for (i = 0; s && i < NR_SEV_COUNT; i++)
-		if (strcmp(s, nr_severity_name((enum nr_severity)i)) == 0)
-			return (enum nr_severity)i;
-	return NR_SEV_INFO;
-}
-
-const char *nr_rule_scope_text(enum nr_rule_scope s)
-{
-	static const char *const names[] = {
-		"L0 (the host)", "L1 (a guest hypervisor)", "every level reached",
-		"every level and its parent", "every level, reached or not",
-	};
-
-	return (unsigned)s < NR_SCOPE_COUNT ? names[s] : "?";
-}
-
 /* ---- templates ---------------------------------------------------------- */
 
 /* "{name}" is replaced by its value; an unknown name stays as written, so
@@ -164,54 +136,6 @@ enum nr_rule_verdict nr_rule_unknown(struct nr_rule_ctx *c, const char *fact)
 	return NR_RULE_UNKNOWN;
 }
 
-/* ---- evidence ------------------------------------------------------------- */
-
-static void ev_addv(json_object *ev, const char *artifact, const char *fmt, va_list ap)
-{
-	json_object *e;
-	char value[512];
-
-	if (!json_object_is_type(ev, json_type_array))
-		return;
-	vsnprintf(value, sizeof(value), fmt, ap);
-	e = json_object_new_object();
-	json_object_object_add(e, "artifact", artifact ? json_object_new_string(artifact) : NULL);
-	json_object_object_add(e, "value", json_object_new_string(value));
-	json_object_array_add(ev, e);
-}
-
-void nr_rule_ev_add(json_object *ev, const char *artifact, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	ev_addv(ev, artifact, fmt, ap);
-	va_end(ap);
-}
-
-void nr_rule_ev_fact(json_object *ev, json_object *facts, const char *fact, const char *fmt, ...)
-{
-	json_object *list = nr_mlevel_member(nr_mlevel_member(facts, "evidence", json_type_object),
-	                                     fact, json_type_array);
-	json_object *first = list && json_object_array_length(list) ? json_object_array_get_idx(list, 0)
-	                                                            : NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ev_addv(ev, nr_mlevel_string(first, "artifact"), fmt, ap);
-	va_end(ap);
-}
-
-void nr_rule_ev_artifact(json_object *ev, json_object *level, const char *probe,
-                         const char *artifact, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	ev_addv(ev, nr_mlevel_artifact_path(level, probe, artifact), fmt, ap);
-	va_end(ap);
-}
-
 /* ---- evaluation ----------------------------------------------------------- */
 
 static bool in_scope(const struct nr_rule *r, json_object *levels, json_object *level)
@@ -269,65 +193,91 @@ static void evaluate_rule(const struct nr_rule *r, json_object *levels, struct s
 	}
 }
 
+const struct nr_rule nr_rule_could_not_check = {
+	.id = NR_RULE_COULD_NOT_CHECK,
+	.severity = NR_SEV_INFO,
+	.scope = NR_SCOPE_REACHED,
+	.arches = NR_ARCH_ANY,
+	.title = "Rules that applied to a level but could not be checked there",
+	.inputs = "every rule's inputs",
+	.message = "{count} of the rules could not be checked on {level}: facts they need are unknown",
+	.hint = "the evidence lists the unknown facts; they come from probes that failed, were "
+	        "skipped or found nothing on {level} (see the probe list in summary.txt)",
+	.source = "nest-report: unknown facts never fire a rule",
+	.doc = "One per level at most.  Its evidence has one entry per unknown fact, naming the "
+	       "rules that needed it.  `nest-report collect` prints it only with -v; "
+	       "summary.txt and the manifest always carry it.",
+};
+
+static size_t unknown_level(json_object *u)
+{
+	return (size_t)json_object_get_int64(json_object_object_get(u, "level_index"));
+}
+
+/* "rule-a, rule-b": the rules of level i that missed `missing`. */
+static void rules_missing(json_object *unknown, size_t i, const char *missing, char *out,
+                          size_t outlen)
+{
+	size_t k, n = json_object_array_length(unknown), len = 0;
+
+	out[0] = '\0';
+	for (k = 0; k < n && len < outlen; k++) {
+		json_object *u = json_object_array_get_idx(unknown, k);
+
+		if (unknown_level(u) == i && strcmp(nr_mlevel_string(u, "missing"), missing) == 0)
+			len += (size_t)snprintf(out + len, outlen - len, "%s%s", len ? ", " : "",
+			                        nr_mlevel_string(u, "rule"));
+	}
+}
+
+/* Whether an earlier entry of level i already missed the same fact. */
+static bool missing_seen(json_object *unknown, size_t i, size_t upto, const char *missing)
+{
+	size_t k;
+
+	for (k = 0; k < upto; k++) {
+		json_object *u = json_object_array_get_idx(unknown, k);
+
+		if (unknown_level(u) == i && strcmp(nr_mlevel_string(u, "missing"), missing) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* One info finding per level listing the rules that could not be checked,
- * grouped by the fact that was missing. */
+ * one evidence entry per missing fact. */
 static void could_not_check(struct sink *s, json_object *levels)
 {
-	size_t i, j, k, n = json_object_is_type(levels, json_type_array) ? json_object_array_length(levels) : 0;
+	size_t i, j, n = json_object_is_type(levels, json_type_array) ? json_object_array_length(levels) : 0;
 	size_t nu = json_object_array_length(s->unknown);
-	static const struct nr_rule pseudo = {
-		.id = NR_RULE_COULD_NOT_CHECK, .severity = NR_SEV_INFO,
-		.source = "nest-report: unknown facts never fire a rule",
-	};
 
-	s->rule_index = (size_t)-1;
+	s->rule_index = (size_t)-1;   /* after every rule of its level */
 	for (i = 0; i < n; i++) {
-		const char *id = nr_mlevel_id(json_object_array_get_idx(levels, i));
+		json_object *level = json_object_array_get_idx(levels, i);
+		struct nr_rule_ctx c = { &nr_rule_could_not_check, levels, level,
+		                         nr_mlevel_facts(level), nr_mlevel_id(level), s, i, NULL };
 		json_object *ev = json_object_new_array();
-		char message[TEXT_MAX], hint[TEXT_MAX];
 		size_t rules = 0;
+		char list[TEXT_MAX], count[32];
 
 		for (j = 0; j < nu; j++) {
 			json_object *u = json_object_array_get_idx(s->unknown, j);
 			const char *missing = nr_mlevel_string(u, "missing");
-			char list[TEXT_MAX] = "";
-			size_t len = 0;
-			bool first_of_fact = true;
 
-			if ((size_t)json_object_get_int64(json_object_object_get(u, "level_index")) != i)
+			if (unknown_level(u) != i)
 				continue;
 			rules++;
-			/* Evidence: one entry per missing fact, naming its rules. */
-			for (k = 0; k < j && first_of_fact; k++) {
-				json_object *o = json_object_array_get_idx(s->unknown, k);
-
-				first_of_fact = !((size_t)json_object_get_int64(json_object_object_get(o, "level_index")) == i &&
-				                  strcmp(nr_mlevel_string(o, "missing"), missing) == 0);
-			}
-			if (!first_of_fact)
+			if (missing_seen(s->unknown, i, j, missing))
 				continue;
-			for (k = j; k < nu; k++) {
-				json_object *o = json_object_array_get_idx(s->unknown, k);
-
-				if ((size_t)json_object_get_int64(json_object_object_get(o, "level_index")) == i &&
-				    strcmp(nr_mlevel_string(o, "missing"), missing) == 0 && len + 2 < sizeof(list))
-					len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
-					                        len ? ", " : "", nr_mlevel_string(o, "rule"));
-			}
+			rules_missing(s->unknown, i, missing, list, sizeof(list));
 			nr_rule_ev_add(ev, NULL, "%s unknown: %s", missing, list);
 		}
 		if (rules == 0) {
 			json_object_put(ev);
 			continue;
 		}
-		snprintf(message, sizeof(message),
-		         "%zu rule%s could not be checked on %s because facts they need are unknown",
-		         rules, rules == 1 ? "" : "s", id);
-		snprintf(hint, sizeof(hint),
-		         "the evidence lists the unknown facts; they come from probes that failed, "
-		         "were skipped or found nothing on %s (see the probe list in summary.txt)", id);
-		sink_push(s, NR_SEV_INFO, i,
-		          finding_new(pseudo.id, pseudo.severity, id, message, ev, hint, pseudo.source));
+		snprintf(count, sizeof(count), "%zu", rules);
+		nr_rule_fire(&c, ev, "count", count, NULL);
 	}
 }
 
@@ -350,7 +300,7 @@ static json_object *sink_finish(struct sink *s)
 	json_object *out = s->oom ? NULL : json_object_new_array();
 	size_t i;
 
-	if (out)
+	if (out && s->n > 0)
 		qsort(s->items, s->n, sizeof(*s->items), item_cmp);
 	for (i = 0; i < s->n; i++) {
 		if (out)
@@ -403,27 +353,4 @@ json_object *nr_rule_evaluate(const struct nr_rule *r, json_object *levels, json
 		json_object_put(s.unknown);
 	}
 	return sink_finish(&s);
-}
-
-/* ---- output helpers ------------------------------------------------------- */
-
-void nr_findings_count(json_object *findings, unsigned counts[NR_SEV_COUNT])
-{
-	size_t i, n = json_object_is_type(findings, json_type_array) ? json_object_array_length(findings) : 0;
-
-	memset(counts, 0, sizeof(unsigned) * NR_SEV_COUNT);
-	for (i = 0; i < n; i++)
-		counts[nr_findings_severity(json_object_array_get_idx(findings, i))]++;
-}
-
-void nr_findings_format_line(json_object *finding, char *out, size_t outlen)
-{
-	static const char *const tags[] = { "FAIL", "WARN", "INFO" };
-	const char *level = nr_mlevel_string(finding, "level");
-	const char *message = nr_mlevel_string(finding, "message");
-	const char *hint = nr_mlevel_string(finding, "hint");
-
-	snprintf(out, outlen, "%s %s: %s%s%s", tags[nr_findings_severity(finding)],
-	         level ? level : "run", message ? message : "?", hint && *hint ? " \u2014 hint: " : "",
-	         hint ? hint : "");
 }

@@ -102,7 +102,10 @@ static void level_detect_arch(struct nr_level *lv)
 		if (t->ops->run(t, "detect/uname-m", argv, nr_time_now_ms() + DETECT_TIMEOUT_MS,
 		                &out.base, NULL, &res, &err) == 0 && res.exit_code == 0) {
 			out.buf[strcspn(out.buf, " \t\r\n")] = '\0';
-			if (out.buf[0])
+			/* A machine name is [A-Za-z0-9_]; anything else (a
+			 * replayed tree's junk) is no answer. */
+			if (out.buf[0] && out.buf[strspn(out.buf, "abcdefghijklmnopqrstuvwxyz"
+			                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0')
 				lv->arch_name = strdup(out.buf);
 		}
 	}

@@ -16,6 +16,12 @@ static const struct nr_command commands[] = {
 	{ "collect", nr_cmd_collect, "collect this machine into a bundle (the default)" },
 	{ "probes", nr_cmd_probes, "list the probes and whether each applies here" },
 	{ "capture", nr_cmd_capture, "record this machine into a tree for 'collect --sysroot'" },
+	{ "rules", nr_cmd_rules, "list the triage rules behind the findings" },
+	{ "sign", nr_cmd_sign, "sign a bundle with an SSH key (BUNDLE.sig)" },
+	{ "verify", nr_cmd_verify, "check a bundle's signature, members and manifest" },
+	{ "show", nr_cmd_show, "a maintainer's first screen: levels, findings, failures" },
+	{ "diff", nr_cmd_diff, "what changed between two bundles of the same setup" },
+	{ "upload", nr_cmd_upload, "send a bundle to a portal, object store or SFTP drop" },
 	{ "version", nr_cmd_version, "print the version" },
 };
 

@@ -1,5 +1,6 @@
 #include "manifest.h"
 #include "facts.h"
+#include "findings.h"
 #include "scrub.h"
 
 #include <stdio.h>
@@ -118,13 +119,46 @@ static json_object *argv_json(int argc, char **argv)
 	return arr;
 }
 
+json_object *nr_manifest_levels(struct nr_level *levels, size_t n_levels)
+{
+	json_object *lvs = json_object_new_array();
+	size_t i;
+
+	for (i = 0; lvs && i < n_levels; i++)
+		json_object_array_add(lvs, level_json(&levels[i]));
+	return lvs;
+}
+
+/* The findings judge the levels exactly as the manifest will show them,
+ * the same input `show` has later. */
+json_object *nr_manifest_findings(struct nr_level *levels, size_t n_levels)
+{
+	json_object *lvs = nr_manifest_levels(levels, n_levels);
+	json_object *findings = lvs ? nr_findings_evaluate(lvs) : NULL;
+
+	json_object_put(lvs);
+	return findings;
+}
+
+static json_object *signer_json(const struct nr_run_info *run)
+{
+	json_object *o;
+
+	if (!run->signer_id)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "identity", json_object_new_string(run->signer_id));
+	json_object_object_add(o, "key_type", nr_json_str_or_null(run->signer_type));
+	json_object_object_add(o, "fingerprint", nr_json_str_or_null(run->signer_fingerprint));
+	return o;
+}
+
 json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *levels,
                                size_t n_levels, json_object *files)
 {
 	json_object *m = json_object_new_object(), *tool = json_object_new_object();
-	json_object *opts = json_object_new_object(), *lvs = json_object_new_array();
+	json_object *opts = json_object_new_object(), *lvs = nr_manifest_levels(levels, n_levels);
 	char when[32];
-	size_t i;
 
 	nr_time_format_utc(run->created, when, sizeof(when));
 	json_object_object_add(tool, "name", json_object_new_string("nest-report"));
@@ -132,8 +166,6 @@ json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *l
 	json_object_object_add(opts, "timeout_s", json_object_new_int(run->timeout_s));
 	json_object_object_add(opts, "artifact_cap", json_object_new_int64((int64_t)run->artifact_cap));
 	json_object_object_add(opts, "compression", json_object_new_string(run->compression));
-	for (i = 0; i < n_levels; i++)
-		json_object_array_add(lvs, level_json(&levels[i]));
 	json_object_object_add(m, "schema", json_object_new_string(NR_MANIFEST_SCHEMA));
 	json_object_object_add(m, "tool", tool);
 	json_object_object_add(m, "created", json_object_new_string(when));
@@ -143,5 +175,8 @@ json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *l
 	json_object_object_add(m, "levels", lvs);
 	json_object_object_add(m, "totals", totals_json(levels, n_levels));
 	json_object_object_add(m, "files", json_object_get(files));
+	json_object_object_add(m, "signer", signer_json(run));
+	json_object_object_add(m, "findings", run->findings ? json_object_get(run->findings)
+	                                                    : json_object_new_array());
 	return m;
 }

@@ -18,12 +18,24 @@ struct nr_run_info {
 	const char *compression;
 	int timeout_s;
 	unsigned long long artifact_cap;
+	json_object *findings;    /* nr_manifest_findings(), owned; NULL: none */
+	/* Who will sign the bundle (informational: trust comes from the
+	 * verifier's allowed_signers); signer_id NULL: unsigned. */
+	const char *signer_id, *signer_type, *signer_fingerprint;
 };
 
 /* Build the manifest; `files` lists the non-artifact members (summary.txt)
  * as {path, size, sha256}.  Returns a new object or NULL (out of memory). */
 json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *levels,
                                size_t n_levels, json_object *files);
+
+/* The "levels" array of the manifest (new reference; NULL when out of
+ * memory). */
+json_object *nr_manifest_levels(struct nr_level *levels, size_t n_levels);
+
+/* The findings over those levels (findings.h), sorted; NULL when out of
+ * memory. */
+json_object *nr_manifest_findings(struct nr_level *levels, size_t n_levels);
 
 /* The run's totals per status, over every level. */
 void nr_manifest_totals(struct nr_level *levels, size_t n_levels,

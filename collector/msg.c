@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 static enum nr_verbosity verbosity = NR_NORMAL;
+static int progress_shown;   /* a progress line is on stderr, unfinished */
 
 void nr_msg_set_verbosity(enum nr_verbosity v)
 {
@@ -30,6 +31,10 @@ const char *nr_msg_sgr(FILE *f, const char *code)
 
 static void vprint(const char *tag, const char *color, const char *fmt, va_list ap)
 {
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
 	fprintf(stderr, "nest-report: ");
 	if (tag)
 		fprintf(stderr, "%s%s%s", nr_msg_sgr(stderr, color), tag, nr_msg_sgr(stderr, "\033[0m"));
@@ -103,4 +108,31 @@ void nr_msg_human_size(unsigned long long n, char *out, size_t outlen)
 		snprintf(out, outlen, "%llu B", n);
 	else
 		snprintf(out, outlen, "%.1f %s", v, units[u]);
+}
+
+int nr_msg_progress_on(void)
+{
+	return verbosity >= NR_NORMAL && isatty(STDERR_FILENO);
+}
+
+void nr_msg_progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!nr_msg_progress_on())
+		return;
+	fputs("\r", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\033[K", stderr);
+	fflush(stderr);
+	progress_shown = 1;
+}
+
+void nr_msg_progress_end(void)
+{
+	if (progress_shown)
+		fputc('\n', stderr);
+	progress_shown = 0;
 }

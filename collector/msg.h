@@ -26,4 +26,12 @@ const char *nr_msg_sgr(FILE *f, const char *code);   /* "" when no colour */
 /* "1.2 MiB" */
 void nr_msg_human_size(unsigned long long n, char *out, size_t outlen);
 
+/* A progress line on stderr, redrawn in place ("\r", cleared to the end of
+ * the line); only on a TTY and not with -q, else nothing.  Messages printed
+ * meanwhile clear it first.  nr_msg_progress_end() leaves the last one on
+ * screen and moves to the next line. */
+int nr_msg_progress_on(void);
+void nr_msg_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void nr_msg_progress_end(void);
+
 #endif

@@ -72,8 +72,10 @@ extern const struct nr_rule_group *const nr_rule_groups[];
 const struct nr_rule *nr_rule_find(const char *id);
 size_t nr_rule_count(void);
 
-/* The id the engine uses for its per-level "could not check" finding. */
+/* The engine's own per-level "could not check" finding, documented like a
+ * rule (findings.c). */
 #define NR_RULE_COULD_NOT_CHECK "could-not-check"
+extern const struct nr_rule nr_rule_could_not_check;
 
 /* Evaluate one rule alone (for tests and `show --rule`): the findings it
  * fires, sorted; when unknown is not NULL it receives a new array of
@@ -131,7 +133,7 @@ extern const struct nr_rule_group nr_rules_skew;       /* rules_skew.c */
 
 /* Where rules come from: the kernel's "Running nested guests with KVM"
  * (shared/reference/000), then a section name. */
-#define NR_SRC_KDOC "Linux Documentation/virt/kvm/x86/running-nested-guests.rst, section "
+#define NR_SRC_KDOC "Linux Documentation/virt/kvm/x86/running-nested-guests.rst: "
 
 #define NR_RULE_GROUP(title, table) { (title), (table), sizeof(table) / sizeof((table)[0]) }
 

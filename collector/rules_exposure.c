@@ -134,8 +134,10 @@ static enum nr_rule_verdict check_l1_cpuinfo(struct nr_rule_ctx *c)
 		return nr_rule_unknown(c, "cpu.virt_ext");
 	if (strcmp(ext, "none") != 0)
 		return NR_RULE_PASS;
-	/* /dev/kvm can work without the flag (e.g. PVM): then KVM runs. */
-	if (nr_mlevel_kvm_present(c->facts) == 1 && nr_facts_bool(c->facts, "kvm.available") == 1)
+	/* /dev/kvm can work without the flag (e.g. PVM): then KVM runs.  Its
+	 * mere presence proves nothing (a static node loads the module on
+	 * open), only opening it does. */
+	if (nr_facts_bool(c->facts, "kvm.available") == 1)
 		return NR_RULE_PASS;
 	ev = json_object_new_array();
 	nr_rule_ev_fact(ev, c->facts, "cpu.virt_ext", "cpu flags: no vmx, no svm");

@@ -12,10 +12,8 @@
 
 static pthread_mutex_t prompt_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int set_options(struct ssh_tr *tr, const struct nr_ssh_opts *o, int fd,
-                       struct nr_error *err)
+static int set_options(ssh_session s, const struct nr_ssh_opts *o, int fd, struct nr_error *err)
 {
-	ssh_session s = tr->session;
 	long timeout = o->connect_timeout_s > 0 ? o->connect_timeout_s : 10;
 	int no = 0;
 
@@ -39,23 +37,23 @@ static int set_options(struct ssh_tr *tr, const struct nr_ssh_opts *o, int fd,
 	return 0;
 }
 
-static void make_label(struct ssh_tr *tr)
+static void make_label(ssh_session s, char *label, size_t labellen)
 {
 	char *user = NULL, *host = NULL;
 	unsigned int port = 22;
 
-	ssh_options_get(tr->session, SSH_OPTIONS_USER, &user);
-	ssh_options_get(tr->session, SSH_OPTIONS_HOST, &host);
-	ssh_options_get_port(tr->session, &port);
-	snprintf(tr->label, sizeof(tr->label), "%s@%s:%u", user ? user : "?", host ? host : "?", port);
+	ssh_options_get(s, SSH_OPTIONS_USER, &user);
+	ssh_options_get(s, SSH_OPTIONS_HOST, &host);
+	ssh_options_get_port(s, &port);
+	snprintf(label, labellen, "%s@%s:%u", user ? user : "?", host ? host : "?", port);
 	ssh_string_free_char(user);
 	ssh_string_free_char(host);
 }
 
-static int check_host_key(struct ssh_tr *tr, const struct nr_ssh_opts *o, enum nr_ssh_fail *why,
-                          struct nr_error *err)
+static int check_host_key(ssh_session s, const char *label, const struct nr_ssh_opts *o,
+                          enum nr_ssh_fail *why, struct nr_error *err)
 {
-	enum ssh_known_hosts_e state = ssh_session_is_known_server(tr->session);
+	enum ssh_known_hosts_e state = ssh_session_is_known_server(s);
 
 	*why = NR_SSH_HOSTKEY_REJECTED;
 	switch (state) {
@@ -65,21 +63,21 @@ static int check_host_key(struct ssh_tr *tr, const struct nr_ssh_opts *o, enum n
 	case SSH_KNOWN_HOSTS_OTHER:
 		return nr_error_set(err, EPERM,
 		                    "host key of %s has changed (possible man-in-the-middle); refusing. "
-		                    "If the change is expected: ssh-keygen -R %s", tr->label,
+		                    "If the change is expected: ssh-keygen -R %s", label,
 		                    o->target.host);
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
 		if (!o->accept_new_host_keys)
 			return nr_error_set(err, EPERM,
 			                    "host key of %s is not known; refusing. Connect once with ssh "
-			                    "to check it, or pass --accept-new-host-keys", tr->label);
-		if (ssh_session_update_known_hosts(tr->session) != SSH_OK)
-			return nr_error_set(err, EIO, "cannot record the host key of %s: %s", tr->label,
-			                    ssh_get_error(tr->session));
+			                    "to check it, or pass --accept-new-host-keys", label);
+		if (ssh_session_update_known_hosts(s) != SSH_OK)
+			return nr_error_set(err, EIO, "cannot record the host key of %s: %s", label,
+			                    ssh_get_error(s));
 		return 0;
 	default:
-		return nr_error_set(err, EIO, "cannot check the host key of %s: %s", tr->label,
-		                    ssh_get_error(tr->session));
+		return nr_error_set(err, EIO, "cannot check the host key of %s: %s", label,
+		                    ssh_get_error(s));
 	}
 }
 
@@ -117,28 +115,27 @@ static int auth_kbdint(ssh_session s)
 	return rc;
 }
 
-static int auth_interactive(struct ssh_tr *tr, int methods)
+static int auth_interactive(ssh_session s, const char *label, int methods)
 {
 	char prompt[400], pw[256];
 	int rc = SSH_AUTH_DENIED;
 
 	pthread_mutex_lock(&prompt_lock);
 	if (methods & SSH_AUTH_METHOD_INTERACTIVE)
-		rc = auth_kbdint(tr->session);
+		rc = auth_kbdint(s);
 	if (rc != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PASSWORD)) {
-		snprintf(prompt, sizeof(prompt), "%s's password: ", tr->label);
+		snprintf(prompt, sizeof(prompt), "%s's password: ", label);
 		if (ssh_getpass(prompt, pw, sizeof(pw), 0, 0) == 0)
-			rc = ssh_userauth_password(tr->session, NULL, pw);
+			rc = ssh_userauth_password(s, NULL, pw);
 		memset(pw, 0, sizeof(pw));
 	}
 	pthread_mutex_unlock(&prompt_lock);
 	return rc;
 }
 
-static int authenticate(struct ssh_tr *tr, const struct nr_ssh_opts *o, enum nr_ssh_fail *why,
-                        struct nr_error *err)
+static int authenticate(ssh_session s, const char *label, const struct nr_ssh_opts *o,
+                        enum nr_ssh_fail *why, struct nr_error *err)
 {
-	ssh_session s = tr->session;
 	int rc = ssh_userauth_none(s, NULL), methods;
 
 	*why = NR_SSH_AUTH_FAILED;
@@ -152,33 +149,48 @@ static int authenticate(struct ssh_tr *tr, const struct nr_ssh_opts *o, enum nr_
 	if (rc != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PUBLICKEY) && !o->identity)
 		rc = ssh_userauth_publickey_auto(s, NULL, NULL);
 	if (rc != SSH_AUTH_SUCCESS && o->interactive)
-		rc = auth_interactive(tr, methods);
+		rc = auth_interactive(s, label, methods);
 	if (rc == SSH_AUTH_SUCCESS)
 		return 0;
 	return nr_error_set(err, EACCES, "authentication to %s failed (tried %s%spublic keys%s); "
-	                    "check the key, or pass --identity FILE", tr->label,
+	                    "check the key, or pass --identity FILE", label,
 	                    o->identity ? o->identity : "", o->identity ? ", " : "agent, ",
 	                    o->interactive ? ", password" : "");
+}
+
+int nr_ssh_session_connect(const struct nr_ssh_opts *o, int fd, struct ssh_session_struct **out,
+                           char *label, size_t labellen, enum nr_ssh_fail *why,
+                           struct nr_error *err)
+{
+	ssh_session s = ssh_new();
+	int rc;
+
+	*why = NR_SSH_UNREACHABLE;
+	*out = NULL;
+	if (!s)
+		return nr_error_set(err, ENOMEM, "out of memory");
+	rc = set_options(s, o, fd, err);
+	if (rc == 0) {
+		make_label(s, label, labellen);
+		if (ssh_connect(s) != SSH_OK)
+			rc = nr_error_set(err, EHOSTUNREACH, "cannot connect to %s: %s", label,
+			                  ssh_get_error(s));
+	}
+	if (rc == 0)
+		rc = check_host_key(s, label, o, why, err);
+	if (rc == 0)
+		rc = authenticate(s, label, o, why, err);
+	if (rc < 0) {
+		ssh_disconnect(s);
+		ssh_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
 }
 
 int nr_ssh_session_open(struct ssh_tr *tr, const struct nr_ssh_opts *o, int fd,
                         enum nr_ssh_fail *why, struct nr_error *err)
 {
-	int rc;
-
-	*why = NR_SSH_UNREACHABLE;
-	tr->session = ssh_new();
-	if (!tr->session)
-		return nr_error_set(err, ENOMEM, "out of memory");
-	rc = set_options(tr, o, fd, err);
-	if (rc < 0)
-		return rc;
-	make_label(tr);
-	if (ssh_connect(tr->session) != SSH_OK)
-		return nr_error_set(err, EHOSTUNREACH, "cannot connect to %s: %s", tr->label,
-		                    ssh_get_error(tr->session));
-	rc = check_host_key(tr, o, why, err);
-	if (rc == 0)
-		rc = authenticate(tr, o, why, err);
-	return rc;
+	return nr_ssh_session_connect(o, fd, &tr->session, tr->label, sizeof(tr->label), why, err);
 }

@@ -1,5 +1,6 @@
 #include "summary.h"
 #include "facts.h"
+#include "findings.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -137,6 +138,28 @@ static void summary_level(struct text *t, struct nr_level *lv)
 	}
 }
 
+/* virt-host-validate style: one line per finding, fail first. */
+static void summary_findings(struct text *t, json_object *findings)
+{
+	size_t i, n = json_object_is_type(findings, json_type_array) ? json_object_array_length(findings) : 0;
+	unsigned counts[NR_SEV_COUNT];
+	char line[2600];
+
+	nr_findings_count(findings, counts);
+	if (n == 0) {
+		text_add(t, "\nFindings: none\n");
+		return;
+	}
+	text_add(t, "\nFindings: %u fail, %u warn, %u info (docs/findings.md explains each id)\n",
+	         counts[NR_SEV_FAIL], counts[NR_SEV_WARN], counts[NR_SEV_INFO]);
+	for (i = 0; i < n; i++) {
+		json_object *f = json_object_array_get_idx(findings, i);
+
+		nr_findings_format_line(f, line, sizeof(line));
+		text_add(t, "%s [%s]\n", line, or_dash(json_object_get_string(json_object_object_get(f, "id"))));
+	}
+}
+
 char *nr_summary_render(const struct nr_run_info *run, struct nr_level *levels, size_t n_levels,
                         size_t *len)
 {
@@ -153,6 +176,7 @@ char *nr_summary_render(const struct nr_run_info *run, struct nr_level *levels, 
 	text_add(&t, "Levels (+ guest reached as a level, * guest seen but not reached):\n");
 	for (i = 0; i < n_levels; i++)
 		summary_level(&t, &levels[i]);
+	summary_findings(&t, run->findings);
 	text_add(&t, "\nProbes: %u ok, %u failed, %u timeout, %u skipped, %u unsupported\n",
 	         counts[NR_PROBE_OK], counts[NR_PROBE_FAILED], counts[NR_PROBE_TIMEOUT],
 	         counts[NR_PROBE_SKIPPED], counts[NR_PROBE_UNSUPPORTED]);

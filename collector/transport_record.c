@@ -33,6 +33,7 @@ struct record {
 	int dirfd;
 	uint64_t cap;
 	nr_record_keep_fn keep;
+	int stagefd;                   /* DIR/.nest-report: recordings are staged here */
 	int root;
 	atomic_uint seq;
 	atomic_size_t files, commands, metadata, withheld, errors, scrubbed;
@@ -46,9 +47,9 @@ enum rec_kind { REC_FILE, REC_COMMAND, REC_META };
 struct rec_file {
 	struct record *r;
 	enum rec_kind kind;
-	int pfd, fd;
-	char tmp[32];
-	char leaf[NAME_MAX + 1];
+	int fd;
+	char tmp[32];                  /* staged under DIR/.nest-report */
+	char *rel;                     /* where it goes in the tree */
 	char *path;                    /* as the probe asked, for keep() */
 	struct nr_scrub *scrub;
 	uint64_t written, cap;
@@ -150,15 +151,32 @@ static void rec_free(struct rec_file *f)
 		return;
 	if (f->fd >= 0)
 		close(f->fd);
-	if (f->pfd >= 0)
-		close(f->pfd);
 	nr_scrub_free(f->scrub);
+	free(f->rel);
 	free(f->path);
 	free(f);
 }
 
+/* rel has only plain components (no "", ".", ".."), each of a legal length. */
+static bool rec_rel_ok(const char *rel)
+{
+	const char *p = rel;
+	size_t n;
+
+	do {
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n == 0 || n > NAME_MAX || (n == 1 && p[0] == '.') ||
+		    (n == 2 && strncmp(p, "..", 2) == 0))
+			return false;
+		p += n;
+	} while (p[strspn(p, "/")]);
+	return true;
+}
+
 /* Start a recording of rel (inside the tree); NULL when it cannot be made
- * (counted as an error unless rel is simply not recordable). */
+ * (counted as an error unless rel is simply not recordable).  It is staged
+ * until rec_end, so a recording thrown away leaves no directory behind. */
 static struct rec_file *rec_begin(struct record *r, enum rec_kind kind, const char *rel,
                                   const char *path, uint64_t cap)
 {
@@ -169,17 +187,16 @@ static struct rec_file *rec_begin(struct record *r, enum rec_kind kind, const ch
 		f->r = r;
 		f->kind = kind;
 		f->fd = -1;
-		f->pfd = -1;
 		f->cap = cap;
 		f->path = strdup(path);
+		f->rel = strdup(rel);
 		f->scrub = nr_scrub_new(rec_out, f);
-		rc = !f->path || !f->scrub ? -ENOMEM : rec_parent(r, rel, &f->pfd, f->leaf,
-		                                                  sizeof(f->leaf));
+		rc = !f->path || !f->rel || !f->scrub ? -ENOMEM : rec_rel_ok(rel) ? 0 : -EINVAL;
 	}
 	if (rc == 0) {
 		snprintf(f->tmp, sizeof(f->tmp), ".rec-%u.tmp", atomic_fetch_add(&r->seq, 1));
-		f->fd = openat(f->pfd, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		               0644);
+		f->fd = openat(r->stagefd, f->tmp,
+		               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		rc = f->fd < 0 ? -errno : 0;
 	}
 	if (rc < 0) {
@@ -208,8 +225,10 @@ static void rec_write(struct rec_file *f, const void *data, size_t len)
  * no) throw away.  A partial recording never replaces an existing one. */
 static void rec_end(struct rec_file *f, bool commit, bool partial)
 {
+	char leaf[NAME_MAX + 1];
 	struct record *r;
 	struct stat st;
+	int pfd = -1, rc = 0;
 
 	if (!f)
 		return;
@@ -220,20 +239,26 @@ static void rec_end(struct rec_file *f, bool commit, bool partial)
 		atomic_fetch_add(&r->withheld, 1);
 		commit = false;
 	}
-	if (commit && partial && fstatat(f->pfd, f->leaf, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		commit = false;
 	if (commit && f->failed)
-		rec_error(r, "cannot record %s: write failed", f->path);
-	if (commit && !f->failed && renameat(f->pfd, f->tmp, f->pfd, f->leaf) == 0) {
+		rc = -EIO;
+	if (commit && rc == 0)
+		rc = rec_parent(r, f->rel, &pfd, leaf, sizeof(leaf));
+	if (commit && rc == 0 && partial && fstatat(pfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		commit = false;
+	if (commit && rc == 0 && renameat(r->stagefd, f->tmp, pfd, leaf) < 0)
+		rc = -errno;
+	if (commit && rc == 0) {
 		atomic_fetch_add(f->kind == REC_FILE ? &r->files :
 		                 f->kind == REC_COMMAND ? &r->commands : &r->metadata, 1);
 		atomic_fetch_add(&r->bytes, f->written);
 		atomic_fetch_add(&r->scrubbed, nr_scrub_count(f->scrub));
 	} else {
-		if (commit && !f->failed)
-			rec_error(r, "cannot record %s: %s", f->path, strerror(errno));
-		unlinkat(f->pfd, f->tmp, 0);
+		if (commit)
+			rec_error(r, "cannot record %s: %s", f->path, strerror(-rc));
+		unlinkat(r->stagefd, f->tmp, 0);
 	}
+	if (pfd >= 0)
+		close(pfd);
 	rec_free(f);
 }
 
@@ -405,6 +430,8 @@ static void record_close(struct nr_transport *t)
 	struct record *r = record_of(t);
 
 	nr_transport_close(r->inner);
+	if (r->stagefd >= 0)
+		close(r->stagefd);
 	if (r->dirfd >= 0)
 		close(r->dirfd);
 	pthread_mutex_destroy(&r->lock);
@@ -468,9 +495,13 @@ struct nr_transport *nr_transport_record_new(struct nr_transport *inner, const c
 	r->cap = cap;
 	r->keep = keep;
 	r->root = -1;
+	r->stagefd = -1;
 	pthread_mutex_init(&r->lock, NULL);
 	r->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (r->dirfd < 0) {
+	if (r->dirfd >= 0 && (mkdirat(r->dirfd, NR_REPLAY_META_DIR, 0755) == 0 || errno == EEXIST))
+		r->stagefd = openat(r->dirfd, NR_REPLAY_META_DIR,
+		                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (r->stagefd < 0) {
 		nr_error_set(err, errno, "cannot record into %s: %s", dir, strerror(errno));
 		record_close(&r->base);
 		return NULL;

@@ -8,6 +8,7 @@
 #include "replay.h"
 #include "sysroot.h"
 #include "transport.h"
+#include "utf8.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -253,7 +254,9 @@ struct list_cb {
 
 static int list_one(struct list_cb *cb, const char *name)
 {
-	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strchr(name, '/'))
+	/* Names reach argv and the manifest: junk ones are not names. */
+	if (!name[0] || strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+	    strpbrk(name, "/\t\n") || !nr_utf8_clean_p(name, strlen(name)))
 		return 0;
 	/* Our own metadata is not part of the captured machine. */
 	if (cb->at_root && strcmp(name, NR_REPLAY_META_DIR) == 0)
@@ -355,8 +358,9 @@ static int replay_which(struct nr_transport *t, const char *cmd, char *out, size
 	if (rc < 0)
 		return -ENOENT;
 	n = strcspn(text, "\r\n");
-	/* An empty record still says "installed"; the path is then unknown. */
-	if (n == 0 || text[0] != '/')
+	/* An empty (or junk) record still says "installed"; the path is then
+	 * unknown. */
+	if (n == 0 || text[0] != '/' || !nr_utf8_clean_p(text, n) || memchr(text, '\t', n))
 		snprintf(out, outlen, "%s", cmd);
 	else
 		snprintf(out, outlen, "%.*s", (int)n, text);
@@ -377,7 +381,9 @@ static int replay_path_info(struct nr_transport *t, const char *path, struct nr_
 
 	memset(info, 0, sizeof(*info));
 	rc = nr_replay_meta_path(ipath, sizeof(ipath), NR_REPLAY_PATHS, path, ".info");
-	if (rc == 0 && replay_small(r, ipath, text, sizeof(text)) >= 0) {
+	/* A record that does not say yes or no to "exists" is no record. */
+	if (rc == 0 && replay_small(r, ipath, text, sizeof(text)) >= 0 &&
+	    meta_yes(text, "exists") >= 0) {
 		info->exists = meta_yes(text, "exists") == 1;
 		info->is_char_device = meta_yes(text, "char_device") == 1;
 		info->readable = meta_yes(text, "readable") == 1;

@@ -47,6 +47,18 @@ enum nr_ssh_fail { NR_SSH_UNREACHABLE, NR_SSH_AUTH_FAILED, NR_SSH_HOSTKEY_REJECT
 struct nr_transport *nr_transport_ssh_new(const struct nr_ssh_opts *o, enum nr_ssh_fail *why,
                                           struct nr_error *err);
 
+/* The session setup under every SSH use (the transport, SFTP upload):
+ * ssh config, known_hosts checking (accept-new only when asked), then the
+ * agent, keys and, on a TTY, keyboard-interactive or password.  fd >= 0 is
+ * an already-connected socket (a tunnel).  On success *out is an
+ * authenticated libssh session (ssh_session) that the caller disconnects
+ * and frees; label holds "user@host:port" for messages.  On failure *out is
+ * NULL and err and *why say what went wrong.  Leaves o->via alone. */
+struct ssh_session_struct;
+int nr_ssh_session_connect(const struct nr_ssh_opts *o, int fd, struct ssh_session_struct **out,
+                           char *label, size_t labellen, enum nr_ssh_fail *why,
+                           struct nr_error *err);
+
 /* True when t is an ssh transport (only those can carry a `via` child). */
 bool nr_transport_is_ssh(const struct nr_transport *t);
 

@@ -31,9 +31,11 @@ static const char *virt_ext_name(const struct nr_cpuinfo *ci)
 		return "svm";
 	if (ci->has_sie == NR_TRI_TRUE)
 		return "sie";
+	if (ci->has_lvz == NR_TRI_TRUE)
+		return "lvz";
 	/* "none" only when a flags line was there to look at. */
 	if (ci->has_vmx == NR_TRI_FALSE || ci->has_svm == NR_TRI_FALSE ||
-	    ci->has_sie == NR_TRI_FALSE)
+	    ci->has_sie == NR_TRI_FALSE || ci->has_lvz == NR_TRI_FALSE)
 		return "none";
 	return NULL;
 }
@@ -52,13 +54,20 @@ static void cpu_parse_cpuinfo(const struct nr_artifacts *arts, json_object *fact
 	nr_facts_set(facts, "cpu.vendor", nr_json_str_or_null(ci.vendor));
 	nr_facts_set(facts, "cpu.model", nr_json_str_or_null(ci.model));
 	nr_facts_set(facts, "cpu.platform", nr_json_str_or_null(ci.platform));
+	nr_facts_set(facts, "cpu.machine", nr_json_str_or_null(ci.machine));
+	if (ci.platform[0])
+		nr_facts_evidence(facts, "cpu.platform", path, ci.platform);
+	if (ci.machine[0])
+		nr_facts_evidence(facts, "cpu.machine", path, ci.machine);
 	if (ci.ncpus > 0)
 		nr_facts_set(facts, "cpu.count", json_object_new_int(ci.ncpus));
 	ext = virt_ext_name(&ci);
 	nr_facts_set(facts, "cpu.virt_ext", nr_json_str_or_null(ext));
 	if (ext) {
-		snprintf(detail, sizeof(detail), "cpu flags: %s",
-		         strcmp(ext, "none") ? ext : "no vmx, svm or sie");
+		snprintf(detail, sizeof(detail), "cpu flags: %s%s", strcmp(ext, "none") ? "" : "no ",
+		         strcmp(ext, "none") ? ext : ci.has_sie == NR_TRI_FALSE ? "sie"
+		                                   : ci.has_lvz == NR_TRI_FALSE ? "lvz"
+		                                                                : "vmx or svm");
 		nr_facts_evidence(facts, "cpu.virt_ext", path, detail);
 	}
 	nr_facts_set(facts, "cpu.hypervisor_flag", nr_json_tri(ci.has_hypervisor));
@@ -78,6 +87,9 @@ static void cpu_parse_lscpu(const struct nr_artifacts *arts, json_object *facts)
 		return;
 	nr_facts_set(facts, "cpu.hypervisor_vendor", nr_json_str_or_null(ls.hypervisor_vendor));
 	nr_facts_set(facts, "cpu.virt_type", nr_json_str_or_null(ls.virt_type));
+	if (ls.hypervisor_vendor[0])
+		nr_facts_evidence(facts, "cpu.hypervisor_vendor", nr_artifacts_path(arts, "lscpu"),
+		                  ls.hypervisor_vendor);
 	if (!nr_facts_str(facts, "cpu.model"))
 		nr_facts_set(facts, "cpu.model", nr_json_str_or_null(ls.model_name));
 	if (!nr_facts_str(facts, "cpu.vendor"))

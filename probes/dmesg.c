@@ -1,6 +1,7 @@
 /* The full kernel ring buffer.  Restricted kernels (dmesg_restrict=1) refuse
  * it to non-root users: that is a skip with advice, not a failure. */
 #include "facts.h"
+#include "parse_text.h"
 #include "probes.h"
 
 #include <errno.h>
@@ -34,6 +35,35 @@ static int dmesg_collect(struct nr_probe_ctx *ctx)
 	return nr_probe_fail(ctx, EIO, "dmesg exited with status %d", exit_code);
 }
 
+/* "ACPI: RSDP 0x00000000000E0000 000024 (v02 FIRECK)": the firmware's OEM
+ * ID names a microVM that has no DMI at all (Firecracker: FIRECK,
+ * cloud-hypervisor: CLOUDH), and QEMU's firmware (BOCHS), VirtualBox
+ * (VBOX) or Hyper-V (VRTUAL) elsewhere. */
+static void dmesg_parse_acpi(const char *buf, size_t len, const char *path, json_object *facts)
+{
+	static const char needle[] = "ACPI: RSDP ";
+	const char *hit = memmem(buf, len, needle, sizeof(needle) - 1), *end, *open, *oem;
+	char value[16];
+	size_t n;
+
+	if (!hit)
+		return;
+	end = memchr(hit, '\n', len - (size_t)(hit - buf));
+	if (!end)
+		end = buf + len;
+	open = memmem(hit, (size_t)(end - hit), "(v", 2);
+	if (!open || !(oem = memchr(open, ' ', (size_t)(end - open))))
+		return;
+	oem++;
+	for (n = 0; oem + n < end && oem[n] != ')' && oem[n] != ' ' && n < 6; n++)
+		;
+	if (n == 0)
+		return;
+	nr_span_copy((struct nr_span){ oem, n }, value, sizeof(value));
+	nr_facts_set(facts, "kernel.acpi_oem", json_object_new_string(value));
+	nr_facts_evidence(facts, "kernel.acpi_oem", path, value);
+}
+
 /* "Hypervisor detected: KVM" is what the x86 kernel printed at boot from
  * the CPUID hypervisor leaf: the strongest evidence of who runs us. */
 static void dmesg_parse(const struct nr_artifacts *arts, json_object *facts)
@@ -46,7 +76,11 @@ static void dmesg_parse(const struct nr_artifacts *arts, json_object *facts)
 	buf = nr_artifacts_get(arts, "dmesg", &len);
 	if (!buf || len == 0)
 		return;
-	nr_facts_set(facts, "kernel.dmesg_captured", json_object_new_boolean(1));
+	/* Captured from boot only if the ring buffer has not wrapped: the
+	 * absence of a boot line proves nothing once it has. */
+	if (memmem(buf, len < 65536 ? len : 65536, "Linux version ", 14))
+		nr_facts_set(facts, "kernel.dmesg_captured", json_object_new_boolean(1));
+	dmesg_parse_acpi(buf, len, nr_artifacts_path(arts, "dmesg"), facts);
 	hit = memmem(buf, len, needle, sizeof(needle) - 1);
 	if (!hit)
 		return;

@@ -52,6 +52,8 @@ static void dmi_parse(const struct nr_artifacts *arts, json_object *facts)
 		nr_probe_first_line(buf, len, value, sizeof(value));
 		snprintf(fact, sizeof(fact), "firmware.%s", keep[i]);
 		nr_facts_set(facts, fact, nr_json_str_or_null(value));
+		if (value[0])
+			nr_facts_evidence(facts, fact, nr_artifacts_path(arts, artifact), value);
 	}
 }
 

@@ -48,8 +48,8 @@ static void kernel_parse(const struct nr_artifacts *arts, json_object *facts)
 		/* "Linux HOST RELEASE #..." */
 		nr_probe_first_line(buf, len, line, sizeof(line));
 		if (sscanf(line, "%*s %127s %127s", host, release) == 2) {
-			nr_facts_set(facts, "kernel.release", json_object_new_string(release));
-			nr_facts_set(facts, "hostname", json_object_new_string(host));
+			nr_facts_set(facts, "kernel.release", nr_json_str_or_null(release));
+			nr_facts_set(facts, "hostname", nr_json_str_or_null(host));
 		}
 	}
 	buf = nr_artifacts_get(arts, "proc-version", &len);
@@ -58,7 +58,7 @@ static void kernel_parse(const struct nr_artifacts *arts, json_object *facts)
 		nr_facts_set(facts, "kernel.version", nr_json_str_or_null(line));
 		/* "Linux version RELEASE (...": a fallback when uname is absent. */
 		if (!release[0] && sscanf(line, "Linux version %127s", release) == 1)
-			nr_facts_set(facts, "kernel.release", json_object_new_string(release));
+			nr_facts_set(facts, "kernel.release", nr_json_str_or_null(release));
 	}
 	buf = nr_artifacts_get(arts, "proc-cmdline", &len);
 	if (buf) {

@@ -1,6 +1,8 @@
-/* KVM: every module parameter of kvm, kvm_intel, kvm_amd, kvm_hv and kvm_pr
- * (each its own artifact and fact), the loaded modules, and whether
- * /dev/kvm exists and opens read-write. */
+/* KVM: every module parameter of kvm, kvm_intel, kvm_amd, kvm_hv, kvm_pr
+ * and kvm_pvm (each its own artifact and fact), the loaded modules, and
+ * whether /dev/kvm exists and opens read-write.  kvm_pvm (PVM, KVM on
+ * page tables) gives a guest a working /dev/kvm without vmx or svm: one
+ * reason a missing CPU flag never means "no KVM". */
 #include "facts.h"
 #include "parse.h"
 #include "probes.h"
@@ -10,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kvm_modules[] = { "kvm", "kvm_intel", "kvm_amd", "kvm_hv", "kvm_pr" };
+static const char *const kvm_modules[] = { "kvm", "kvm_intel", "kvm_amd", "kvm_hv", "kvm_pr",
+	                                   "kvm_pvm" };
 #define N_KVM_MODULES (sizeof(kvm_modules) / sizeof(kvm_modules[0]))
 #define MAX_PARAMS 128
 
@@ -28,15 +31,16 @@ static int add_param(void *ud, const char *name)
 	return 0;
 }
 
+/* Returns how many parameters were stored, or -ETIMEDOUT. */
 static int kvm_collect_params(struct nr_probe_ctx *ctx, const char *module)
 {
 	struct param_list *pl = calloc(1, sizeof(*pl));
 	char dir[128], path[256], artifact[160];
 	size_t i;
-	int rc = 0;
+	int rc = 0, stored = 0;
 
 	if (!pl)
-		return -ENOMEM;
+		return 0;
 	snprintf(dir, sizeof(dir), "/sys/module/%s/parameters", module);
 	if (nr_probe_list(ctx, dir, add_param, pl) < 0)
 		goto out;   /* module not loaded: nothing to record */
@@ -44,10 +48,11 @@ static int kvm_collect_params(struct nr_probe_ctx *ctx, const char *module)
 		snprintf(path, sizeof(path), "%s/%s", dir, pl->names[i]);
 		snprintf(artifact, sizeof(artifact), "param-%s.%s", module, pl->names[i]);
 		rc = nr_probe_file(ctx, artifact, path);
+		stored += rc == 0;
 	}
 out:
 	free(pl);
-	return rc == -ETIMEDOUT ? rc : 0;
+	return rc == -ETIMEDOUT ? rc : stored;
 }
 
 static int kvm_collect(struct nr_probe_ctx *ctx)
@@ -55,20 +60,27 @@ static int kvm_collect(struct nr_probe_ctx *ctx)
 	bool exists = false, chr = false, rw = false;
 	char text[160];
 	size_t i;
-	int rc = 0, n;
+	int rc = 0, n, found = 0;
 
-	for (i = 0; i < N_KVM_MODULES && rc == 0; i++)
+	for (i = 0; i < N_KVM_MODULES && rc >= 0; i++) {
 		rc = kvm_collect_params(ctx, kvm_modules[i]);
+		found += rc > 0;
+	}
 	if (rc < 0)
 		return rc;
 	rc = nr_probe_file(ctx, "proc-modules", "/proc/modules");
 	if (rc == -ETIMEDOUT)
 		return rc;
+	found += rc == 0;
 	if (nr_probe_path_info(ctx, "/dev/kvm", &exists, &chr, &rw) == 0) {
 		n = snprintf(text, sizeof(text), "path: /dev/kvm\nexists: %s\nchar_device: %s\nopen_rw: %s\n",
 		             exists ? "yes" : "no", chr ? "yes" : "no", rw ? "yes" : "no");
-		nr_probe_text(ctx, "dev-kvm", text, (size_t)n);
+		found += nr_probe_text(ctx, "dev-kvm", text, (size_t)n) == 0;
 	}
+	/* A captured tree of another machine may hold none of it: say so
+	 * rather than report an empty success. */
+	if (!found)
+		return nr_probe_skip(ctx, "no KVM module parameters, /proc/modules or /dev/kvm state here");
 	return 0;
 }
 

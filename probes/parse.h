@@ -106,6 +106,24 @@ struct nr_sysinfo {
 /* Returns 0, or -EINVAL if no known line was found. */
 int nr_sysinfo_parse(const char *buf, size_t len, struct nr_sysinfo *out);
 
+/* ---- /proc/bus/pci/devices -------------------------------------------- */
+
+/* What the PCI IDs tell about the machine: some devices exist only inside
+ * a hypervisor.  Most specific wins: VirtualBox (80ee), VMware (15ad),
+ * Hyper-V video (1414:5353), Xen platform (5853), QEMU's own IDs (1b36,
+ * 1234:1111), then bare virtio (1af4), which QEMU, Firecracker and
+ * cloud-hypervisor all provide (and, rarely, real virtio hardware). */
+struct nr_pci {
+	int devices;            /* lines with a valid vendor:device field */
+	char hypervisor[16];    /* "virtualbox", "vmware", "hyperv", "xen", "qemu",
+	                           "virtio", or "" when no ID names one */
+	unsigned vendor;        /* the ID that named it, 0 when none */
+	unsigned device;
+};
+
+/* Returns 0, or -EINVAL when no device line was found. */
+int nr_pci_parse(const char *buf, size_t len, struct nr_pci *out);
+
 /* ---- kernel module parameters ----------------------------------------- */
 
 /* "Y", "y", "1" -> TRUE; "N", "n", "0" -> FALSE; anything else (e.g.

@@ -87,6 +87,15 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/nr-it-$TEST_NAME.XXXXXX") || fail "mktemp -d fail
 # Fake commands live here; it is put first in PATH by with_fakes.
 FAKEBIN="$T/bin"
 mkdir -p "$FAKEBIN"
+# collect signs a bundle when it finds an SSH key (ssh-agent, ~/.ssh/id_*):
+# tests see neither the developer's keys nor their nest-report settings, so
+# a bundle directory holds the bundle alone unless a test signs on purpose
+# (with --sign-key, or its own XDG_CONFIG_HOME).
+unset SSH_AUTH_SOCK SSH_AGENT_PID
+XDG_CONFIG_HOME="$T/xdg-config"
+export XDG_CONFIG_HOME
+mkdir -p "$XDG_CONFIG_HOME/nest-report"
+echo "sign = no" >"$XDG_CONFIG_HOME/nest-report/config"
 
 # ---- small assertions -----------------------------------------------------
 
@@ -105,6 +114,19 @@ assert_gt() { # A B WHAT  (integers)
 assert_empty_dir() { # DIR WHAT
 	_left=$(ls -A "$1" 2>/dev/null)
 	[ -z "$_left" ] || fail "$2: $1 should be empty but holds: $(echo $_left)"
+}
+
+# soft CMD ARGS...: run a check in a subshell, so that a failure is reported
+# and counted but the test goes on to its other checks; finish with verdict.
+_soft_failed=0
+soft() {
+	("$@") || _soft_failed=$((_soft_failed + 1))
+}
+
+# verdict: exit 1 if any soft check failed, else 0.
+verdict() {
+	[ "$_soft_failed" -eq 0 ] || fail "$_soft_failed check(s) failed (see above)"
+	exit 0
 }
 
 now_s() {
@@ -127,10 +149,31 @@ line_count() {
 
 # run_nr ARGS...: run the binary with the fake commands first in PATH;
 # stdout to $T/out, stderr to $T/err, exit status in $RC.  Never fails.
+# A watchdog (coreutils timeout) so that a regression that hangs fails the
+# test instead of stalling the suite; NR_RUN_TIMEOUT seconds per run.
+if command -v timeout >/dev/null 2>&1; then
+	_watchdog="timeout -k 5 ${NR_RUN_TIMEOUT:-90}"
+else
+	_watchdog=
+fi
 run_nr() {
 	RC=0
-	PATH="$FAKEBIN:$PATH" "$NR_BIN" "$@" >"$T/out" 2>"$T/err" || RC=$?
+	PATH="$FAKEBIN:$PATH" $_watchdog "$NR_BIN" "$@" >"$T/out" 2>"$T/err" || RC=$?
+	if [ -n "$_watchdog" ] && { [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; }; then
+		show "$T/err"
+		fail "nest-report $* did not finish within ${NR_RUN_TIMEOUT:-90} s (killed by the test's watchdog)"
+	fi
+	no_sanitizer_report "$T/err" "nest-report $*"
 	return 0
+}
+
+# no_sanitizer_report FILE WHAT: fail if an ASan/UBSan/LSan report is in
+# FILE (the stderr of a run of the sanitizer build).
+no_sanitizer_report() {
+	if grep -q -E 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error: |SUMMARY: [A-Za-z]+Sanitizer' "$1" 2>/dev/null; then
+		show "$1" 80
+		fail "$2: sanitizer report on stderr"
+	fi
 }
 
 # expect_rc N WHAT: fail, showing the run's output, unless $RC is N.
@@ -388,4 +431,249 @@ validate_schema() {
 		show "$T/schema.err" 60
 		fail "$1 does not validate against schemas/$2"
 	}
+}
+
+# ---- real OpenSSH servers (tests/integration/ssh_*.sh) ----------------------
+#
+# Each test starts its own /usr/sbin/sshd instances (Debian's openssh-server),
+# never a mock: generated host keys, one authorized client key, a private
+# known_hosts and an empty ssh config, all under $T/ssh.  Servers listen on
+# loopback (random free ports) or inside network namespaces the test creates.
+# Everything is stopped by PID at exit: each listener with every process under
+# it, each namespace by the unique name it was given.
+#
+#   need_sshd                  skip unless root, sshd and ssh-keygen are there
+#   sshd_start NAME ADDR PORT [NETNS]   start server NAME; $SSHD_EXTRA adds
+#                              config lines (winning over the defaults);
+#                              remote fakes (remote_fake_cmd) come first in
+#                              its sessions' PATH
+#   sshd_trust NAME [ADDR PORT]  add NAME's host key to the known_hosts
+#   sshd_stop NAME             stop NAME and its sessions
+#   sshd_sessions NAME         PIDs of NAME's per-connection processes
+#   free_port                  a free TCP port on 127.0.0.1
+#   netns_add NAME             a fresh network namespace (lo up); its real
+#                              name in $NETNS (unique to this run)
+#   veth_link NS1 ADDR1 NS2 ADDR2   a veth pair between two namespaces with
+#                              ADDR/prefix on each end, both up
+#   in_ns NS CMD...            run CMD in namespace NS ("" : this one)
+#   run_nr_in NS ARGS...       run_nr inside namespace NS
+#   $SSH_ARGS                  --ssh-config/--known-hosts/--identity for runs
+
+SSHD=/usr/sbin/sshd
+SSHT="$T/ssh"
+
+need_sshd() {
+	need_root "sshd and network namespaces need root"
+	[ -x "$SSHD" ] || skip "needs $SSHD (apt-get install openssh-server)"
+	need_cmd ssh-keygen ps awk
+	mkdir -p /run/sshd
+	chmod 0755 /run/sshd
+	mkdir -p "$SSHT" "$FAKEBIN/remote"
+	if [ ! -f "$SSHT/id" ]; then
+		ssh-keygen -q -t ed25519 -N '' -C nr-test-client -f "$SSHT/id" >/dev/null ||
+			fail "ssh-keygen (client key) failed"
+		cp "$SSHT/id.pub" "$SSHT/authorized_keys"
+		: >"$SSHT/known_hosts"
+		: >"$SSHT/config"
+	fi
+	# No agent, no ~/.ssh: only what the test made is used.
+	unset SSH_AUTH_SOCK SSH_AGENT_PID
+	SSH_ARGS="--ssh-config $SSHT/config --known-hosts $SSHT/known_hosts --identity $SSHT/id"
+}
+
+need_netns() {
+	need_cmd ip
+	_probe="nrt$$probe"
+	ip netns add "$_probe" 2>"$T/netns.err" || { cat "$T/netns.err" >&2; skip "cannot create network namespaces (ip netns add)"; }
+	ip netns del "$_probe" 2>/dev/null
+}
+
+free_port() {
+	"$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# proc_tree PID: PID and every descendant, one per line (none if PID is gone).
+proc_tree() {
+	ps -e -o pid= -o ppid= | awk -v root="$1" '
+		{ pp[$1] = $2 }
+		END {
+			if (!(root in pp)) exit
+			keep[root] = 1
+			do {
+				more = 0
+				for (p in pp) if (!(p in keep) && (pp[p] in keep)) { keep[p] = 1; more = 1 }
+			} while (more)
+			for (p in keep) print p
+		}'
+}
+
+# kill_tree PID: SIGKILL PID and everything under it.
+kill_tree() {
+	_pids=$(proc_tree "$1")
+	[ -z "$_pids" ] || kill -9 $_pids 2>/dev/null || :
+}
+
+# in_ns NS CMD...: run CMD in network namespace NS, or here when NS is "".
+in_ns() {
+	_ns=$1
+	shift
+	if [ -n "$_ns" ]; then ip netns exec "$_ns" "$@"; else "$@"; fi
+}
+
+sshd_start() { # NAME ADDR PORT [NETNS]
+	_n=$1 _addr=$2 _port=$3 _ns=${4:-}
+	_d="$SSHT/sshd-$_n"
+	mkdir -p "$_d"
+	[ -f "$_d/host_ed25519_key" ] ||
+		ssh-keygen -q -t ed25519 -N '' -C "nr-test-host-$_n" -f "$_d/host_ed25519_key" >/dev/null ||
+		fail "ssh-keygen (host key of $_n) failed"
+	case $_addr in *:*) _la="[$_addr]:$_port" ;; *) _la="$_addr:$_port" ;; esac
+	# $SSHD_EXTRA comes first: sshd keeps the first value of a keyword.
+	cat >"$_d/sshd_config" <<EOC
+${SSHD_EXTRA:-}
+ListenAddress $_la
+HostKey $_d/host_ed25519_key
+PidFile $_d/sshd.pid
+AuthorizedKeysFile $SSHT/authorized_keys
+StrictModes no
+UsePAM no
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+AllowTcpForwarding yes
+PermitTunnel no
+X11Forwarding no
+PrintMotd no
+MaxStartups 100
+MaxSessions 20
+LogLevel VERBOSE
+SetEnv PATH=$FAKEBIN/remote-$_n:$FAKEBIN/remote:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+EOC
+	rm -f "$_d/sshd.pid"
+	echo "$_addr $_port $_ns" >"$_d/where"
+	in_ns "$_ns" "$SSHD" -f "$_d/sshd_config" -E "$_d/sshd.log" 2>"$_d/start.err" || {
+		show "$_d/start.err"
+		show "$_d/sshd.log"
+		fail "sshd $_n did not start"
+	}
+	# sshd writes its PidFile once it listens.
+	_i=0
+	while [ ! -s "$_d/sshd.pid" ] && [ $_i -lt 100 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	[ -s "$_d/sshd.pid" ] || { show "$_d/sshd.log"; fail "sshd $_n wrote no PidFile"; }
+	SSHD_PID=$(cat "$_d/sshd.pid")
+	echo "$SSHD_PID" >"$_d/pid"
+	at_exit "kill_tree $SSHD_PID"
+}
+
+sshd_pid() { # NAME
+	cat "$SSHT/sshd-$1/pid" 2>/dev/null
+}
+
+sshd_stop() { # NAME
+	_p=$(sshd_pid "$1")
+	[ -z "$_p" ] || kill_tree "$_p"
+	_i=0
+	while kill -0 "$_p" 2>/dev/null && [ $_i -lt 50 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+
+# sshd_sessions NAME: the per-connection processes (the listener's children).
+sshd_sessions() {
+	_p=$(sshd_pid "$1")
+	[ -z "$_p" ] || ps -e -o pid= -o ppid= | awk -v p="$_p" '$2 == p { print $1 }'
+}
+
+# sshd_trust NAME [ADDR PORT]: NAME's host key in $SSHT/known_hosts, under the
+# name the tool looks up ("[addr]:port", or addr for port 22).
+sshd_trust() {
+	read -r _a _p _ns <"$SSHT/sshd-$1/where"
+	_a=${2:-$_a}
+	_p=${3:-$_p}
+	if [ "$_p" = 22 ]; then _h=$_a; else _h="[$_a]:$_p"; fi
+	echo "$_h $(cut -d' ' -f1,2 "$SSHT/sshd-$1/host_ed25519_key.pub")" >>"$SSHT/known_hosts"
+}
+
+# remote_fake_cmd NAME BODY [SERVER]: like fake_cmd, but first in the PATH
+# of the remote sessions of every sshd_start server (or only of SERVER), not
+# in the local one.  Its processes count for fakes_running/no_fakes_left.
+remote_fake_cmd() {
+	_rd="$FAKEBIN/remote${3:+-$3}"
+	mkdir -p "$_rd"
+	printf '#!/bin/sh\n%s\n' "$2" >"$_rd/$1"
+	chmod 0755 "$_rd/$1"
+}
+
+# netns_add NAME: a new network namespace with lo up, deleted at exit (after
+# the servers in it are stopped: cleanups run last registered first, so
+# create namespaces before starting servers in them).  Sets NETNS.
+netns_add() {
+	NETNS="nrt$$-$1"
+	ip netns add "$NETNS" || fail "ip netns add $NETNS failed"
+	at_exit "ip netns del $NETNS"
+	ip -n "$NETNS" link set lo up || fail "cannot bring lo up in $NETNS"
+}
+
+_veth_n=0
+veth_link() { # NS1 ADDR1/PREFIX NS2 ADDR2/PREFIX (NS "" : this namespace)
+	_veth_n=$((_veth_n + 1))
+	_va="nv$$x${_veth_n}a" _vb="nv$$x${_veth_n}b"
+	ip link add "$_va" type veth peer name "$_vb" || fail "cannot create veth $_va"
+	at_exit "ip link del $_va"
+	[ -z "$1" ] || ip link set "$_va" netns "$1" || fail "cannot move $_va to $1"
+	[ -z "$3" ] || ip link set "$_vb" netns "$3" || fail "cannot move $_vb to $3"
+	in_ns "$1" ip addr add "$2" dev "$_va" || fail "cannot address $_va"
+	in_ns "$3" ip addr add "$4" dev "$_vb" || fail "cannot address $_vb"
+	in_ns "$1" ip link set "$_va" up || fail "cannot bring $_va up"
+	in_ns "$3" ip link set "$_vb" up || fail "cannot bring $_vb up"
+	VETH_A=$_va VETH_B=$_vb
+}
+
+# run_nr_in NS ARGS...: run_nr inside network namespace NS.
+run_nr_in() {
+	_ns=$1
+	shift
+	RC=0
+	PATH="$FAKEBIN:$PATH" ip netns exec "$_ns" "$NR_BIN" "$@" >"$T/out" 2>"$T/err" || RC=$?
+	no_sanitizer_report "$T/err" "nest-report $*"
+	return 0
+}
+
+# lget ID EXPR: evaluate EXPR on the manifest with `lv` bound to level ID.
+lget() {
+	mget "(lambda lv: $2)([l for l in m['levels'] if l['id'] == '$1'][0])"
+}
+
+# level_status ID / expect_level ID STATUS: a level's status in $M.
+level_status() {
+	lget "$1" "lv['status']"
+}
+
+expect_level() {
+	_st=$(level_status "$1")
+	[ "$_st" = "$2" ] || {
+		show "$T/err"
+		fail "level $1 is '$_st' (errors: $(lget "$1" "lv['errors']")), expected '$2'"
+	}
+}
+
+# level_complete ID: ID is ok, with every probe l0 ran in the same state
+# class (no probe failed or timed out that did not on l0) and artifacts.
+level_complete() {
+	expect_level "$1" ok
+	_bad=$(lget "$1" "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv['probes'] if p['status'] in ('failed', 'timeout'))")
+	[ -z "$_bad" ] || fail "level $1: probes failed or timed out: $_bad"
+	_n=$(lget "$1" "sum(len(p['artifacts']) for p in lv['probes'])")
+	assert_gt "$_n" 0 "artifacts of level $1"
+}
+
+# bundle_valid: schema and member integrity of $BUNDLE / $M.
+bundle_valid() {
+	validate_schema "$M" manifest.schema.json
+	check_integrity
 }

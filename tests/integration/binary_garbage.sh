@@ -41,15 +41,14 @@ X="$T/x2"
 unpack "$BUNDLE" "$X"
 if ! is_valid_json "$M"; then
 	show "$T/json.err"
-	bad=$("$PY" -c '
+	"$PY" -c '
 import sys
-b = open(sys.argv[1], "rb").read()
-try:
-    b.decode("utf-8")
-except UnicodeDecodeError as e:
-    s = max(0, e.start - 60)
-    print(repr(b[s:e.end + 20]))' "$M")
-	fail "manifest.json is not valid UTF-8 JSON after commands printed garbage; around the first bad byte: $bad"
+for n, l in enumerate(open(sys.argv[1], "rb"), 1):
+    try:
+        l.decode("utf-8")
+    except UnicodeDecodeError:
+        print("    manifest.json:%d: %r" % (n, l.strip()[:100]), file=sys.stderr)' "$M"
+	fail "manifest.json is not valid UTF-8 JSON after commands printed garbage (lines above)"
 fi
 is_valid_json "$T/out" || { show "$T/json.err"; fail "--json stdout is not valid UTF-8 JSON"; }
 expect_probe cpu ok

@@ -15,9 +15,11 @@ assert_eq "$(mget "art('cpu', 'lscpu')['command'][0]")" "$FAKEBIN/lscpu" "the ls
 assert_eq "$(cat "$X/levels/l0/cpu/lscpu")" "Architecture: x86_64
 partial output" "what the crashing lscpu printed"
 assert_eq "$(mget "art('cpu', 'cpuinfo')['size'] > 0")" true "cpuinfo captured beside the crash"
-# Every other probe ran normally.
+# Every other probe ran normally: none failed or timed out (some may be
+# skipped where their tools are not installed), and those that need nothing
+# but a Linux kernel are ok.
 no_probe_failed
-for p in kernel dmesg kvm qemu libvirt; do
+for p in kernel kvm qemu; do
 	expect_probe "$p" ok
 done
 exit 0

@@ -1,0 +1,29 @@
+/* `nest-report show`, split by job: cmd_show.c (options, the overview),
+ * cmd_show_probe.c (--probe: one probe's artifacts; --extract). */
+#ifndef NR_CMD_SHOW_H
+#define NR_CMD_SHOW_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "bundle_read.h"
+
+struct show_args {
+	const char *bundle;
+	const char *level;       /* --level, NULL: all (for --probe: l0) */
+	const char *probe;       /* --probe NAME or NAME/ARTIFACT */
+	const char *extract;     /* --extract DIR */
+	const char *allowed;     /* --allowed-signers or config */
+	const char *identity;
+	bool json;
+	struct nr_bundle_limits limits;
+};
+
+/* Print one probe's artifacts (streaming the bundle to them).  Returns
+ * the exit code. */
+int nr_show_probe(struct nr_bundle_reader *r, const struct show_args *a);
+
+/* Extract into a->extract (all members, or those of --level/--probe). */
+int nr_show_extract(struct nr_bundle_reader *r, const struct show_args *a);
+
+#endif

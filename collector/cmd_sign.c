@@ -1,0 +1,232 @@
+/* `nest-report sign BUNDLE`: sign a bundle after the fact (collect signs
+ * when it finds a key; this is for bundles made without one). */
+#include "cmd_trust.h"
+#include "commands.h"
+#include "config.h"
+#include "msg.h"
+#include "sign.h"
+#include "verify.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char sign_usage[] =
+	"usage: nest-report sign BUNDLE [OPTIONS]\n"
+	"\n"
+	"Checks BUNDLE (archive, members, schema, as 'verify' does) and writes a\n"
+	"detached SSH signature, BUNDLE.sig (namespace nest-report), with ssh-keygen.\n"
+	"The key: --sign-key, else sign_key in the config, else the first key in\n"
+	"ssh-agent, else ~/.ssh/id_ed25519 and the other default identities.\n"
+	"\n"
+	"options:\n"
+	"      --sign-key FILE       sign with this key (private, or public with the\n"
+	"                            private half in ssh-agent)\n"
+	"  -f, --force               replace an existing BUNDLE.sig\n"
+	NR_LIMIT_USAGE
+	"  -h, --help                show this help\n"
+	"\n"
+	"A maintainer checks it with 'nest-report verify BUNDLE --allowed-signers FILE'\n"
+	"or with OpenSSH alone:\n"
+	"  ssh-keygen -Y verify -f FILE -I IDENTITY -n nest-report -s BUNDLE.sig < BUNDLE\n"
+	"\n"
+	"exit status: 0 signed, 1 could not sign, 2 usage error, 130 interrupted\n";
+
+static struct nr_sig_file *volatile active_sig;
+static volatile sig_atomic_t sign_interrupted;
+
+static void on_signal(int sig)
+{
+	struct nr_sig_file *sf = active_sig;
+
+	(void)sig;
+	sign_interrupted = 1;
+	if (sf && sf->tmp_live)
+		unlink(sf->tmp_path);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Sign only what verify would pass: a signature vouches for the contents. */
+static int precheck(const char *bundle, const struct nr_bundle_limits *lim)
+{
+	struct nr_verify_opts o = { .limits = *lim, .no_signature = true };
+	struct nr_verify_result res;
+	struct nr_error err = { 0 };
+	int i, rc = 0;
+
+	if (nr_verify_run(bundle, &o, &res, &err) < 0) {
+		nr_msg_error("%s", err.msg);
+		rc = -1;
+	}
+	for (i = 0; rc == 0 && i < NR_CHECK_COUNT; i++)
+		if (res.checks[i].status == NR_CHECK_FAIL) {
+			nr_msg_error("%s: not signing: the %s check fails: %s", bundle,
+			             nr_check_name((enum nr_check_id)i), res.checks[i].message);
+			rc = -1;
+		}
+	nr_verify_release(&res);
+	return rc;
+}
+
+int nr_cmd_sign(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sign-key", required_argument, NULL, 'k' },
+		{ "force", no_argument, NULL, 'f' },
+		NR_LIMIT_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct nr_sig_file sf;
+	struct nr_bundle_limits lim;
+	struct nr_sign_key key;
+	struct nr_error err = { 0 };
+	const char *keyfile = NULL, *bundle;
+	struct stat sb;
+	int c, force = 0, rc;
+
+	nr_bundle_limits_default(&lim);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":fh", longopts, NULL)) != -1) {
+		if ((rc = nr_cmd_limit_option("sign", c, optarg, &lim)) != 0) {
+			if (rc < 0)
+				return NR_EXIT_USAGE;
+			continue;
+		}
+		switch (c) {
+		case 'k': keyfile = optarg; break;
+		case 'f': force = 1; break;
+		case 'h': fputs(sign_usage, stdout); return NR_EXIT_OK;
+		case ':':
+			nr_msg_usage("sign", "option '%s' needs a value", argv[optind - 1]);
+			return NR_EXIT_USAGE;
+		default:
+			nr_msg_usage("sign", "unknown option '%s'", argv[optind - 1]);
+			return NR_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		nr_msg_usage("sign", optind == argc ? "which bundle? 'nest-report sign BUNDLE'"
+		                                    : "one bundle at a time");
+		return NR_EXIT_USAGE;
+	}
+	bundle = argv[optind];
+	if (nr_sign_sig_path(bundle, sf.path, sizeof(sf.path)) == 0 && stat(sf.path, &sb) == 0 && !force) {
+		nr_msg_error("%s exists; --force replaces it", sf.path);
+		return NR_EXIT_ERROR;
+	}
+	if (precheck(bundle, &lim) < 0)
+		return NR_EXIT_ERROR;
+	rc = nr_sign_find_key(keyfile, &key, &err);
+	if (rc <= 0) {
+		nr_msg_error("%s%s", err.msg, rc == 0 ? "; pass --sign-key FILE" : "");
+		return NR_EXIT_ERROR;
+	}
+	active_sig = &sf;
+	install_signals();
+	rc = nr_sign_bundle(bundle, &key, &sf, &err);
+	active_sig = NULL;
+	if (rc < 0 && sign_interrupted) {
+		nr_msg_error("interrupted; no signature written");
+		rc = NR_EXIT_INTERRUPTED;
+	} else if (rc < 0) {
+		nr_msg_error("%s", err.msg);
+		rc = NR_EXIT_ERROR;
+	} else {
+		printf("Signed: %s (%s key %s, %s)\n", sf.path, key.type[0] ? nr_ssh_key_kind(key.type) : "SSH",
+		       key.fingerprint[0] ? key.fingerprint : "fingerprint unknown", key.source);
+		rc = NR_EXIT_OK;
+	}
+	nr_sign_key_release(&key);
+	return rc;
+}
+
+/* "sign = no" in the config: collect does not sign unless --sign-key. */
+static int off(const char *v)
+{
+	return v && (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0);
+}
+
+int nr_cmd_sign_prepare(const char *keyfile, int no_sign, struct nr_sign_key *key, char *why,
+                        size_t whylen)
+{
+	struct nr_error err = { 0 };
+	int rc;
+
+	memset(key, 0, sizeof(*key));
+	if (no_sign || (!keyfile && off(nr_config_get("sign")))) {
+		snprintf(why, whylen, "--no-sign");
+		return 0;
+	}
+	rc = nr_sign_find_key(keyfile, key, &err);
+	if (rc < 0 && keyfile) {
+		nr_msg_usage("collect", "%s", err.msg);
+		return -1;
+	}
+	/* A configured key that is gone must not cost the user the run. */
+	if (rc < 0)
+		nr_msg_warn("%s; not signing", err.msg);
+	if (rc <= 0)
+		snprintf(why, whylen, "%s", err.msg);
+	return rc > 0;
+}
+
+void nr_cmd_signer_id(const char *opt, char *out, size_t outlen)
+{
+	const char *cfg = nr_config_get("signer_id"), *user = getenv("USER");
+	struct passwd *pw = getpwuid(geteuid());
+	char host[256] = "localhost";
+
+	if (opt || cfg) {
+		snprintf(out, outlen, "%s", opt ? opt : cfg);
+		return;
+	}
+	if (pw && pw->pw_name)
+		user = pw->pw_name;
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	snprintf(out, outlen, "%s@%s", user ? user : "unknown", host);
+}
+
+void nr_cmd_sign_finish(const char *bundle, struct nr_sign_key *key, int chosen, const char *why,
+                        char *sig, size_t siglen)
+{
+	static struct nr_sig_file sf;
+	struct nr_error err = { 0 };
+
+	sig[0] = '\0';
+	if (!chosen) {
+		if (strcmp(why, "--no-sign") != 0)
+			nr_msg_warn("the bundle is unsigned: %s; sign it later with: nest-report sign %s",
+			            why, bundle);
+		return;
+	}
+	if (nr_sign_bundle(bundle, key, &sf, &err) < 0) {
+		nr_msg_warn("the bundle is written but unsigned: %s; sign it later with: "
+		            "nest-report sign %s", err.msg, bundle);
+	} else {
+		snprintf(sig, siglen, "%s", sf.path);
+		nr_msg_info("signed: %s (%s key %s, %s)", sf.path,
+		            key->type[0] ? nr_ssh_key_kind(key->type) : "SSH",
+		            key->fingerprint[0] ? key->fingerprint : "fingerprint unknown", key->source);
+	}
+	nr_sign_key_release(key);
+}

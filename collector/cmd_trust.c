@@ -1,0 +1,79 @@
+#include "cmd_trust.h"
+#include "config.h"
+#include "msg.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int nr_cmd_parse_size(const char *s, unsigned long long *out)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v == 0 || v > (~0ULL >> shift))
+		return -1;
+	*out = v << shift;
+	return 0;
+}
+
+int nr_cmd_limit_option(const char *cmd, int opt, const char *arg, struct nr_bundle_limits *lim)
+{
+	unsigned long long v;
+
+	if (opt != NR_OPT_MAX_MEMBER && opt != NR_OPT_MAX_TOTAL)
+		return 0;
+	if (nr_cmd_parse_size(arg, &v) < 0) {
+		nr_msg_usage(cmd, "%s wants a size like 2G, not '%s'",
+		             opt == NR_OPT_MAX_MEMBER ? "--max-member-size" : "--max-total-size", arg);
+		return -1;
+	}
+	if (opt == NR_OPT_MAX_MEMBER)
+		lim->member_max = v;
+	else
+		lim->total_max = v;
+	return 1;
+}
+
+const char *nr_cmd_allowed_signers(const char *opt, char *buf, size_t buflen)
+{
+	return opt ? opt : nr_config_path("allowed_signers", buf, buflen);
+}
+
+void nr_cmd_put_safe(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
+void nr_cmd_write_safe(FILE *f, const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}

@@ -1,0 +1,53 @@
+/* Helpers shared by the commands that read bundles (verify, show, diff,
+ * sign): options every one of them takes, and safe printing of strings
+ * that come from a bundle. */
+#ifndef NR_CMD_TRUST_H
+#define NR_CMD_TRUST_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "bundle_read.h"
+#include "sign.h"
+
+/* "64M", "2G", "1024": bytes; -1 if not a size. */
+int nr_cmd_parse_size(const char *s, unsigned long long *out);
+
+/* --max-member-size / --max-total-size, shared: 1 handled (into lim), 0
+ * not one of them, -1 usage error already printed. */
+int nr_cmd_limit_option(const char *cmd, int opt, const char *arg, struct nr_bundle_limits *lim);
+#define NR_OPT_MAX_MEMBER 0x1001
+#define NR_OPT_MAX_TOTAL 0x1002
+#define NR_LIMIT_LONGOPTS                                                      \
+	{ "max-member-size", required_argument, NULL, NR_OPT_MAX_MEMBER },     \
+	{ "max-total-size", required_argument, NULL, NR_OPT_MAX_TOTAL }
+#define NR_LIMIT_USAGE                                                              \
+	"      --max-member-size N   refuse members larger than N (default 1G)\n"   \
+	"      --max-total-size N    refuse bundles holding more than N (default 8G)\n"
+
+/* The allowed_signers file: the option, else the config's
+ * allowed_signers, else NULL. */
+const char *nr_cmd_allowed_signers(const char *opt, char *buf, size_t buflen);
+
+/* Print s with control characters shown as \xHH: a bundle's strings must
+ * not drive the terminal. */
+void nr_cmd_put_safe(FILE *f, const char *s);
+
+/* The same for a buffer of content (artifact data): keeps \n and \t. */
+void nr_cmd_write_safe(FILE *f, const char *buf, size_t len);
+
+/* Signing at the end of collect (cmd_sign.c).  prepare: choose the key
+ * before the run, since the manifest names it.  Returns 1 chosen, 0 not
+ * signing (why says so, for the report), -1 an explicit --sign-key that
+ * cannot be used (printed; a usage error). */
+int nr_cmd_sign_prepare(const char *keyfile, int no_sign, struct nr_sign_key *key, char *why,
+                        size_t whylen);
+/* The identity the manifest records: --signer-id, signer_id in the
+ * config, else user@host. */
+void nr_cmd_signer_id(const char *opt, char *out, size_t outlen);
+/* Sign the written bundle and report it (never fails the run: an unsigned
+ * bundle is still good).  Sets sig (the .sig path, "" when unsigned). */
+void nr_cmd_sign_finish(const char *bundle, struct nr_sign_key *key, int chosen, const char *why,
+                        char *sig, size_t siglen);
+
+#endif

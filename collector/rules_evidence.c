@@ -1,0 +1,297 @@
+/* Missing evidence: what the kernel document's "Reporting bugs from nested
+ * setups" asks for and the bundle lacks, each with how to add it.  These
+ * read the manifest's probe list and level tree, not facts. */
+#include "rule.h"
+#include "facts.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* An artifact a probe should have stored. */
+struct wanted {
+	const char *probe;
+	const char *artifact;
+};
+
+static enum nr_rule_verdict check_artifact(struct nr_rule_ctx *c)
+{
+	const struct wanted *w = c->rule->arg;
+	json_object *p = nr_mlevel_probe(c->level, w->probe), *notes, *ev;
+	const char *status = nr_mlevel_string(p, "status"), *why = nr_mlevel_string(p, "error");
+	char reason[400];
+
+	if (!p || !status)
+		return nr_rule_unknown(c, "probes[] (no entry for the probe)");
+	if (nr_mlevel_artifact_path(c->level, w->probe, w->artifact))
+		return NR_RULE_PASS;
+	if (strcmp(status, "unsupported") == 0)
+		return NR_RULE_PASS;   /* not for this architecture */
+	/* An ok probe without the artifact says why in its notes. */
+	notes = nr_mlevel_member(p, "notes", json_type_array);
+	if (!why && notes && json_object_array_length(notes) > 0)
+		why = json_object_get_string(json_object_array_get_idx(notes, 0));
+	snprintf(reason, sizeof(reason), "probe '%s' %s%s%s", w->probe, status, why ? ": " : "",
+	         why ? why : "");
+	ev = json_object_new_array();
+	nr_rule_ev_add(ev, NULL, "%s", reason);
+	return nr_rule_fire(c, ev, "reason", reason, NULL);
+}
+
+static void guest_labels(json_object *facts, char *out, size_t outlen)
+{
+	json_object *guests = nr_mlevel_guests(facts);
+	size_t i, n = guests ? json_object_array_length(guests) : 0, len = 0;
+
+	snprintf(out, outlen, "none running");
+	for (i = 0; i < n && len < outlen; i++) {
+		char label[200];
+
+		nr_mlevel_guest_label(json_object_array_get_idx(guests, i), label, sizeof(label));
+		len += (size_t)snprintf(out + len, outlen - len, "%s%s", i ? ", " : "", label);
+	}
+}
+
+static enum nr_rule_verdict check_no_l1(struct nr_rule_ctx *c)
+{
+	char guests[600];
+
+	if (nr_mlevel_any_child(c->levels))
+		return NR_RULE_PASS;
+	guest_labels(c->facts, guests, sizeof(guests));
+	return nr_rule_fire(c, NULL, "guests", guests, NULL);
+}
+
+static enum nr_rule_verdict check_no_l0(struct nr_rule_ctx *c)
+{
+	const char *hv = nr_facts_str(c->facts, "virt.hypervisor");
+	json_object *ev;
+
+	if (nr_mlevel_depth(c->level) != 0)
+		return NR_RULE_PASS;
+	ev = json_object_new_array();
+	nr_rule_ev_fact(ev, c->facts, "virt.role", "%s is a guest of %s", c->id, hv ? hv : "?");
+	return nr_rule_fire(c, ev, "hv", hv ? hv : "an unidentified hypervisor", NULL);
+}
+
+static const char *reach_fix(const char *status)
+{
+	if (strcmp(status, "auth-failed") == 0)
+		return "load the key into ssh-agent (ssh-add) or name it with IdentityFile in "
+		       "~/.ssh/config, then re-run";
+	if (strcmp(status, "hostkey-rejected") == 0)
+		return "check the host key out of band, then update ~/.ssh/known_hosts (or pass "
+		       "--accept-new-host-keys for a guest never seen before)";
+	return "check the address and that sshd runs on it and is reachable from its parent "
+	       "level (raise --connect-timeout on slow links), then re-run";
+}
+
+static enum nr_rule_verdict check_unreachable(struct nr_rule_ctx *c)
+{
+	const char *status = nr_mlevel_string(c->level, "status");
+	const char *target = nr_mlevel_string(c->level, "target");
+	json_object *errors = nr_mlevel_member(c->level, "errors", json_type_array);
+	const char *error = errors && json_object_array_length(errors) > 0
+	                            ? json_object_get_string(json_object_array_get_idx(errors, 0))
+	                            : NULL;
+	json_object *ev;
+
+	if (nr_mlevel_reached(c->level))
+		return NR_RULE_PASS;
+	if (!status)
+		return nr_rule_unknown(c, "status");
+	ev = json_object_new_array();
+	nr_rule_ev_add(ev, NULL, "status %s%s%s", status, error ? ": " : "", error ? error : "");
+	return nr_rule_fire(c, ev, "target", target ? target : "no target", "status", status,
+	                    "error", error ? error : "no error recorded", "fix", reach_fix(status),
+	                    NULL);
+}
+
+/* No QEMU command line for the guests this level runs: arg says which. */
+static enum nr_rule_verdict check_cmdline(struct nr_rule_ctx *c)
+{
+	json_object *guests = nr_mlevel_guests(c->facts);
+	const char *qemu = nr_mlevel_probe_status(c->level, "qemu"), *which = c->rule->arg;
+	json_object *ev;
+
+	if (!guests)
+		return nr_rule_unknown(c, "guests");
+	if (json_object_array_length(guests) > 0)
+		return NR_RULE_PASS;
+	if (!qemu || strcmp(qemu, "ok") != 0)
+		return nr_rule_unknown(c, "guests (the qemu probe did not complete)");
+	/* libvirt's per-domain logs hold the command line too. */
+	if (nr_mlevel_has_artifact_prefix(c->level, "libvirt", "log-"))
+		return NR_RULE_PASS;
+	ev = json_object_new_array();
+	nr_rule_ev_add(ev, NULL, "no QEMU process in /proc, no libvirt domain log");
+	return nr_rule_fire(c, ev, "which", which, NULL);
+}
+
+static const struct wanted want_dmesg = { "dmesg", "dmesg" };
+static const struct wanted want_cpuinfo = { "cpu", "cpuinfo" };
+static const struct wanted want_lscpu = { "cpu", "lscpu" };
+static const struct wanted want_dmidecode = { "dmi", "dmidecode" };
+static const struct wanted want_x86info = { "x86info", "x86info-a" };
+static const struct wanted want_sysinfo = { "s390", "sysinfo" };
+
+#define SRC_REPORT NR_SRC_KDOC "`Reporting bugs from nested setups`"
+
+static const struct nr_rule rules[] = {
+	{
+		.id = "evidence-level-unreachable",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_EVERY,
+		.arches = NR_ARCH_ANY,
+		.title = "A level of the topology could not be collected",
+		.inputs = "status, target, errors of the level",
+		.message = "{level} ({target}) could not be collected: {status}: {error}",
+		.hint = "{fix}",
+		.source = SRC_REPORT,
+		.doc = "`{fix}` by status: `auth-failed`: load the key into ssh-agent or name it with "
+		       "IdentityFile; `hostkey-rejected`: check the key, then update known_hosts (or "
+		       "`--accept-new-host-keys` for a new guest); otherwise: check the address and "
+		       "sshd, raise `--connect-timeout`.",
+		.check = check_unreachable,
+	},
+	{
+		.id = "evidence-no-l1",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_HOST,
+		.arches = NR_ARCH_ANY,
+		.title = "Only the host was collected, no guest hypervisor",
+		.inputs = "the level tree (no level deeper than 0), guests[]",
+		.message = "only {level} was collected: the kernel document asks for the same "
+		           "versions, cpuinfo, dmesg and KVM parameters from L1 (guests seen on "
+		           "{level}: {guests})",
+		.hint = "collect L1 in the same run: nest-report --level l1=root@L1-ADDRESS",
+		.source = SRC_REPORT ", `Information to collect (generic)`",
+		.check = check_no_l1,
+	},
+	{
+		.id = "evidence-no-l0",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_GUEST_HV,
+		.arches = NR_ARCH_ANY,
+		.title = "nest-report ran inside a guest, and its host was not collected",
+		.inputs = "depth, virt.role, virt.hypervisor",
+		.message = "{level} is itself a guest of {hv}, and its host (L0) was not collected: "
+		           "the kernel document asks for L0's versions, cpuinfo, dmesg and KVM "
+		           "parameters too",
+		.hint = "run nest-report on the host and collect this machine from there "
+		        "(nest-report --level l1=root@THIS-MACHINE); if you cannot, add the host's "
+		        "kernel, QEMU and libvirt versions and KVM parameters to the report by hand",
+		.source = SRC_REPORT ", `Information to collect (generic)`",
+		.check = check_no_l0,
+	},
+	{
+		.id = "evidence-no-dmesg",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_REACHED,
+		.arches = NR_ARCH_ANY,
+		.title = "No kernel log (dmesg) from a level",
+		.inputs = "the dmesg probe's status and artifacts",
+		.message = "the full dmesg of {level} is missing ({reason})",
+		.hint = "re-run nest-report with sudo on {level} (kernel.dmesg_restrict keeps the "
+		        "kernel log from other users); if dmesg itself is missing, install util-linux",
+		.source = SRC_REPORT ", `Information to collect (generic)`",
+		.check = check_artifact,
+		.arg = &want_dmesg,
+	},
+	{
+		.id = "evidence-no-cpuinfo",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_REACHED,
+		.arches = NR_ARCH_ANY,
+		.title = "No /proc/cpuinfo from a level",
+		.inputs = "the cpu probe's status and artifacts",
+		.message = "/proc/cpuinfo of {level} is missing ({reason})",
+		.hint = "check that /proc is mounted and readable on {level}, then re-run",
+		.source = SRC_REPORT ", `Information to collect (generic)`",
+		.check = check_artifact,
+		.arg = &want_cpuinfo,
+	},
+	{
+		.id = "evidence-no-lscpu",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_REACHED,
+		.arches = NR_ARCH_ANY,
+		.title = "No lscpu output from a level",
+		.inputs = "the cpu probe's status and artifacts",
+		.message = "lscpu output of {level} is missing ({reason})",
+		.hint = "install util-linux on {level} (it provides lscpu), then re-run",
+		.source = SRC_REPORT ", `Information to collect (generic)`",
+		.check = check_artifact,
+		.arg = &want_lscpu,
+	},
+	{
+		.id = "evidence-no-dmidecode",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_REACHED,
+		.arches = NR_ARCH_X86,
+		.title = "No dmidecode output from an x86 level",
+		.inputs = "the dmi probe's status and artifacts",
+		.message = "dmidecode output of {level} is missing ({reason})",
+		.hint = "install dmidecode on {level} and re-run nest-report with sudo",
+		.source = SRC_REPORT ", `x86-specific info to collect`",
+		.check = check_artifact,
+		.arg = &want_dmidecode,
+	},
+	{
+		.id = "evidence-no-x86info",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_REACHED,
+		.arches = NR_ARCH_X86,
+		.title = "No x86info -a output from an x86 level",
+		.inputs = "the x86info probe's status and artifacts",
+		.message = "x86info -a output of {level} is missing ({reason})",
+		.hint = "install x86info on {level} (package x86info) and re-run nest-report with sudo",
+		.source = SRC_REPORT ", `x86-specific info to collect`",
+		.check = check_artifact,
+		.arg = &want_x86info,
+	},
+	{
+		.id = "evidence-no-sysinfo",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_REACHED,
+		.arches = NR_ARCH_S390,
+		.title = "No /proc/sysinfo from an s390x level",
+		.inputs = "the s390 probe's status and artifacts",
+		.message = "/proc/sysinfo of {level} is missing ({reason})",
+		.hint = "check that /proc/sysinfo is readable on {level}, then re-run",
+		.source = SRC_REPORT ", `s390x-specific info to collect`",
+		.check = check_artifact,
+		.arg = &want_sysinfo,
+	},
+	{
+		.id = "evidence-no-l1-cmdline",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_HOST,
+		.arches = NR_ARCH_ANY,
+		.title = "No QEMU command line of L1 on the host",
+		.inputs = "guests[], the qemu probe's status, libvirt domain logs",
+		.message = "no QEMU process was running on {level} and no libvirt domain log was "
+		           "found, so the report has no {which} command line",
+		.hint = "start the {which} guest before running nest-report, or attach its libvirt "
+		        "log (/var/log/libvirt/qemu/NAME.log)",
+		.source = SRC_REPORT ", `Information to collect (generic)`",
+		.check = check_cmdline,
+		.arg = "L1",
+	},
+	{
+		.id = "evidence-no-l2-cmdline",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_GUEST_HV,
+		.arches = NR_ARCH_ANY,
+		.title = "No QEMU command line of L2 on the guest hypervisor",
+		.inputs = "guests[], the qemu probe's status, libvirt domain logs",
+		.message = "no QEMU process was running on {level} and no libvirt domain log was "
+		           "found, so the report has no {which} command line",
+		.hint = "start the {which} guest before running nest-report, or attach its libvirt "
+		        "log (/var/log/libvirt/qemu/NAME.log)",
+		.source = SRC_REPORT ", `Information to collect (generic)`",
+		.check = check_cmdline,
+		.arg = "L2",
+	},
+};
+
+const struct nr_rule_group nr_rules_evidence = NR_RULE_GROUP("Missing evidence", rules);

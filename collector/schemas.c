@@ -1,0 +1,110 @@
+#include "schemas.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SCHEMA_SUFFIX ".schema.json"
+
+static int is_schema_dir(const char *dir)
+{
+	char p[PATH_MAX];
+	struct stat sb;
+
+	return snprintf(p, sizeof(p), "%s/manifest" SCHEMA_SUFFIX, dir) < (int)sizeof(p) &&
+	       stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* An uninstalled build runs as <tree>/nest-report or <tree>/build/nest-report (build-san too),
+ * next to <tree>/collector and <tree>/schemas. */
+static int source_tree_dir(char *out, size_t outlen)
+{
+	static const char *const ups[] = { "", "/.." };
+	char exe[PATH_MAX], probe[PATH_MAX + 32];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat sb;
+	char *slash;
+	size_t i;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	for (i = 0; i < 2; i++) {
+		snprintf(probe, sizeof(probe), "%s%s/collector", exe, ups[i]);
+		if (stat(probe, &sb) < 0 || !S_ISDIR(sb.st_mode))
+			continue;
+		snprintf(probe, sizeof(probe), "%s%s/schemas", exe, ups[i]);
+		if (is_schema_dir(probe) && strlen(probe) < outlen) {
+			strcpy(out, probe);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int nr_schemas_dir(char *out, size_t outlen, struct nr_error *err)
+{
+	const char *env = getenv("NR_SCHEMA_DIR");
+
+	if (env && *env && is_schema_dir(env) && strlen(env) < outlen) {
+		strcpy(out, env);
+		return 0;
+	}
+	if (source_tree_dir(out, outlen) == 0)
+		return 0;
+	if (is_schema_dir(NR_DATADIR "/schemas") && strlen(NR_DATADIR "/schemas") < outlen) {
+		strcpy(out, NR_DATADIR "/schemas");
+		return 0;
+	}
+	return nr_error_set(err, ENOENT, "no schemas directory (looked in $NR_SCHEMA_DIR, the "
+	                    "source tree and %s/schemas): reinstall nest-report", NR_DATADIR);
+}
+
+static int declares(const char *path, const char *id)
+{
+	json_object *doc = json_object_from_file(path), *v;
+	int yes = doc && json_object_object_get_ex(doc, "$id", &v) &&
+	          strcmp(json_object_get_string(v), id) == 0;
+
+	json_object_put(doc);
+	return yes;
+}
+
+struct nr_jschema *nr_schemas_load_id(const char *id, struct nr_error *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 256];
+	struct nr_jschema *s = NULL;
+	struct dirent *de;
+	size_t n;
+	DIR *d;
+
+	if (nr_schemas_dir(dir, sizeof(dir), err) < 0)
+		return NULL;
+	d = opendir(dir);
+	if (!d) {
+		nr_error_set(err, errno, "cannot read %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	while (!s && (de = readdir(d))) {
+		n = strlen(de->d_name);
+		if (n <= strlen(SCHEMA_SUFFIX) ||
+		    strcmp(de->d_name + n - strlen(SCHEMA_SUFFIX), SCHEMA_SUFFIX) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (declares(path, id) && !(s = nr_jschema_load(path, err)))
+			break;
+	}
+	closedir(d);
+	if (!s && err && !err->code)
+		nr_error_set(err, ENOENT, "no schema in %s declares '%s'", dir, id);
+	return s;
+}
