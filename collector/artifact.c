@@ -85,8 +85,10 @@ static int spool_out(void *ud, const void *data, size_t len)
 		s->buffered += take;
 		p += take;
 		len -= take;
-		if (s->buffered == SPOOL_BUF && (rc = spool_flush(s)) < 0)
+		if (s->buffered == SPOOL_BUF && (rc = spool_flush(s)) < 0) {
+			s->art->spool_errno = -rc;
 			return rc;
+		}
 	}
 	return 0;
 }
@@ -152,8 +154,8 @@ int nr_artifact_end(struct nr_artifact *a, struct nr_artifact_sink *s, struct nr
 	int rc;
 
 	rc = nr_scrub_finish(s->scrub);
-	if (rc == 0)
-		rc = spool_flush(s);
+	if (rc == 0 && (rc = spool_flush(s)) < 0)
+		a->spool_errno = -rc;
 	a->scrubbed = nr_scrub_count(s->scrub);
 	a->truncated = a->truncated || s->full;
 	nr_sha256_final(&s->sha, digest);

@@ -12,6 +12,7 @@
 
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <time.h>
 
 #include "level.h"
@@ -21,6 +22,9 @@ struct nr_bundle_writer {
 	char tmp_path[PATH_MAX];
 	volatile sig_atomic_t tmp_live;   /* tmp_path names a file to clean up */
 	const char *compression;          /* "zstd", "gzip", "xz", "none" */
+	/* We chose final_path (no -o FILE): on a clash with an existing file,
+	 * take the next free "-2", "-3"... name instead of failing. */
+	bool auto_name;
 	time_t mtime;
 	unsigned long long size;          /* of the finished bundle */
 };

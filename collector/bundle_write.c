@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,16 @@ static int add_filter(struct archive *a, const char *compression)
 	return archive_write_add_filter_none(a);
 }
 
+/* libarchive's own message for a failed write is "Write error"; the errno
+ * behind it (ENOSPC...) is what the user needs. */
+static int archive_failed(struct archive *a, const char *what, struct nr_error *err)
+{
+	int e = archive_errno(a) > 0 ? archive_errno(a) : EIO;
+
+	return nr_error_set(err, e, "cannot write %s into the bundle: %s", what,
+	                    archive_errno(a) > 0 ? strerror(e) : archive_error_string(a));
+}
+
 static struct archive_entry *member_entry(const char *path, uint64_t size, time_t mtime)
 {
 	struct archive_entry *e = archive_entry_new();
@@ -62,8 +73,7 @@ static int write_buffer(struct archive *a, const char *path, const char *buf, si
 		return nr_error_set(err, ENOMEM, "out of memory");
 	if (archive_write_header(a, e) != ARCHIVE_OK ||
 	    (len > 0 && archive_write_data(a, buf, len) != (la_ssize_t)len))
-		rc = nr_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : EIO,
-		                  "cannot write %s: %s", path, archive_error_string(a));
+		rc = archive_failed(a, path, err);
 	archive_entry_free(e);
 	return rc;
 }
@@ -80,7 +90,7 @@ static int write_artifact(struct archive *a, const struct nr_artifact *art, time
 	if (!e)
 		return nr_error_set(err, ENOMEM, "out of memory");
 	if (archive_write_header(a, e) != ARCHIVE_OK) {
-		rc = nr_error_set(err, EIO, "cannot write %s: %s", art->path, archive_error_string(a));
+		rc = archive_failed(a, art->path, err);
 		goto out;
 	}
 	while (off < art->size) {
@@ -94,8 +104,7 @@ static int write_artifact(struct archive *a, const struct nr_artifact *art, time
 			goto out;
 		}
 		if (archive_write_data(a, buf, (size_t)n) != n) {
-			rc = nr_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : EIO,
-			                  "cannot write %s: %s", art->path, archive_error_string(a));
+			rc = archive_failed(a, art->path, err);
 			goto out;
 		}
 		off += (uint64_t)n;
@@ -144,6 +153,49 @@ static int open_tmp(struct nr_bundle_writer *w, struct nr_error *err)
 	return fd;
 }
 
+/* Move the finished temporary file to its name without ever replacing an
+ * existing file: an earlier bundle is not ours to overwrite. */
+static int link_noreplace(const char *from, const char *to)
+{
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	/* Filesystems without RENAME_NOREPLACE: link() fails on EEXIST too. */
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	if (link(from, to) < 0)
+		return -errno;
+	unlink(from);
+	return 0;
+}
+
+static int publish(struct nr_bundle_writer *w, struct nr_error *err)
+{
+	const char *suffix = nr_bundle_suffix(w->compression);
+	size_t len = strlen(w->final_path), slen = suffix ? strlen(suffix) : 0;
+	char stem[PATH_MAX];
+	int n, rc;
+
+	if (!suffix || len < slen || strcmp(w->final_path + len - slen, suffix) != 0)
+		slen = 0;
+	snprintf(stem, sizeof(stem), "%.*s", (int)(len - slen), w->final_path);
+	for (n = 2;; n++) {
+		rc = link_noreplace(w->tmp_path, w->final_path);
+		if (rc == 0) {
+			w->tmp_live = 0;
+			return 0;
+		}
+		if (rc != -EEXIST || !w->auto_name || n > 99)
+			break;
+		if (snprintf(w->final_path, sizeof(w->final_path), "%s-%d%s", stem, n,
+		             slen ? suffix : "") >= (int)sizeof(w->final_path))
+			break;
+	}
+	if (rc == -EEXIST)
+		return nr_error_set(err, EEXIST, "already exists; remove it or choose another name "
+		                    "with -o");
+	return nr_error_set(err, -rc, "cannot create it: %s", strerror(-rc));
+}
+
 int nr_bundle_write(struct nr_bundle_writer *w, const char *manifest, size_t manifest_len,
                     const char *summary, size_t summary_len, struct nr_level *levels,
                     size_t n_levels, struct nr_error *err)
@@ -168,18 +220,16 @@ int nr_bundle_write(struct nr_bundle_writer *w, const char *manifest, size_t man
 	}
 	rc = write_members(a, w, manifest, manifest_len, summary, summary_len, levels, n_levels, err);
 	if (rc == 0 && archive_write_close(a) != ARCHIVE_OK)
-		rc = nr_error_set(err, archive_errno(a) > 0 ? archive_errno(a) : EIO,
-		                  "cannot finish the bundle: %s", archive_error_string(a));
+		rc = archive_failed(a, "the end of the archive", err);
 	/* fsync before rename: a bundle that survives a crash is whole. */
 	if (rc == 0 && fsync(fd) < 0)
 		rc = nr_error_set(err, errno, "cannot write %s: %s", w->tmp_path, strerror(errno));
 	if (rc == 0 && fstat(fd, &sb) == 0)
 		w->size = (unsigned long long)sb.st_size;
-	if (rc == 0 && rename(w->tmp_path, w->final_path) < 0)
-		rc = nr_error_set(err, errno, "cannot rename into %s: %s", w->final_path,
-		                  strerror(errno));
 	if (rc == 0)
-		w->tmp_live = 0;
+		rc = publish(w, err);
+	if (rc < 0 && w->final_path[0])
+		nr_error_wrap(err, "%s", w->final_path);
 out:
 	archive_write_free(a);
 	if (fd >= 0)

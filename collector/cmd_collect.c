@@ -100,23 +100,38 @@ static void install_signals(void)
 
 static int parse_size(const char *s, unsigned long long *out)
 {
-	char *end;
 	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno || end == s || *s == '-')
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
 	}
 	if (*end == 'B' || *end == 'b')
 		end++;
-	if (*end || v == 0)
+	if (*end || v == 0 || v > (ULLONG_MAX >> shift))
 		return -1;
-	*out = v;
+	*out = v << shift;
+	return 0;
+}
+
+/* Seconds in [1, max], refusing anything strtol would wrap or truncate. */
+static int parse_seconds(const char *s, long max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > max)
+		return -1;
+	*out = (int)v;
 	return 0;
 }
 
@@ -134,7 +149,7 @@ static void host_name(char *out, size_t outlen)
 
 /* -o DIR puts the default name in DIR; anything else is the file name. */
 static int resolve_output(const char *output, const char *host, time_t now, const char *suffix,
-                          char *out, size_t outlen)
+                          char *out, size_t outlen, bool *auto_name)
 {
 	char stamp[32];
 	struct stat sb;
@@ -143,7 +158,8 @@ static int resolve_output(const char *output, const char *host, time_t now, cons
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	if (!output || (stat(output, &sb) == 0 && S_ISDIR(sb.st_mode)))
+	*auto_name = !output || (stat(output, &sb) == 0 && S_ISDIR(sb.st_mode));
+	if (*auto_name)
 		n = snprintf(out, outlen, "%s%snest-report-%s-%s%s", output ? output : "",
 		             output && output[strlen(output) - 1] != '/' ? "/" : "", host, stamp, suffix);
 	else
@@ -195,7 +211,7 @@ static void report_findings(json_object *findings)
 {
 	static const char *const colors[] = { "\033[1;31m", "\033[1;33m", "\033[1;36m" };
 	size_t i, n = json_object_is_type(findings, json_type_array) ? json_object_array_length(findings) : 0;
-	unsigned counts[NR_SEV_COUNT];
+	unsigned counts[NR_SEV_COUNT], hidden = 0;
 	char line[2600];
 
 	nr_findings_count(findings, counts);
@@ -205,12 +221,17 @@ static void report_findings(json_object *findings)
 		json_object *f = json_object_array_get_idx(findings, i);
 		const char *id = json_object_get_string(json_object_object_get(f, "id"));
 
-		if (id && strcmp(id, "could-not-check") == 0 && nr_msg_verbosity() < NR_VERBOSE)
+		if (id && strcmp(id, NR_RULE_COULD_NOT_CHECK) == 0 && nr_msg_verbosity() < NR_VERBOSE) {
+			hidden++;
 			continue;
+		}
 		nr_findings_format_line(f, line, sizeof(line));
 		printf("%s%.4s%s%s [%s]\n", nr_msg_sgr(stdout, colors[nr_findings_severity(f)]), line,
 		       nr_msg_sgr(stdout, "\033[0m"), line + 4, id ? id : "?");
 	}
+	if (hidden)
+		printf("(%u level%s with rules that could not be checked: see summary.txt, or -v)\n",
+		       hidden, hidden == 1 ? "" : "s");
 }
 
 static void report_text(struct nr_collect_run *run)
@@ -333,7 +354,6 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 	};
 	struct nr_error err = { 0 };
 	int c, bad = 0;
-	char *end;
 
 	opterr = 0;
 	optind = 1;
@@ -349,8 +369,7 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 			a->skip = nr_cmd_probe_list("collect", "--skip", optarg, &bad);
 			break;
 		case 't':
-			a->timeout_s = (int)strtol(optarg, &end, 10);
-			if (*end || a->timeout_s <= 0 || a->timeout_s > 86400) {
+			if (parse_seconds(optarg, 86400, &a->timeout_s) < 0) {
 				nr_msg_usage("collect", "--timeout wants seconds between 1 and 86400, not '%s'", optarg);
 				return NR_EXIT_USAGE;
 			}
@@ -381,8 +400,7 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		case 's': a->ssh.sudo = true; break;
 		case 'A': a->ssh.accept_new_host_keys = true; break;
 		case 'C':
-			a->ssh.connect_timeout_s = (int)strtol(optarg, &end, 10);
-			if (*end || a->ssh.connect_timeout_s <= 0 || a->ssh.connect_timeout_s > 3600) {
+			if (parse_seconds(optarg, 3600, &a->ssh.connect_timeout_s) < 0) {
 				nr_msg_usage("collect", "--connect-timeout wants seconds between 1 and 3600, not '%s'", optarg);
 				return NR_EXIT_USAGE;
 			}
@@ -432,7 +450,8 @@ static int setup_run(struct nr_collect_run *run, const struct collect_args *a, i
 	run->info.timeout_s = a->timeout_s;
 	run->info.artifact_cap = a->cap;
 	if (resolve_output(a->output, host, run->info.created, nr_bundle_suffix(a->compression),
-	                   run->writer.final_path, sizeof(run->writer.final_path)) < 0)
+	                   run->writer.final_path, sizeof(run->writer.final_path),
+	                   &run->writer.auto_name) < 0)
 		return nr_error_set(err, ENAMETOOLONG, "output path too long");
 	spool_dir_of(run->writer.final_path, spool, PATH_MAX);
 	if (access(spool, W_OK) < 0)

@@ -37,7 +37,11 @@ static bool is_text(const unsigned char *s, size_t len)
 			continue;
 		}
 		n = (s[i] & 0xe0) == 0xc0 ? 1 : (s[i] & 0xf0) == 0xe0 ? 2 : (s[i] & 0xf8) == 0xf0 ? 3 : 0;
-		if (n == 0 || s[i] < 0xc2 || s[i] > 0xf4)
+		if (n == 0 || s[i] < 0xc2 || s[i] > 0xf4 || i + 1 >= len)
+			return false;
+		/* No overlong forms, surrogates or code points past U+10FFFF. */
+		if ((s[i] == 0xe0 && s[i + 1] < 0xa0) || (s[i] == 0xed && s[i + 1] > 0x9f) ||
+		    (s[i] == 0xf0 && s[i + 1] < 0x90) || (s[i] == 0xf4 && s[i + 1] > 0x8f))
 			return false;
 		for (k = 1; k <= n; k++)
 			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)

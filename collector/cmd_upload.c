@@ -29,6 +29,8 @@ static const char upload_usage[] =
 	"options:\n"
 	"      --to URL              where to (default: upload.url from the config file)\n"
 	"      --method put|post     HTTP method (default: upload.method, else put)\n"
+	"      --sig-to URL          PUT the signature here instead of URL.sig (a second\n"
+	"                            presigned URL); same server as --to\n"
 	"      --field [PART=]NAME   POST form field of a part: bundle=, signature=,\n"
 	"                            manifest= (an empty NAME leaves that part out; a bare\n"
 	"                            NAME names the bundle's); defaults: bundle, signature,\n"
@@ -80,6 +82,7 @@ static int parse_args(int argc, char **argv, struct nr_upload_cli *c, const char
 	static const struct option longopts[] = {
 		{ "to", required_argument, NULL, 't' },
 		{ "method", required_argument, NULL, 'm' },
+		{ "sig-to", required_argument, NULL, 'S' },
 		{ "field", required_argument, NULL, 'f' },
 		{ "header", required_argument, NULL, 'H' },
 		{ "token-file", required_argument, NULL, 'T' },
@@ -104,6 +107,7 @@ static int parse_args(int argc, char **argv, struct nr_upload_cli *c, const char
 	while (!bad && (opt = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 't': c->url = optarg; break;
+		case 'S': c->sig_url = optarg; break;
 		case 'm': bad = nr_upload_cli_method(c, "upload", optarg); break;
 		case 'f': bad = nr_upload_cli_field(c, "upload", optarg); break;
 		case 'H': bad = nr_upload_cli_header(c, "upload", optarg); break;

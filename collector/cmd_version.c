@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "msg.h"
 
 #include <archive.h>
 #include <json-c/json.h>
@@ -12,7 +13,7 @@ int nr_cmd_version(int argc, char **argv)
 		return NR_EXIT_OK;
 	}
 	if (argc > 1) {
-		fprintf(stderr, "nest-report: version takes no arguments\n");
+		nr_msg_usage("version", "version takes no arguments");
 		return NR_EXIT_USAGE;
 	}
 	printf("nest-report %s\n", NR_VERSION);

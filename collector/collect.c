@@ -94,6 +94,8 @@ static void *level_thread(void *arg)
 		rc = connect_level(job);
 	reach_set(job->index, rc < 0 ? -1 : 1);
 	if (rc < 0) {
+		/* Lay out the facts (all null) so the manifest keeps its shape. */
+		nr_level_parse(lv);
 		if (job->run->level_progress)
 			job->run->level_progress(NULL, lv, lv->status);
 		return NULL;
@@ -218,6 +220,24 @@ static json_object *file_entry(const char *path, const char *buf, size_t len)
 	return o;
 }
 
+/* Artifacts are spooled next to the bundle: if that failed (a full disk),
+ * the bundle cannot be written either, and the cause is what to report. */
+static int check_spools(const struct nr_collect_run *run, struct nr_error *err)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < run->n_levels; i++)
+		for (j = 0; j < run->levels[i].n_results; j++)
+			for (k = 0; k < run->levels[i].results[j].n_arts; k++) {
+				int e = run->levels[i].results[j].arts[k].spool_errno;
+
+				if (e)
+					return nr_error_set(err, e, "cannot write the bundle in %s: %s",
+					                    run->opts.spool_dir, strerror(e));
+			}
+	return 0;
+}
+
 int nr_collect_execute(struct nr_collect_run *run, struct nr_error *err)
 {
 	json_object *files = NULL, *manifest = NULL;
@@ -227,6 +247,8 @@ int nr_collect_execute(struct nr_collect_run *run, struct nr_error *err)
 	int rc;
 
 	rc = collect_levels(run, err);
+	if (rc == 0)
+		rc = check_spools(run, err);
 	if (rc == 0 && nr_interrupted)
 		rc = nr_error_set(err, EINTR, "interrupted; no bundle written");
 	if (rc < 0)

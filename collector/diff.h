@@ -24,10 +24,14 @@ int nr_diff_load(const char *bundle, const struct nr_bundle_limits *lim, struct 
                  struct nr_error *err);
 void nr_diff_side_release(struct nr_diff_side *side);
 
-/* The differences, as documented in README ("diff --json"):
- * {a: {bundle, created, host}, b: {...}, identical, levels: [{id, in,
- *  facts: [{key, a, b}], cpu_flags: {added, removed}, probes: [{name, a,
- *  b}], findings: {appeared, disappeared}}]}.  NULL when out of memory. */
+/* The differences (what `diff --json` prints):
+ * {a: {bundle, created, host}, b: {...}, identical, rules_version,
+ *  levels: [{id, in: "both"|"a"|"b", facts: [{key, a, b}], cpu_flags:
+ *  {added, removed}, probes: [{name, a, b}], findings: {appeared,
+ *  disappeared}}]}; a level in one bundle only has just id and in.  Fact
+ *  keys are dotted paths into facts ("kvm.params.kvm_intel.nested"), plus
+ *  "qemu.version[BINARY]" and "guests[NAME].FIELD".  NULL when out of
+ *  memory. */
 json_object *nr_diff_compute(const struct nr_diff_side *a, const struct nr_diff_side *b);
 
 /* The flags (or features) line of the first processor in a cpuinfo text,

@@ -25,6 +25,9 @@
 
 enum nr_severity { NR_SEV_FAIL, NR_SEV_WARN, NR_SEV_INFO, NR_SEV_COUNT };
 
+/* The id of the engine's per-level "could not check" finding. */
+#define NR_RULE_COULD_NOT_CHECK "could-not-check"
+
 /* "fail", "warn", "info" */
 const char *nr_severity_name(enum nr_severity s);
 /* The severity of a finding object; NR_SEV_INFO for anything unexpected. */

@@ -42,6 +42,33 @@ void nr_probe_safe_name(char *out, size_t outlen, const char *in)
 	}
 }
 
+static bool name_taken(const struct nr_probe_result *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_arts; i++)
+		if (strcmp(r->arts[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Making names safe can map two (remote-chosen) names to one, e.g. the
+ * domains "my vm" and "my_vm": each artifact must keep its own member. */
+static void unique_name(const struct nr_probe_result *r, char *name, size_t len)
+{
+	char base[128];
+	int n;
+
+	if (!name_taken(r, name))
+		return;
+	snprintf(base, sizeof(base), "%s", name);
+	for (n = 2; n < 10000; n++) {
+		snprintf(name, len, "%.100s.%d", base, n);
+		if (!name_taken(r, name))
+			return;
+	}
+}
+
 static struct nr_artifact *new_artifact(struct nr_probe_ctx *ctx, const char *name)
 {
 	struct nr_probe_result *r = ctx->result;
@@ -57,6 +84,7 @@ static struct nr_artifact *new_artifact(struct nr_probe_ctx *ctx, const char *na
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 	nr_probe_safe_name(safe, sizeof(safe), name);
+	unique_name(r, safe, sizeof(safe));
 	snprintf(path, sizeof(path), "levels/%s/%s/%s", ctx->level->id, r->probe->name, safe);
 	a->name = strdup(safe);
 	a->path = strdup(path);

@@ -72,9 +72,8 @@ extern const struct nr_rule_group *const nr_rule_groups[];
 const struct nr_rule *nr_rule_find(const char *id);
 size_t nr_rule_count(void);
 
-/* The engine's own per-level "could not check" finding, documented like a
- * rule (findings.c). */
-#define NR_RULE_COULD_NOT_CHECK "could-not-check"
+/* The engine's own per-level "could not check" finding (id in
+ * findings.h), documented like a rule (findings.c). */
 extern const struct nr_rule nr_rule_could_not_check;
 
 /* Evaluate one rule alone (for tests and `show --rule`): the findings it

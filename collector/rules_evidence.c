@@ -18,7 +18,8 @@ static enum nr_rule_verdict check_artifact(struct nr_rule_ctx *c)
 	const struct wanted *w = c->rule->arg;
 	json_object *p = nr_mlevel_probe(c->level, w->probe), *notes, *ev;
 	const char *status = nr_mlevel_string(p, "status"), *why = nr_mlevel_string(p, "error");
-	char reason[400];
+	char reason[400], first[160];
+	bool deselected;
 
 	if (!p || !status)
 		return nr_rule_unknown(c, "probes[] (no entry for the probe)");
@@ -32,9 +33,13 @@ static enum nr_rule_verdict check_artifact(struct nr_rule_ctx *c)
 		why = json_object_get_string(json_object_array_get_idx(notes, 0));
 	snprintf(reason, sizeof(reason), "probe '%s' %s%s%s", w->probe, status, why ? ": " : "",
 	         why ? why : "");
+	/* Left out on purpose: say that first, then the usual fix. */
+	deselected = why && (strstr(why, "--only") || strstr(why, "--skip"));
+	snprintf(first, sizeof(first), "run the %s probe too (it was left out by --only or --skip); ",
+	         w->probe);
 	ev = json_object_new_array();
 	nr_rule_ev_add(ev, NULL, "%s", reason);
-	return nr_rule_fire(c, ev, "reason", reason, NULL);
+	return nr_rule_fire(c, ev, "reason", reason, "first", deselected ? first : "", NULL);
 }
 
 static void guest_labels(json_object *facts, char *out, size_t outlen)
@@ -191,7 +196,7 @@ static const struct nr_rule rules[] = {
 		.title = "No kernel log (dmesg) from a level",
 		.inputs = "the dmesg probe's status and artifacts",
 		.message = "the full dmesg of {level} is missing ({reason})",
-		.hint = "re-run nest-report with sudo on {level} (kernel.dmesg_restrict keeps the "
+		.hint = "{first}re-run nest-report with sudo on {level} (kernel.dmesg_restrict keeps the "
 		        "kernel log from other users); if dmesg itself is missing, install util-linux",
 		.source = SRC_REPORT ", `Information to collect (generic)`",
 		.check = check_artifact,
@@ -205,7 +210,7 @@ static const struct nr_rule rules[] = {
 		.title = "No /proc/cpuinfo from a level",
 		.inputs = "the cpu probe's status and artifacts",
 		.message = "/proc/cpuinfo of {level} is missing ({reason})",
-		.hint = "check that /proc is mounted and readable on {level}, then re-run",
+		.hint = "{first}check that /proc is mounted and readable on {level}, then re-run",
 		.source = SRC_REPORT ", `Information to collect (generic)`",
 		.check = check_artifact,
 		.arg = &want_cpuinfo,
@@ -218,7 +223,7 @@ static const struct nr_rule rules[] = {
 		.title = "No lscpu output from a level",
 		.inputs = "the cpu probe's status and artifacts",
 		.message = "lscpu output of {level} is missing ({reason})",
-		.hint = "install util-linux on {level} (it provides lscpu), then re-run",
+		.hint = "{first}install util-linux on {level} (it provides lscpu), then re-run",
 		.source = SRC_REPORT ", `Information to collect (generic)`",
 		.check = check_artifact,
 		.arg = &want_lscpu,
@@ -231,7 +236,7 @@ static const struct nr_rule rules[] = {
 		.title = "No dmidecode output from an x86 level",
 		.inputs = "the dmi probe's status and artifacts",
 		.message = "dmidecode output of {level} is missing ({reason})",
-		.hint = "install dmidecode on {level} and re-run nest-report with sudo",
+		.hint = "{first}install dmidecode on {level} and re-run nest-report with sudo",
 		.source = SRC_REPORT ", `x86-specific info to collect`",
 		.check = check_artifact,
 		.arg = &want_dmidecode,
@@ -244,7 +249,7 @@ static const struct nr_rule rules[] = {
 		.title = "No x86info -a output from an x86 level",
 		.inputs = "the x86info probe's status and artifacts",
 		.message = "x86info -a output of {level} is missing ({reason})",
-		.hint = "install x86info on {level} (package x86info) and re-run nest-report with sudo",
+		.hint = "{first}install x86info on {level} (package x86info) and re-run nest-report with sudo",
 		.source = SRC_REPORT ", `x86-specific info to collect`",
 		.check = check_artifact,
 		.arg = &want_x86info,
@@ -257,7 +262,7 @@ static const struct nr_rule rules[] = {
 		.title = "No /proc/sysinfo from an s390x level",
 		.inputs = "the s390 probe's status and artifacts",
 		.message = "/proc/sysinfo of {level} is missing ({reason})",
-		.hint = "check that /proc/sysinfo is readable on {level}, then re-run",
+		.hint = "{first}check that /proc/sysinfo is readable on {level}, then re-run",
 		.source = SRC_REPORT ", `s390x-specific info to collect`",
 		.check = check_artifact,
 		.arg = &want_sysinfo,

@@ -134,13 +134,17 @@ static enum nr_rule_verdict check_l1_cpuinfo(struct nr_rule_ctx *c)
 		return nr_rule_unknown(c, "cpu.virt_ext");
 	if (strcmp(ext, "none") != 0)
 		return NR_RULE_PASS;
-	/* /dev/kvm can work without the flag (e.g. PVM): then KVM runs.  Its
-	 * mere presence proves nothing (a static node loads the module on
-	 * open), only opening it does. */
-	if (nr_facts_bool(c->facts, "kvm.available") == 1)
+	/* A missing flag alone proves nothing: /dev/kvm can work without it
+	 * (PVM).  Only a /dev/kvm known to be absent makes it the cause. */
+	switch (nr_facts_bool(c->facts, "kvm.available")) {
+	case 1:
 		return NR_RULE_PASS;
+	case -1:
+		return nr_rule_unknown(c, "kvm.available");
+	}
 	ev = json_object_new_array();
 	nr_rule_ev_fact(ev, c->facts, "cpu.virt_ext", "cpu flags: no vmx, no svm");
+	nr_rule_ev_fact(ev, c->facts, "kvm.available", "/dev/kvm absent");
 	if (hv)
 		nr_rule_ev_fact(ev, c->facts, "virt.hypervisor", "%s is a guest of %s", c->id, hv);
 	return nr_rule_fire(c, ev, "ext", kind ? kind : "vmx or svm",
@@ -183,8 +187,10 @@ static const struct nr_rule rules[] = {
 		.hint = "on {host}: {fix}",
 		.source = NR_SRC_KDOC "`Starting a nested guest (x86)` and `Reporting bugs from "
 		          "nested setups`",
-		.doc = "Not fired when /dev/kvm opens anyway (some environments provide KVM without "
-		       "the flag).  `{fix}` depends on L1's hypervisor: KVM: `-cpu host` or "
+		.doc = "Fires only when /dev/kvm is known to be absent too: the missing flag alone "
+		       "proves nothing (PVM gives a guest a working /dev/kvm without vmx or svm), so "
+		       "with /dev/kvm unknown the rule could not check.  `{fix}` depends on L1's "
+		       "hypervisor: KVM: `-cpu host` or "
 		       "`-cpu MODEL,vmx=on`, libvirt `host-passthrough`, nested=1 on the host; "
 		       "VirtualBox: `VBoxManage modifyvm VMNAME --nested-hw-virt on`; VMware: "
 		       "`vhv.enable = \"TRUE\"`; Hyper-V: `Set-VMProcessor -ExposeVirtualizationExtensions "

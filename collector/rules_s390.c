@@ -55,8 +55,17 @@ static enum nr_rule_verdict check_sie(struct nr_rule_ctx *c)
 		return nr_rule_unknown(c, "cpu.virt_ext");
 	if (strcmp(ext, "none") != 0)
 		return NR_RULE_PASS;
+	/* Kernels before the sie hwcap never list it: only a /dev/kvm known
+	 * to be absent makes the missing feature the cause. */
+	switch (nr_facts_bool(c->facts, "kvm.available")) {
+	case 1:
+		return NR_RULE_PASS;
+	case -1:
+		return nr_rule_unknown(c, "kvm.available");
+	}
 	ev = json_object_new_array();
 	nr_rule_ev_fact(ev, c->facts, "cpu.virt_ext", "cpu features: no sie");
+	nr_rule_ev_fact(ev, c->facts, "kvm.available", "/dev/kvm absent");
 	if (hv)
 		nr_rule_ev_fact(ev, c->facts, "virt.stack", "%s is a guest of %s", c->id, hv);
 	return nr_rule_fire(c, ev, "host", parent ? nr_mlevel_id(parent) : "its host",
@@ -85,12 +94,14 @@ static const struct nr_rule rules[] = {
 		.scope = NR_SCOPE_GUEST_HV,
 		.arches = NR_ARCH_S390,
 		.title = "The s390 guest hypervisor lacks the sie CPU feature",
-		.inputs = "cpu.virt_ext (the sie feature in /proc/cpuinfo), virt.hypervisor",
+		.inputs = "cpu.virt_ext (the sie feature in /proc/cpuinfo), kvm.available, virt.hypervisor",
 		.message = "{level} has no sie CPU feature: {host} ({hv}) does not provide SIE, so "
 		           "KVM on {level} cannot run guests",
 		.hint = "on {host}: {fix}",
 		.source = NR_SRC_KDOC "`Enabling \"nested\" (s390x)` (step 2)",
-		.doc = "`{fix}`: for a KVM host, `-cpu host` (libvirt `host-passthrough` or "
+		.doc = "Fires only when /dev/kvm is known to be absent too: kernels older than the "
+		       "sie hwcap do not list the feature even where SIE works.  "
+		       "`{fix}`: for a KVM host, `-cpu host` (libvirt `host-passthrough` or "
 		       "`host-model`) with nested=1 and hpage=0; for z/VM, which gives its guests no "
 		       "SIE, run the KVM host in an LPAR or under KVM.",
 		.check = check_sie,

@@ -73,8 +73,9 @@ static enum nr_rule_verdict check_intel_param(struct nr_rule_ctx *c)
 }
 
 /* kvm_intel turned nested on by default in 4.20 (commit 1e58e5e59148,
- * which the kernel document dates "v4.19"); kvm_amd had it on long
- * before (shared/reference/001), so only kvm_intel is judged. */
+ * "a nice way to conclude the 4.20 pull request"; the kernel document says
+ * "v4.19"); kvm_amd has had it on since 2009 (commit 4b6e4dca701, and
+ * shared/reference/001), so only kvm_intel is judged. */
 static enum nr_rule_verdict check_old_default(struct nr_rule_ctx *c)
 {
 	const char *module = nr_facts_str(c->facts, "kvm.module");

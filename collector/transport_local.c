@@ -122,28 +122,34 @@ struct local_stream {
 	bool full;
 };
 
-/* Drain what is readable on one stream.  Returns 1 at EOF, 0 to go on,
- * NR_SINK_FULL when the sink wants no more, or a negative errno. */
+/* What one read of a stream did. */
+enum drain { DRAIN_MORE, DRAIN_EOF, DRAIN_FULL };
+
+/* Drain what is readable on one stream.  Returns a drain value or a
+ * negative errno.  A stream whose sink is full keeps being read (and
+ * dropped), so the command never dies of SIGPIPE on, say, stderr noise;
+ * only a full stdout stops the command, by the caller. */
 static int local_drain(struct local_stream *st, char *buf)
 {
 	ssize_t n = read(st->fd, buf, LOCAL_CHUNK);
 	int rc;
 
 	if (n < 0)
-		return (errno == EINTR || errno == EAGAIN) ? 0 : -errno;
+		return (errno == EINTR || errno == EAGAIN) ? DRAIN_MORE : -errno;
 	if (n == 0)
-		return 1;
+		return DRAIN_EOF;
 	if (st->full || !st->sink)
-		return 0;
+		return DRAIN_MORE;
 	rc = st->sink->write(st->sink, buf, (size_t)n);
-	if (rc == NR_SINK_FULL)
+	if (rc < 0)
+		return rc;
+	if (rc == NR_SINK_FULL) {
 		st->full = true;
-	return rc;
+		return DRAIN_FULL;
+	}
+	return DRAIN_MORE;
 }
 
-/* Wait, without reaping, for the leader to exit: while it is a zombie its
- * pid keeps our process group id reserved, so killing the group afterwards
- * can never hit an unrelated process.  Returns -ETIMEDOUT at the deadline. */
 static int local_wait_exit(pid_t pid, int64_t deadline_ms)
 {
 	siginfo_t info;
@@ -208,11 +214,11 @@ static int local_pump(struct local_stream st[2], int64_t deadline_ms, pid_t pid,
 			if (st[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			d = local_drain(&st[i], buf);
-			if (d == 1) {
+			if (d == DRAIN_EOF) {
 				close(st[i].fd);
 				st[i].fd = -1;
 				open_streams--;
-			} else if (d == NR_SINK_FULL && i == 0) {
+			} else if (d == DRAIN_FULL && i == 0) {
 				res->truncated = true;
 				local_kill_group(pid);
 			} else if (d < 0) {

@@ -45,8 +45,11 @@ static const char loop_script[] =
 	"[ -r \"$2\" ] || return 103; head -c \"$1\" \"$2\"; }; "
 	"r_list() { [ -d \"$1\" ] || return 101; for f in \"$1\"/* \"$1\"/.[!.]* \"$1\"/..?*; do "
 	"[ -e \"$f\" ] || [ -L \"$f\" ] || continue; printf '%s\\0' \"${f##*/}\"; done; }; "
-	"r_which() { p=$(command -v \"$1\") || return 101; case $p in /*) echo \"$p\";; "
-	"*) return 101;; esac; }; "
+	/* busybox ash built to prefer applets answers `command -v dmesg` with
+	 * a bare name: then search PATH (IFS is changed in the subshell only). */
+	"r_which() { p=$(command -v \"$1\") || return 101; case $p in /*) echo \"$p\"; return 0;; esac; "
+	"IFS=:; for d in $PATH; do [ -f \"$d/$1\" ] && [ -x \"$d/$1\" ] && { echo \"$d/$1\"; return 0; }; "
+	"done; return 101; }; "
 	"r_info() { [ -e \"$1\" ] && echo exists; [ -c \"$1\" ] && echo chr; "
 	"if [ -c \"$1\" ] && (: <>\"$1\") 2>/dev/null; then echo rw; fi; return 0; }; "
 	"r_id() { id -u; }; "

@@ -251,6 +251,7 @@ static int settle(const struct nr_upload_cli *c, struct nr_upload_opts *o, char 
 		return nr_error_set(err, EINVAL, "config: upload.method must be put or post, not '%s'",
 		                    method);
 	o->url = url;
+	o->sig_url = c->sig_url;
 	o->method = method && strcasecmp(method, "post") == 0 ? NR_UPLOAD_POST : NR_UPLOAD_PUT;
 	/* Plain http only when typed by the user, never from a config file. */
 	o->allow_http = c->url && strncasecmp(c->url, "http://", 7) == 0;

@@ -23,6 +23,7 @@
 
 struct nr_upload_cli {
 	const char *url;             /* NULL: the config's upload.url */
+	const char *sig_url;         /* --sig-to: PUT the signature here */
 	const char *method;          /* "put" | "post"; NULL: upload.method, else put */
 	const char *token_file;      /* NULL: NEST_REPORT_TOKEN, else upload.token_file */
 	const char *cacert;          /* NULL: upload.cacert, else the system's CAs */
@@ -70,6 +71,7 @@ struct nr_upload_report {
 	const char *what;            /* the transfer the progress line shows */
 	double t0, last_draw;        /* monotonic seconds */
 	uint64_t last_done;
+	uint64_t drawn;              /* bytes the line last showed */
 };
 
 void nr_upload_report_progress(void *ud, const char *what, uint64_t done, uint64_t total);

@@ -48,15 +48,19 @@ void nr_upload_report_progress(void *ud, const char *what, uint64_t done, uint64
 		rep->what = what;
 		rep->t0 = now;
 		rep->last_draw = 0;
+		rep->drawn = UINT64_MAX;
 	}
 	rep->last_done = done;
-	if (done < total && now - rep->last_draw < 0.2)
-		return;
-	rep->last_draw = now;
-	elapsed = now - rep->t0;
-	rate = elapsed > 0.05 ? (double)done / elapsed : 0;
 	if (done > total)
 		done = total;
+	/* At most five redraws a second, and the end once (curl keeps calling
+	 * while it waits for the server's answer). */
+	if ((done < total && now - rep->last_draw < 0.2) || (done == total && rep->drawn == total))
+		return;
+	rep->last_draw = now;
+	rep->drawn = done;
+	elapsed = now - rep->t0;
+	rate = elapsed > 0.05 ? (double)done / elapsed : 0;
 	pct = (int)(done * 100 / total);
 	cells = (int)(done * BAR_CELLS / total);
 	memset(bar, '#', (size_t)cells);
@@ -64,8 +68,11 @@ void nr_upload_report_progress(void *ud, const char *what, uint64_t done, uint64
 	bar[BAR_CELLS] = '\0';
 	nr_msg_human_size(done, d, sizeof(d));
 	nr_msg_human_size(total, t, sizeof(t));
-	nr_msg_human_size((unsigned long long)rate, r, sizeof(r));
-	eta_text(rate > 0 ? (double)(total - done) / rate : -1, eta, sizeof(eta));
+	if (rate > 0)
+		nr_msg_human_size((unsigned long long)rate, r, sizeof(r));
+	else
+		snprintf(r, sizeof(r), "-- B");
+	eta_text(done == total ? 0 : rate > 0 ? (double)(total - done) / rate : -1, eta, sizeof(eta));
 	nr_msg_progress("%-9s [%s] %3d%%  %s / %s  %s/s  ETA %s", what, bar, pct, d, t, r, eta);
 }
 

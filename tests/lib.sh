@@ -272,9 +272,13 @@ else: print(json.dumps(v, sort_keys=True))
 EOF
 }
 
-# mget EXPR: jget on the current manifest $M; fails the test on error.
+# mget EXPR: jget on the current manifest $M; fails the test on error.  As
+# it is mostly called inside $(...), where fail() ends only the command
+# substitution, it also prints a marker that no expected value equals and
+# that no "nothing wrong" check (an empty result) accepts.
 mget() {
 	jget "$M" "$1" 2>"$T/jget.err" || {
+		echo "MGET-ERROR($1)"
 		show "$T/jget.err"
 		fail "cannot evaluate $1 on $M"
 	}
@@ -510,6 +514,7 @@ proc_tree() {
 # kill_tree PID: SIGKILL PID and everything under it.
 kill_tree() {
 	_pids=$(proc_tree "$1")
+	# shellcheck disable=SC2086
 	[ -z "$_pids" ] || kill -9 $_pids 2>/dev/null || :
 }
 
@@ -639,7 +644,12 @@ run_nr_in() {
 	_ns=$1
 	shift
 	RC=0
-	PATH="$FAKEBIN:$PATH" ip netns exec "$_ns" "$NR_BIN" "$@" >"$T/out" 2>"$T/err" || RC=$?
+	# shellcheck disable=SC2086
+	PATH="$FAKEBIN:$PATH" ${_watchdog:-} ip netns exec "$_ns" "$NR_BIN" "$@" >"$T/out" 2>"$T/err" || RC=$?
+	if [ -n "${_watchdog:-}" ] && { [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; }; then
+		show "$T/err"
+		fail "nest-report $* (in $_ns) did not finish within ${NR_RUN_TIMEOUT:-90} s (killed by the test's watchdog)"
+	fi
 	no_sanitizer_report "$T/err" "nest-report $*"
 	return 0
 }
@@ -662,8 +672,8 @@ expect_level() {
 	}
 }
 
-# level_complete ID: ID is ok, with every probe l0 ran in the same state
-# class (no probe failed or timed out that did not on l0) and artifacts.
+# level_complete ID: ID is ok, none of its probes failed or timed out, and
+# it has artifacts.
 level_complete() {
 	expect_level "$1" ok
 	_bad=$(lget "$1" "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv['probes'] if p['status'] in ('failed', 'timeout'))")

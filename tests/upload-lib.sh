@@ -99,9 +99,11 @@ http {
 EOC
 	"$NGINX" -t -q -p "$_nd" -e "$_nd/logs/error.log" -c "$_nd/nginx.conf" 2>"$_nd/t.err" ||
 		{ show "$_nd/t.err"; fail "nginx rejects the test configuration"; }
-	"$NGINX" -p "$_nd" -e "$_nd/logs/error.log" -c "$_nd/nginx.conf" 2>"$_nd/start.err" &
+	"$NGINX" -p "$_nd" -e "$_nd/logs/error.log" -c "$_nd/nginx.conf" >/dev/null 2>"$_nd/start.err" &
 	NGINX_PID=$!
-	at_exit "kill_tree $NGINX_PID"
+	# Stop the master first: killed with its worker, it could fork a new
+	# worker between the snapshot of the tree and the kill.
+	at_exit "kill -STOP $NGINX_PID; kill_tree $NGINX_PID"
 	wait_port "$NGINX_PORT"
 }
 
@@ -118,7 +120,7 @@ portal_start() { # NAME ARGS...
 	"$PY" "$PORTAL" --cert "$PKI/server.pem" --key "$PKI/server.key" --store "$PORTAL_STORE" \
 		--schema "$SRC_DIR/schemas/manifest.schema.json" --allowed-signers "$ALLOWED_SIGNERS" \
 		--port-file "$T/portal-$_pn/port" --log "$PORTAL_LOG" "$@" \
-		2>"$T/portal-$_pn/stderr" &
+		>/dev/null 2>"$T/portal-$_pn/stderr" &
 	echo $! >"$T/portal-$_pn/pid"
 	at_exit "kill_tree $!"
 	_i=0

@@ -121,7 +121,8 @@ static int run_put(const struct nr_upload_ctx *c, struct nr_upload_http *http,
 {
 	struct transfer t = { .c = c, .http = http, .attempt = attempt_put };
 	char *bundle_url = nr_upload_url_sibling(c->o->url, base_name(c->b->path), "");
-	char *sig_url = nr_upload_url_sibling(c->o->url, base_name(c->b->path), ".sig");
+	char *sig_url = c->o->sig_url ? strdup(c->o->sig_url)
+	                              : nr_upload_url_sibling(c->o->url, base_name(c->b->path), ".sig");
 	int rc = 0;
 
 	if (!bundle_url || !sig_url)
@@ -175,6 +176,17 @@ static int check_request(const struct nr_upload_opts *o, const struct nr_upload_
 	if (u->scheme == NR_SCHEME_HTTP && o->token)
 		return nr_error_set(err, EPERM, "refusing to send the token over plain http:// to %s; "
 		                    "use https://", u->dest);
+	if (o->sig_url && (u->scheme == NR_SCHEME_SFTP || o->method != NR_UPLOAD_PUT))
+		return nr_error_set(err, EINVAL, "a separate signature URL is for PUT only");
+	if (o->sig_url) {
+		char sig_dest[sizeof(u->dest)];
+
+		/* One server only: the token goes with both requests. */
+		nr_upload_url_redact(o->sig_url, sig_dest, sizeof(sig_dest));
+		if (strcmp(sig_dest, u->dest) != 0)
+			return nr_error_set(err, EINVAL, "the signature URL must be on the same server as "
+			                    "the upload URL (%s)", u->dest);
+	}
 	if (u->scheme == NR_SCHEME_SFTP && u->password[0])
 		return nr_error_set(err, EINVAL, "sftp:// URLs take no password; use a key, "
 		                    "ssh-agent or the terminal prompt");

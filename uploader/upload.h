@@ -70,6 +70,9 @@ struct nr_upload_fields {
 
 struct nr_upload_opts {
 	const char *url;
+	const char *sig_url;               /* PUT: the signature's own URL (a second
+	                                    * presigned URL), on the same server;
+	                                    * NULL: url with ".sig" */
 	enum nr_upload_method method;      /* ignored for sftp:// */
 	bool allow_http;                   /* the user typed http:// */
 	const char *const *headers;        /* "Name: value" lines, NULL-terminated, or NULL */

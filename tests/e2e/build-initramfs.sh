@@ -6,8 +6,9 @@
 #     never installed on this machine;
 #   - busybox-static and dropbear-bin, taken from this machine (dropbear's
 #     shared libraries found with ldd and copied alongside);
-#   - the modules user-mode networking needs (virtio_pci, virtio_net and what
-#     they depend on; the cloud kernel builds them as modules).
+#   - the modules the guest needs (virtio_pci, virtio_net, virtio_rng and
+#     what they depend on: the cloud kernel builds them as modules), loaded
+#     by /etc/rc.sysinit in dependency order with busybox insmod.
 #
 # usage: build-initramfs.sh [--authorized-keys FILE] [--host-key FILE]
 #                           [--initrd-out FILE]
@@ -26,6 +27,7 @@
 #   KERNEL=<path of vmlinuz>
 #   INITRD=<path of the initramfs to boot>
 #   KERNEL_PACKAGE=<package>=<version>
+#   KERNEL_RELEASE=<uname -r of the guest>
 # Exit status: 0 built or reused; 77 when the kernel cannot be had (no
 # package lists, no network, not amd64), with the reason on stderr; 1 on any
 # other error.
@@ -52,7 +54,7 @@ log() {
 	echo "build-initramfs: $*" >&2
 }
 
-auth_keys= host_key= initrd_out=
+auth_keys='' host_key='' initrd_out=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--authorized-keys) auth_keys=${2:?}; shift 2 ;;
@@ -80,18 +82,20 @@ BUSYBOX=$(command -v busybox)
 DROPBEAR=$(command -v dropbear 2>/dev/null || echo /usr/sbin/dropbear)
 DROPBEARKEY=$(command -v dropbearkey 2>/dev/null || echo /usr/bin/dropbearkey)
 [ -x "$DROPBEAR" ] && [ -x "$DROPBEARKEY" ] || die "dropbear/dropbearkey not found (dropbear-bin)"
-# busybox must be the static one: nothing else in the guest provides libc
-# for it... except dropbear's copy, but a static busybox keeps /init simple.
+# busybox must be static: it is the guest's init and every tool there, and
+# the guest holds only the shared libraries dropbear needs.
 if ldd "$BUSYBOX" >/dev/null 2>&1; then
 	die "$BUSYBOX is dynamically linked; install busybox-static"
 fi
 
-mkdir -p "$CACHE"
-chmod 0755 "$CACHE"
+mkdir -p "$CACHE" 2>/dev/null && [ -w "$CACHE" ] ||
+	die "cannot write the cache directory $CACHE (set NR_E2E_CACHE to one you can write)"
 # One builder at a time (other test runs may share the cache).
 if command -v flock >/dev/null 2>&1; then
 	exec 9>"$CACHE/.lock"
 	flock 9
+	# What a killed builder left (only a lock holder makes these).
+	rm -rf "$CACHE"/dl.* "$CACHE"/x.* "$CACHE"/root.*
 fi
 
 script_sum=$(sha256sum "$0" | cut -d' ' -f1)
@@ -205,11 +209,12 @@ krel=$(cat "$CACHE/kernel/release")
 
 # ---- the base initramfs -----------------------------------------------------
 
-stamp="kernel=$kid modules=$(cat "$CACHE/kernel/modules.wanted" | cut -d" " -f2-) busybox-static=$bb_ver dropbear-bin=$db_ver script=$script_sum"
+stamp="kernel=$kid modules=$(cut -d" " -f2- "$CACHE/kernel/modules.wanted") busybox-static=$bb_ver dropbear-bin=$db_ver script=$script_sum"
 if [ ! -f "$CACHE/base.cpio" ] || [ "$(cat "$CACHE/base.stamp" 2>/dev/null)" != "$stamp" ]; then
 	log "building the base initramfs"
 	r=$(mktemp -d "$CACHE/root.XXXXXX")
 	trap 'rm -rf "$r"' EXIT
+	chmod 0755 "$r"   # its "." is the guest's /
 	mkdir -p "$r/bin" "$r/sbin" "$r/usr/bin" "$r/usr/sbin" "$r/etc/dropbear" "$r/root/.ssh" \
 		"$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/run" "$r/var/log" "$r/lib/modules" "$r/lib64"
 	ln -s ../run "$r/var/run"
@@ -305,6 +310,7 @@ initrd="$CACHE/base.cpio"
 if [ -n "$initrd_out" ]; then
 	o=$(mktemp -d "${TMPDIR:-/tmp}/nr-e2e-overlay.XXXXXX")
 	trap 'rm -rf "$o"' EXIT
+	chmod 0755 "$o"   # its "." is the guest's /
 	mkdir -p "$o/root/.ssh" "$o/etc/dropbear"
 	chmod 0700 "$o/root" "$o/root/.ssh"
 	if [ -n "$auth_keys" ]; then

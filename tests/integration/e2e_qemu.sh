@@ -15,7 +15,10 @@
 # Skips (77) only when qemu-system-x86_64 or the Debian cloud kernel cannot
 # be had.  The kernel and base initramfs are cached in
 # ${NR_E2E_CACHE:-/var/tmp/nest-report-e2e}; NR_E2E_BOOT_TIMEOUT (seconds,
-# default 180) bounds the wait for the guest's sshd.
+# default 180) bounds the wait for the guest's sshd; NR_E2E_WATCHDOG (default
+# that plus 600) is when a watchdog kills QEMU if this test was killed
+# without running its cleanup.  Run alone:
+#   NR_BIN=$PWD/build/nest-report sh tests/integration/e2e_qemu.sh
 . "$(dirname "$0")/../lib.sh"
 
 command -v qemu-system-x86_64 >/dev/null 2>&1 ||
@@ -114,6 +117,15 @@ note "guest: $KERNEL_PACKAGE, built or reused in $BUILD_MS ms ($(grep -c . "$T/b
 
 # boot PORT: start QEMU in the background; QPID is its PID.  virtio-rng
 # spares dropbear seconds of waiting for the entropy pool under TCG.
+#
+# kill_qemu (at exit) stops it.  Should this test be killed outright (no
+# trap runs), a guest under TCG would burn a core for good: a watchdog
+# outlives the test and kills it after WATCHDOG seconds, if that PID is still
+# this run's QEMU (its command line names $INITRD, which is under $T).  At a
+# normal exit lib.sh's cleanup kills the watchdog's sleep (a make_sleeper
+# fake) after kill_qemu ran, and the watchdog then finds no QEMU to kill.
+WATCHDOG=${NR_E2E_WATCHDOG:-$((BOOT_TIMEOUT + 600))}
+make_sleeper
 boot() {
 	: >"$CONSOLE"
 	qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
@@ -121,9 +133,15 @@ boot() {
 		-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$1-:22" -device virtio-net-pci,netdev=n0 \
 		-device virtio-rng-pci -name "guest=$GUEST" </dev/null >"$CONSOLE" 2>&1 &
 	QPID=$!
+	(
+		"$FAKEBIN/nr-test-sleep" "$WATCHDOG"
+		if tr '\0' '\n' <"/proc/$QPID/cmdline" | grep -qxF -- "$INITRD"; then
+			kill -9 "$QPID"
+		fi
+	) </dev/null >/dev/null 2>&1 &
 }
 
-PORT= tries=0
+PORT='' tries=0
 t0=$(ms_now)
 while [ -z "$PORT" ]; do
 	tries=$((tries + 1))
@@ -189,11 +207,11 @@ check_l0_guest() {
 	g="[g for g in lv['facts']['guests'] if g.get('pid') == $QPID]"
 	_n=$(lget l0 "len($g)")
 	[ "$_n" = 1 ] || fail "l0 facts.guests has $_n entries for qemu pid $QPID; guests (pid, name): $(lget l0 "[(g.get('pid'), g.get('name')) for g in lv['facts']['guests']]")"
-	g="$g[0]"
-	assert_eq "$(lget l0 "$g['accel']")" '["tcg"]' "l0 guest $QPID accel"
-	assert_eq "$(lget l0 "$g['name']")" "$GUEST" "l0 guest $QPID name"
-	assert_eq "$(lget l0 "$g['binary']")" qemu-system-x86_64 "l0 guest $QPID binary"
-	assert_eq "$(lget l0 "[(f['host_port'], f['guest_port']) for f in $g['hostfwd']]")" "[[$PORT, 22]]" \
+	g="${g}[0]"
+	assert_eq "$(lget l0 "${g}['accel']")" '["tcg"]' "l0 guest $QPID accel"
+	assert_eq "$(lget l0 "${g}['name']")" "$GUEST" "l0 guest $QPID name"
+	assert_eq "$(lget l0 "${g}['binary']")" qemu-system-x86_64 "l0 guest $QPID binary"
+	assert_eq "$(lget l0 "[(f['host_port'], f['guest_port']) for f in ${g}['hostfwd']]")" "[[$PORT, 22]]" \
 		"l0 guest $QPID hostfwd [(host_port, guest_port)]"
 	assert_eq "$(lget l0 "$g.get('level')")" l1 "l0 guest $QPID level"
 }
@@ -233,11 +251,14 @@ check_l1_virt() {
 }
 soft check_l1_virt
 
-# ---- the busybox tools the probes run on l1 were found --------------------------
+# ---- the busybox tools the probes run on l1 were found and ran ------------------
 
 check_l1_commands() {
-	_bad=$(lget l1 "' '.join('%s:%s' % (p['name'], c['name']) for p in lv['probes'] for c in p.get('commands', []) if c['name'] in ('uname', 'dmesg', 'cat', 'head') and not c['path'])")
-	[ -z "$_bad" ] || fail "l1: busybox provides /bin/NAME but the probes found no such command (probe:command): $_bad"
+	# Every command a probe looked for on l1 that busybox provides there
+	# (/bin/NAME -> busybox) must have been found.
+	busybox --list >"$T/applets" 2>/dev/null || fail "busybox --list failed"
+	_bad=$(lget l1 "' '.join('%s:%s' % (p['name'], c['name']) for p in lv['probes'] for c in p.get('commands', []) if c['name'] in open('$T/applets').read().split() and not c['path'])")
+	[ -z "$_bad" ] || fail "l1: commands busybox provides there (/bin/NAME -> busybox) reported as not installed (probe:command): $_bad"
 }
 soft check_l1_commands
 soft expect_probe_on l1 dmesg ok
@@ -252,5 +273,6 @@ soft check_l1_hostname
 soft bundle_valid
 
 note "timings: build ${BUILD_MS} ms, boot to sshd ${BOOT_MS} ms, collect ${COLLECT_MS} ms"
+# shellcheck disable=SC2154 # _soft_failed: lib.sh's count of failed soft checks
 [ "$_soft_failed" -eq 0 ] || show_console 40
 verdict

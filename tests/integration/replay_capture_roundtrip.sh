@@ -70,4 +70,19 @@ assert_eq "$(ls -A "$T/full")" keep "the non-empty directory's content"
 ls -a "$T" | grep -q 'full\.tmp-' && fail "a temporary directory was left behind"
 run_nr capture
 expect_rc 2 "capture without a directory"
+
+# Interrupted (Ctrl-C while a probe hangs): exit 130, nothing left behind.
+kill -9 "$qpid" "$spid"
+wait "$qpid" "$spid" 2>/dev/null || :
+fake_cmd lscpu "exec '$FAKEBIN/nr-test-sleep' 30"
+make_sleeper
+PATH="$FAKEBIN:$PATH" "$NR_BIN" capture "$T/interrupted" >"$T/int.out" 2>&1 &
+cpid=$!
+sleep 1
+kill -INT "$cpid"
+wait_pid_exit "$cpid" 10
+assert_eq "$RC" 130 "exit status of an interrupted capture"
+[ ! -e "$T/interrupted" ] || fail "an interrupted capture left $T/interrupted"
+ls -a "$T" | grep -q 'interrupted\.tmp-' && fail "an interrupted capture left its temporary directory"
+no_fakes_left "interrupted capture"
 exit 0

@@ -136,6 +136,25 @@ rm -f "$FAKEBIN/ssh-keygen"
 run_nr verify "$BUNDLE"
 expect_rc 0 "the bundle left by a failed signing verifies"
 
+# An encrypted private key without its .pub: the manifest still names its
+# fingerprint (from the key file's clear public half), and with no terminal
+# to ask the passphrase on, signing fails cleanly: bundle kept, no .sig.
+if command -v setsid >/dev/null 2>&1; then
+	mkdir -p "$T/enc" "$T/encout"
+	ssh-keygen -q -t ed25519 -N 'a passphrase' -C enc@example -f "$T/enc/key" || fail "ssh-keygen (encrypted)"
+	mv "$T/enc/key.pub" "$T/enc/elsewhere.pub"
+	RC=0
+	XDG_CONFIG_HOME=$CFG setsid "$NR_BIN" collect -o "$T/encout" --only kernel --sign-key "$T/enc/key" \
+		</dev/null >"$T/out" 2>"$T/err" || RC=$?
+	no_sanitizer_report "$T/err" "collect with an encrypted key"
+	expect_rc 0 "collect with an encrypted key and no terminal"
+	one_bundle "$T/encout"
+	grep -q "written but unsigned" "$T/err" || { show "$T/err"; fail "encrypted key: no unsigned warning"; }
+	M="$T/enc-m.json"
+	zstd -dc "$BUNDLE" | tar -xO manifest.json >"$M"
+	assert_eq "$(mget "m['signer']['fingerprint']")" "$(fpr "$T/enc/elsewhere.pub")" "fingerprint of an encrypted key"
+fi
+
 # An explicit key that does not exist is a usage error, before any work.
 mkdir -p "$T/badkey"
 run_nr collect -o "$T/badkey" --only kernel --sign-key "$T/nope"

@@ -6,7 +6,8 @@
 # it ran the same probes as l0 (it is the same machine) with the same
 # outcome.  The tool uses one SSH connection for the level and never runs an
 # OpenSSH client (a fake `ssh` first in PATH, locally and remotely, would
-# leave a mark).
+# leave a mark).  When the machine has IPv6 loopback, a second level at
+# root@[::1]:port is collected too.
 . "$(dirname "$0")/../lib.sh"
 need_sshd
 need_cmd tar zstd
@@ -19,11 +20,28 @@ for c in ssh scp sftp; do
 	remote_fake_cmd "$c" "touch '$T/openssh-client-used'; exit 255"
 done
 
+# The same over IPv6 loopback, when this machine has it: "[::1]:port".
+v6=""
+if ip -6 addr show dev lo 2>/dev/null | grep -q 'inet6 ::1/'; then
+	port6=$(free_port)
+	sshd_start v6 ::1 "$port6"
+	sshd_trust v6
+	v6="--level l1v6=root@[::1]:$port6"
+fi
+
 # shellcheck disable=SC2086
-collect_into "$T/out-dir" $SSH_ARGS --level "l1=root@127.0.0.1:$port"
+collect_into "$T/out-dir" $SSH_ARGS --level "l1=root@127.0.0.1:$port" $v6
 soft bundle_valid
 
-assert_eq "$(mget "[l['id'] for l in m['levels']]")" '["l0", "l1"]' "levels"
+if [ -n "$v6" ]; then
+	soft level_complete l1v6
+	soft assert_eq "$(lget l1v6 "lv['target']")" ::1 "l1v6 target"
+	soft assert_eq "$(lget l1v6 "sorted(p['name'] for p in lv['probes'])")" \
+		"$(lget l1 "sorted(p['name'] for p in lv['probes'])")" "l1v6 probes vs l1"
+else
+	note "no IPv6 loopback: the [::1]:port level is not tried"
+fi
+assert_eq "$(mget "[l['id'] for l in m['levels'] if l['id'] != 'l1v6']")" '["l0", "l1"]' "levels"
 expect_level l0 ok
 soft level_complete l1
 soft assert_eq "$(lget l1 "lv['transport']")" ssh "l1 transport"
@@ -34,7 +52,7 @@ soft assert_eq "$(lget l1 "lv['errors']")" '[]' "l1 errors"
 soft assert_eq "$(lget l1 "lv['root']")" true "l1 root (collected as root over ssh)"
 soft assert_eq "$(lget l0 "lv['transport']")" local "l0 transport"
 # No user name or credentials in any level's target.
-soft assert_eq "$(mget "[l['target'] for l in m['levels'] if l['target'] and ('@' in l['target'] or ':' in l['target'])]")" '[]' \
+soft assert_eq "$(mget "[l['target'] for l in m['levels'] if l['target'] and ('@' in l['target'] or l['target'].endswith(':$port'))]")" '[]' \
 	"targets holding a user or port"
 
 # Same machine, same probes, same outcomes, same artifacts.

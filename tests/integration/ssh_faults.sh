@@ -15,9 +15,11 @@
 need_sshd
 need_cmd tar zstd
 
-for s in good down wrongkey changed unknown; do
-	eval "p_$s=\$(free_port)"
-done
+p_good=$(free_port)
+p_down=$(free_port)
+p_wrongkey=$(free_port)
+p_changed=$(free_port)
+p_unknown=$(free_port)
 sshd_start good 127.0.0.1 "$p_good"
 sshd_start down 127.0.0.1 "$p_down"
 ssh-keygen -q -t ed25519 -N '' -f "$T/other-user-key" >/dev/null
@@ -34,15 +36,12 @@ ssh-keygen -q -t ed25519 -N '' -f "$T/old-host-key" >/dev/null
 echo "[127.0.0.1]:$p_changed $(cut -d' ' -f1,2 "$T/old-host-key.pub")" >>"$SSHT/known_hosts"
 sshd_stop down
 
-levels() {
-	for s in good down wrongkey changed unknown; do
-		eval "echo --level $s=root@127.0.0.1:\$p_$s"
-	done
-}
-
 start=$(now_s)
-# shellcheck disable=SC2086,SC2046
-collect_into "$T/out1" $SSH_ARGS --skip x86info --connect-timeout 5 $(levels)
+# shellcheck disable=SC2086
+collect_into "$T/out1" $SSH_ARGS --only kernel,cpu,dmesg,kvm --connect-timeout 5 \
+	--level "good=root@127.0.0.1:$p_good" --level "down=root@127.0.0.1:$p_down" \
+	--level "wrongkey=root@127.0.0.1:$p_wrongkey" --level "changed=root@127.0.0.1:$p_changed" \
+	--level "unknown=root@127.0.0.1:$p_unknown"
 elapsed=$(($(now_s) - start))
 soft bundle_valid
 soft assert_lt "$elapsed" 20 "seconds for the run with failing levels"
@@ -84,7 +83,7 @@ cp "$SSHT/known_hosts" "$T/known_hosts.before"
 ssh-keygen -F "[127.0.0.1]:$p_unknown" -f "$SSHT/known_hosts" >/dev/null &&
 	fail "sanity: unknown's key is already in known_hosts"
 # shellcheck disable=SC2086
-collect_into "$T/out2" $SSH_ARGS --skip x86info --accept-new-host-keys \
+collect_into "$T/out2" $SSH_ARGS --only kernel,cpu,dmesg,kvm --accept-new-host-keys \
 	--level "good=root@127.0.0.1:$p_good" --level "unknown=root@127.0.0.1:$p_unknown" \
 	--level "changed=root@127.0.0.1:$p_changed"
 soft bundle_valid

@@ -17,7 +17,7 @@ need_cmd tar zstd
 
 mkdir -p "$T/pwn"
 # The names, one per line (virsh prints one per line), and as JSON.
-"$PY" - "$T/pwn" "$T/names" "$T/names.json" <<'PYEOF'
+"$PY" - "$T/pwn" "$T/names" "$T/names.json" <<'PYEOF' || fail "cannot generate the names"
 import json, sys
 d = sys.argv[1]
 t = lambda i: "touch %s/%d" % (d, i)
@@ -58,7 +58,6 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
 with open(sys.argv[3], "w", encoding="utf-8") as f:
     json.dump(names, f)
 PYEOF
-[ $? -eq 0 ] || fail "cannot generate the names"
 
 # The remote fake virsh: the domain it is asked for is recorded
 # NUL-terminated, byte for byte, and echoed in its XML.

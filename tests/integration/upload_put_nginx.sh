@@ -2,10 +2,12 @@
 # `upload` by HTTPS PUT to a real nginx (Debian's, with its dav module) on
 # loopback, with a CA and server certificate made here: the bytes that land
 # are the bundle's and the signature's; a collection URL ending in '/' gets
-# the bundle's name; an unrelated CA (or the system's) is refused at once,
+# the bundle's name; --sig-to gives the signature its own URL on the same
+# server; an unrelated CA (or the system's) is refused at once,
 # with no retry and nothing stored; plain http:// is refused unless typed
 # on the command line (then it works, with a warning) and never carries a
-# token; a refusal (405) is exit 4 after one attempt; the --json result
+# token; a refusal (405) is exit 4 after one attempt; progress is drawn
+# only on a terminal and not with -q; the --json result
 # validates against schemas/upload-result.schema.json; a URL's password
 # and path never appear in what is printed.
 . "$(dirname "$0")/../lib.sh"
@@ -30,6 +32,20 @@ assert_eq "$(result_get "m['bytes']")" "$(($(file_size "$BUNDLE") + $(file_size 
 	"bytes delivered"
 [ ! -s "$T/err" ] || { show "$T/err"; fail "a clean upload printed on stderr"; }
 
+# on a terminal (script(1) gives it one): a progress line with bytes, rate and ETA
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$NR_BIN' upload '$BUNDLE' --to '$base/dav/tty/' --cacert '$PKI/ca.pem'" /dev/null \
+		>"$T/tty.out" 2>&1 </dev/null || { show "$T/tty.out"; fail "upload on a terminal failed"; }
+	no_sanitizer_report "$T/tty.out" "upload on a terminal"
+	grep -q "bundle .*\] 100%  [0-9.]* [KMGi]*B / [0-9.]* [KMGi]*B  [-0-9.]* [KMGi]*B/s  ETA 0:00" "$T/tty.out" ||
+		{ show "$T/tty.out"; fail "no progress line (bytes, rate, ETA) on a terminal"; }
+	script -qec "'$NR_BIN' upload '$BUNDLE' --to '$base/dav/tty-q/' --cacert '$PKI/ca.pem' -q" /dev/null \
+		>"$T/tty.out" 2>&1 </dev/null || { show "$T/tty.out"; fail "upload -q on a terminal failed"; }
+	! grep -q "ETA" "$T/tty.out" || { show "$T/tty.out"; fail "-q still drew progress"; }
+else
+	note "script(1) missing: progress-on-a-terminal check skipped"
+fi
+
 # to a file name: NAME and NAME.sig; the text result says where it went
 up "$BUNDLE" --to "$base/dav/named/case-1234.tar.zst" --cacert "$PKI/ca.pem"
 expect_rc 0 "PUT to a file URL"
@@ -42,6 +58,16 @@ grep -q "^Uploaded .* and its signature to $base (PUT, HTTP 201" "$T/out" ||
 up "$BUNDLE" --to "$base/dav/q/b.tar.zst?X-Sig=abc" --cacert "$PKI/ca.pem"
 expect_rc 0 "PUT to a URL with a query"
 [ -f "$NGINX_WWW/q/b.tar.zst.sig" ] || fail "the signature did not go to PATH.sig?QUERY"
+
+# --sig-to: the signature's own URL (as with two presigned URLs), same server only
+up "$BUNDLE" --to "$base/dav/ps/obj-1?sig=a" --sig-to "$base/dav/ps/obj-2?sig=b" --cacert "$PKI/ca.pem"
+expect_rc 0 "PUT with --sig-to"
+cmp -s "$BUNDLE.sig" "$NGINX_WWW/ps/obj-2" || fail "the signature did not go to --sig-to"
+[ ! -e "$NGINX_WWW/ps/obj-1.sig" ] || fail "the signature also went to URL.sig"
+up "$BUNDLE" --to "$base/dav/ps2/" --sig-to "http://127.0.0.1:$NGINX_HTTP_PORT/dav/ps2/s" --cacert "$PKI/ca.pem"
+expect_rc 1 "--sig-to on another server"
+grep -q "signature URL must be on the same server" "$T/err" || { show "$T/err"; fail "--sig-to message"; }
+[ ! -e "$NGINX_WWW/ps2" ] || fail "uploaded although --sig-to named another server"
 
 # the wrong CA, and the system's CAs: refused, one attempt, exit 1, nothing stored
 for ca in "$PKI/other-ca.pem" ""; do

@@ -57,6 +57,8 @@ soft local_error "missing CA file" "cannot read the CA file" "$BUNDLE" --to "$u"
 soft local_error "ftp://" "cannot upload to a ftp:// URL" "$BUNDLE" --to "ftp://127.0.0.1/x"
 soft local_error "no scheme" "must start with https:// or sftp://" "$BUNDLE" --to "127.0.0.1:/x"
 soft local_error "sftp password" "sftp:// URLs take no password" "$BUNDLE" --to "sftp://u:pw@127.0.0.1/x/"
+soft local_error "--sig-to with POST" "a separate signature URL is for PUT only" "$BUNDLE" --to "$u" \
+	--method post --sig-to "$u/s"
 soft local_error "missing token file" "cannot read token file" "$BUNDLE" --to "$u" --token-file "$T/nope"
 NEST_REPORT_TOKEN="has space" soft local_error "token with a space in the environment" \
 	"NEST_REPORT_TOKEN: the token must be one line" "$BUNDLE" --to "$u"

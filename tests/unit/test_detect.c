@@ -289,7 +289,8 @@ static void test_qemu_tcg_or_unknown(void **state)
 
 	lf_init(&lf, NR_ARCH_X86);
 	lf_add_str(&lf, "dmi", "id-sys_vendor", "QEMU\n");
-	lf_add_str(&lf, "dmesg", "dmesg", "[    0.0] Linux version 6.1\n[    0.0] Hypervisor detected: KVM\n");
+	lf_add_str(&lf, "dmesg", "dmesg",
+	           "[    0.0] Linux version 6.1\n[    0.0] Hypervisor detected: KVM\n");
 	expect(&lf, "guest", "kvm", NULL);
 	lf_release(&lf);
 }
@@ -403,7 +404,8 @@ static void test_ppc_powernv_and_kvm_hv(void **state)
 	                                  "timebase\t: 512000000\nplatform\t: pSeries\n"
 	                                  "model\t\t: IBM pSeries (emulated by qemu)\n"
 	                                  "machine\t\t: CHRP IBM pSeries (emulated by qemu)\n");
-	lf_add_str(&lf, "kvm", "proc-modules", "kvm_hv 147456 0 - Live 0x0\nkvm 1024 1 kvm_hv, Live 0x0\n");
+	lf_add_str(&lf, "kvm", "proc-modules",
+	           "kvm_hv 147456 0 - Live 0x0\nkvm 1024 1 kvm_hv, Live 0x0\n");
 	expect(&lf, "guest", "qemu", "hv");
 	lf_release(&lf);
 }
