@@ -429,6 +429,13 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		nr_msg_usage("collect", "unexpected argument '%s'", argv[optind]);
 		return NR_EXIT_USAGE;
 	}
+	/* Remote levels are reached from the machine we run on; a replayed
+	 * tree is not a machine anything can be reached from. */
+	if (a->sysroot && a->topo.n > 0) {
+		nr_msg_usage("collect", "--sysroot replays one captured level; it cannot be combined "
+		             "with --level or --topology");
+		return NR_EXIT_USAGE;
+	}
 	if (nr_topology_check(&a->topo, &err) < 0) {
 		nr_msg_usage("collect", "%s", err.msg);
 		return NR_EXIT_USAGE;

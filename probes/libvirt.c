@@ -144,7 +144,7 @@ static int libvirt_collect(struct nr_probe_ctx *ctx)
 static void libvirt_parse(const struct nr_artifacts *arts, json_object *facts)
 {
 	char version[64];
-	const char *buf;
+	const char *buf, *tag;
 	size_t len;
 
 	buf = nr_artifacts_get(arts, "virsh-version", &len);
@@ -155,8 +155,11 @@ static void libvirt_parse(const struct nr_artifacts *arts, json_object *facts)
 		                  version);
 		return;
 	}
+	/* "libvirtd (libvirt) 9.0.0", or with the daemon's full path first as
+	 * Debian 12 prints it: "/usr/sbin/libvirtd (libvirt) 9.0.0". */
 	buf = nr_artifacts_get(arts, "libvirtd-version", &len);
-	if (buf && nr_version_extract(buf, len, "libvirtd (libvirt)", version,
+	tag = buf ? memmem(buf, len, "(libvirt)", 9) : NULL;
+	if (tag && nr_version_extract(tag, len - (size_t)(tag - buf), "(libvirt)", version,
 	                              sizeof(version)) == 0) {
 		nr_facts_set(facts, "libvirt.version", json_object_new_string(version));
 		nr_facts_evidence(facts, "libvirt.version",
