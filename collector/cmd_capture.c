@@ -1,6 +1,7 @@
 /* `nest-report capture DIR`: record this machine into a tree that
  * `nest-report collect --sysroot DIR` replays. */
 #include "capture.h"
+#include "cmd_signals.h"
 #include "commands.h"
 #include "msg.h"
 
@@ -34,12 +35,6 @@ static const char capture_usage[] =
 	"\n"
 	"exit status: 0 captured, 1 could not capture, 2 usage error, 130 interrupted\n";
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	nr_interrupted = 1;
-}
-
 static void capture_progress(void *ud, const char *level, const struct nr_probe_result *r)
 {
 	(void)ud;
@@ -66,7 +61,6 @@ static int capture_parse(int argc, char **argv, struct capture_args *a)
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, bad = 0;
-	char *end;
 
 	opterr = 0;
 	optind = 1;
@@ -81,8 +75,7 @@ static int capture_parse(int argc, char **argv, struct capture_args *a)
 			a->skip = nr_cmd_probe_list("capture", "--skip", optarg, &bad);
 			break;
 		case 't':
-			a->timeout_s = (int)strtol(optarg, &end, 10);
-			if (*end || a->timeout_s <= 0 || a->timeout_s > 86400) {
+			if (nr_cmd_parse_seconds(optarg, 86400, &a->timeout_s) < 0) {
 				nr_msg_usage("capture", "--timeout wants seconds between 1 and 86400, not '%s'", optarg);
 				return NR_EXIT_USAGE;
 			}
@@ -140,7 +133,6 @@ int nr_cmd_capture(int argc, char **argv)
 	struct nr_collect_opts opts;
 	struct nr_capture_stats st;
 	struct nr_error err = { 0 };
-	struct sigaction sa;
 	int rc;
 
 	rc = capture_parse(argc, argv, &a);
@@ -152,13 +144,7 @@ int nr_cmd_capture(int argc, char **argv)
 	opts.only = (const char *const *)a.only;
 	opts.skip = (const char *const *)a.skip;
 	opts.progress = capture_progress;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	nr_cmd_signals_install();
 	rc = nr_capture_run(a.dir, &opts, &st, &err);
 	if (rc == -EINTR || (rc < 0 && nr_interrupted)) {
 		nr_msg_error("interrupted; nothing captured");

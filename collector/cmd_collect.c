@@ -1,5 +1,6 @@
 /* `nest-report [collect]`: collect this machine into a bundle. */
 #include "cmd_trust.h"
+#include "cmd_signals.h"
 #include "collect.h"
 #include "commands.h"
 #include "findings.h"
@@ -71,69 +72,6 @@ static const char collect_usage[] =
 static char signature_path[PATH_MAX];
 /* --upload --json: the upload's result, for the report. */
 static json_object *upload_result;
-
-/* The signal handler's view of the run: only async-signal-safe work. */
-static struct nr_bundle_writer *volatile active_writer;
-
-static void on_signal(int sig)
-{
-	struct nr_bundle_writer *w = active_writer;
-
-	(void)sig;
-	nr_interrupted = 1;
-	if (w && w->tmp_live)
-		unlink(w->tmp_path);
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
-
-static int parse_size(const char *s, unsigned long long *out)
-{
-	unsigned long long v;
-	unsigned shift = 0;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || v == 0 || v > (ULLONG_MAX >> shift))
-		return -1;
-	*out = v << shift;
-	return 0;
-}
-
-/* Seconds in [1, max], refusing anything strtol would wrap or truncate. */
-static int parse_seconds(const char *s, long max, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > max)
-		return -1;
-	*out = (int)v;
-	return 0;
-}
 
 static void host_name(char *out, size_t outlen)
 {
@@ -369,13 +307,13 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 			a->skip = nr_cmd_probe_list("collect", "--skip", optarg, &bad);
 			break;
 		case 't':
-			if (parse_seconds(optarg, 86400, &a->timeout_s) < 0) {
+			if (nr_cmd_parse_seconds(optarg, 86400, &a->timeout_s) < 0) {
 				nr_msg_usage("collect", "--timeout wants seconds between 1 and 86400, not '%s'", optarg);
 				return NR_EXIT_USAGE;
 			}
 			break;
 		case 'M':
-			if (parse_size(optarg, &a->cap) < 0) {
+			if (nr_cmd_parse_size(optarg, &a->cap) < 0) {
 				nr_msg_usage("collect", "--max-artifact-size wants a size like 64M, not '%s'", optarg);
 				return NR_EXIT_USAGE;
 			}
@@ -400,7 +338,7 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		case 's': a->ssh.sudo = true; break;
 		case 'A': a->ssh.accept_new_host_keys = true; break;
 		case 'C':
-			if (parse_seconds(optarg, 3600, &a->ssh.connect_timeout_s) < 0) {
+			if (nr_cmd_parse_seconds(optarg, 3600, &a->ssh.connect_timeout_s) < 0) {
 				nr_msg_usage("collect", "--connect-timeout wants seconds between 1 and 3600, not '%s'", optarg);
 				return NR_EXIT_USAGE;
 			}
@@ -510,10 +448,10 @@ int nr_cmd_collect(int argc, char **argv)
 		run.info.signer_fingerprint = key.fingerprint[0] ? key.fingerprint : NULL;
 	}
 	if (rc == 0) {
-		active_writer = &run.writer;
-		install_signals();
+		nr_cmd_signals_watch(run.writer.tmp_path, &run.writer.tmp_live);
+		nr_cmd_signals_install();
 		rc = nr_collect_execute(&run, &err);
-		active_writer = NULL;
+		nr_cmd_signals_unwatch(run.writer.tmp_path);
 	}
 	if (rc == -EINTR || (rc < 0 && nr_interrupted)) {
 		nr_msg_error("interrupted; no bundle written");

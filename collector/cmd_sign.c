@@ -1,5 +1,6 @@
 /* `nest-report sign BUNDLE`: sign a bundle after the fact (collect signs
  * when it finds a key; this is for bundles made without one). */
+#include "cmd_signals.h"
 #include "cmd_trust.h"
 #include "commands.h"
 #include "config.h"
@@ -37,31 +38,6 @@ static const char sign_usage[] =
 	"  ssh-keygen -Y verify -f FILE -I IDENTITY -n nest-report -s BUNDLE.sig < BUNDLE\n"
 	"\n"
 	"exit status: 0 signed, 1 could not sign, 2 usage error, 130 interrupted\n";
-
-static struct nr_sig_file *volatile active_sig;
-static volatile sig_atomic_t sign_interrupted;
-
-static void on_signal(int sig)
-{
-	struct nr_sig_file *sf = active_sig;
-
-	(void)sig;
-	sign_interrupted = 1;
-	if (sf && sf->tmp_live)
-		unlink(sf->tmp_path);
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 /* Sign only what verify would pass: a signature vouches for the contents. */
 static int precheck(const char *bundle, const struct nr_bundle_limits *lim)
@@ -140,11 +116,11 @@ int nr_cmd_sign(int argc, char **argv)
 		nr_msg_error("%s%s", err.msg, rc == 0 ? "; pass --sign-key FILE" : "");
 		return NR_EXIT_ERROR;
 	}
-	active_sig = &sf;
-	install_signals();
+	nr_cmd_signals_watch(sf.tmp_path, &sf.tmp_live);
+	nr_cmd_signals_install();
 	rc = nr_sign_bundle(bundle, &key, &sf, &err);
-	active_sig = NULL;
-	if (rc < 0 && sign_interrupted) {
+	nr_cmd_signals_unwatch(sf.tmp_path);
+	if (rc < 0 && nr_interrupted) {
 		nr_msg_error("interrupted; no signature written");
 		rc = NR_EXIT_INTERRUPTED;
 	} else if (rc < 0) {
@@ -211,6 +187,7 @@ void nr_cmd_sign_finish(const char *bundle, struct nr_sign_key *key, int chosen,
 {
 	static struct nr_sig_file sf;
 	struct nr_error err = { 0 };
+	int rc;
 
 	sig[0] = '\0';
 	if (!chosen) {
@@ -219,7 +196,10 @@ void nr_cmd_sign_finish(const char *bundle, struct nr_sign_key *key, int chosen,
 			            why, bundle);
 		return;
 	}
-	if (nr_sign_bundle(bundle, key, &sf, &err) < 0) {
+	nr_cmd_signals_watch(sf.tmp_path, &sf.tmp_live);
+	rc = nr_sign_bundle(bundle, key, &sf, &err);
+	nr_cmd_signals_unwatch(sf.tmp_path);
+	if (rc < 0) {
 		nr_msg_warn("the bundle is written but unsigned: %s; sign it later with: "
 		            "nest-report sign %s", err.msg, bundle);
 	} else {

@@ -5,30 +5,6 @@
 #include <errno.h>
 #include <stdlib.h>
 
-int nr_cmd_parse_size(const char *s, unsigned long long *out)
-{
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
-	}
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end || v == 0 || v > (~0ULL >> shift))
-		return -1;
-	*out = v << shift;
-	return 0;
-}
-
 int nr_cmd_limit_option(const char *cmd, int opt, const char *arg, struct nr_bundle_limits *lim)
 {
 	unsigned long long v;

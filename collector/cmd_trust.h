@@ -8,10 +8,8 @@
 #include <stdio.h>
 
 #include "bundle_read.h"
+#include "commands.h"
 #include "sign.h"
-
-/* "64M", "2G", "1024": bytes; -1 if not a size. */
-int nr_cmd_parse_size(const char *s, unsigned long long *out);
 
 /* --max-member-size / --max-total-size, shared: 1 handled (into lim), 0
  * not one of them, -1 usage error already printed. */

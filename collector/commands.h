@@ -29,4 +29,10 @@ int nr_cmd_diff(int argc, char **argv);
 char **nr_cmd_probe_list(const char *cmd, const char *opt, const char *arg, int *bad);
 void nr_cmd_list_free(char **list);
 
+/* "64M", "2G", "1024": bytes (K/M/G/T suffixes, overflow refused); -1 if
+ * not a size. */
+int nr_cmd_parse_size(const char *s, unsigned long long *out);
+/* Whole seconds in [1, max], refusing what strtol would wrap; -1 if not. */
+int nr_cmd_parse_seconds(const char *s, long max, int *out);
+
 #endif
