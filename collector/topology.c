@@ -191,13 +191,27 @@ static int json_level(struct nr_topology *t, json_object *o, struct nr_error *er
 	if (rc == 0 && json_object_object_get_ex(o, "via", &v))
 		rc = json_object_is_type(v, json_type_string) ? set_via(lv, json_object_get_string(v), err)
 		                                              : nr_error_set(err, EINVAL, "via is a string");
-	if (rc == 0 && json_object_object_get_ex(o, "sudo", &v))
-		lv->sudo = json_object_get_boolean(v);
+	if (rc == 0 && json_object_object_get_ex(o, "sudo", &v)) {
+		if (!json_object_is_type(v, json_type_boolean))
+			rc = nr_error_set(err, EINVAL, "level %s: sudo is true or false", lv->id);
+		else
+			lv->sudo = json_object_get_boolean(v);
+	}
 	if (rc == 0 && json_object_object_get_ex(o, "only", &v))
 		rc = json_probe_list(&lv->only, v, lv->id, err);
 	if (rc == 0 && json_object_object_get_ex(o, "skip", &v))
 		rc = json_probe_list(&lv->skip, v, lv->id, err);
 	return rc;
+}
+
+static bool only_space(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+			return false;
+	return true;
 }
 
 int nr_topology_load(struct nr_topology *t, const char *path, struct nr_error *err)
@@ -220,10 +234,23 @@ int nr_topology_load(struct nr_topology *t, const char *path, struct nr_error *e
 		goto out;
 	}
 	root = json_tokener_parse_ex(tok, buf, (int)n);
-	if (!root || !json_object_object_get_ex(root, "levels", &levels) ||
+	if (!root || !only_space(buf + json_tokener_get_parse_end(tok), n - json_tokener_get_parse_end(tok)) ||
+	    !json_object_is_type(root, json_type_object)) {
+		rc = nr_error_set(err, EINVAL, "topology %s: want one JSON object with a \"levels\" "
+		                  "array", path);
+		goto out;
+	}
+	json_object_object_foreach(root, key, val) {
+		(void)val;
+		if (strcmp(key, "levels") != 0) {
+			rc = nr_error_set(err, EINVAL, "topology %s: unknown key \"%s\" (only \"levels\")",
+			                  path, key);
+			goto out;
+		}
+	}
+	if (!json_object_object_get_ex(root, "levels", &levels) ||
 	    !json_object_is_type(levels, json_type_array)) {
-		rc = nr_error_set(err, EINVAL, "topology %s: want a JSON object with a \"levels\" array",
-		                  path);
+		rc = nr_error_set(err, EINVAL, "topology %s: want a \"levels\" array", path);
 		goto out;
 	}
 	for (i = 0; i < json_object_array_length(levels) && rc == 0; i++)
