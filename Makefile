@@ -81,6 +81,9 @@ check-integration: $(CHECK_DIR)/nest-report $(HELPER_BINS)
 
 bench: build/nest-report
 	@NR_BIN=$(abspath build/nest-report) bench/local.sh
+	@if [ "$$(id -u)" = 0 ]; then NR_BIN=$(abspath build/nest-report) bench/remote.sh; \
+	else echo "bench/remote.sh skipped: needs root (it starts sshd servers)"; fi
+	@if [ -x bench/upload.sh ]; then NR_BIN=$(abspath build/nest-report) bench/upload.sh; fi
 
 deps:
 	./tools/install-deps.sh

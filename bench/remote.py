@@ -69,9 +69,13 @@ class Servers:
         shutil.copy(self.key + ".pub", os.path.join(tmp, "authorized_keys"))
         open(self.ssh_config, "w").close()
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
-        with open(self.known_hosts, "w") as kh:
-            for i in range(n):
-                kh.write(self.start(i))
+        try:
+            with open(self.known_hosts, "w") as kh:
+                for i in range(n):
+                    kh.write(self.start(i))
+        except BaseException:
+            self.stop()
+            raise
 
     def start(self, i):
         d = os.path.join(self.tmp, "sshd%d" % i)

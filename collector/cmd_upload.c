@@ -1,13 +1,12 @@
 /* `nest-report upload BUNDLE --to URL`: send a bundle (and its signature)
  * to a support portal, an object store or an SFTP drop. */
+#include "cmd_signals.h"
 #include "commands.h"
 #include "config.h"
 #include "msg.h"
-#include "transport.h"
 #include "upload_cli.h"
 
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,25 +55,6 @@ static const char upload_usage[] =
 	"\n"
 	"exit status: 0 uploaded, 1 local error (file, URL, TLS trust), 2 usage error,\n"
 	"4 the server refused it, 5 gave up after retries, 130 interrupted\n";
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	nr_interrupted = 1;
-}
-
-static void install_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
 
 /* Returns -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, struct nr_upload_cli *c, const char **bundle)
@@ -167,6 +147,6 @@ int nr_cmd_upload(int argc, char **argv)
 	rc = parse_args(argc, argv, &c, &bundle);
 	if (rc >= 0)
 		return rc;
-	install_signals();
+	nr_cmd_signals_install();   /* Ctrl-C stops the transfer: exit 130 */
 	return nr_upload_cli_run(&c, bundle, NULL);
 }

@@ -101,9 +101,13 @@ static void *level_thread(void *arg)
 		return NULL;
 	}
 	job->rc = nr_level_collect(lv, &job->opts, &job->err);
-	if (lv->transport->lost) {
+	if (lv->transport->lost || lv->transport->broken) {
+		char msg[sizeof(lv->transport->why) + 64];
+
 		lv->status = "partial";
-		nr_level_add_error(lv, "connection lost during collection; what arrived is kept");
+		snprintf(msg, sizeof(msg), "%s; what arrived is kept",
+		         lv->transport->why[0] ? lv->transport->why : "connection lost");
+		nr_level_add_error(lv, msg);
 	}
 	return NULL;
 }

@@ -184,6 +184,12 @@ static void run_one(struct level_run *run, struct nr_probe_result *r)
 	} else {
 		r->status = NR_PROBE_OK;
 	}
+	if (ctx.lost) {
+		r->status = NR_PROBE_FAILED;
+		free(r->error);
+		r->error = strdup(run->lv->transport->why[0] ? run->lv->transport->why
+		                                           : "connection lost");
+	}
 	if (ctx.interrupted) {
 		r->status = NR_PROBE_FAILED;
 		free(r->error);

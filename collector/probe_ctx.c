@@ -16,7 +16,16 @@
 
 static void record_lookup(struct nr_probe_ctx *ctx, const char *cmd, const char *path)
 {
-	json_object *e = json_object_new_object();
+	json_object *list = ctx->result->commands, *e;
+	size_t i;
+
+	/* One entry per command: probes look the same one up repeatedly. */
+	for (i = 0; i < json_object_array_length(list); i++) {
+		e = json_object_array_get_idx(list, i);
+		if (strcmp(json_object_get_string(json_object_object_get(e, "name")), cmd) == 0)
+			return;
+	}
+	e = json_object_new_object();
 
 	json_object_object_add(e, "name", json_object_new_string(cmd));
 	json_object_object_add(e, "path", path ? json_object_new_string(path) : NULL);
@@ -117,12 +126,19 @@ static json_object *argv_json(const char *path, const char *const *argv)
 	return arr;
 }
 
+static bool transport_down(const struct nr_probe_ctx *ctx)
+{
+	return ctx->level->transport->lost || ctx->level->transport->broken;
+}
+
 static void note_timeout(struct nr_probe_ctx *ctx, int rc)
 {
 	if (rc == -ETIMEDOUT)
 		ctx->timed_out = true;
 	if (rc == -EINTR)
 		ctx->interrupted = true;
+	if (rc < 0 && rc != -ENOENT && transport_down(ctx))
+		ctx->lost = true;
 }
 
 /* A command in flight.  Preparation (lookups, artifact slots) happens on
@@ -136,6 +152,7 @@ struct cmd_job {
 	struct nr_error err;
 	int rc;
 	int exit_code;
+	bool prepared;          /* has an artifact slot */
 };
 
 static int cmd_prepare(struct nr_probe_ctx *ctx, struct cmd_job *job, const char *artifact,
@@ -151,6 +168,9 @@ static int cmd_prepare(struct nr_probe_ctx *ctx, struct cmd_job *job, const char
 	if (argv[0][0] == '/')
 		snprintf(job->path, sizeof(job->path), "%s", argv[0]);
 	else if (t->ops->which(t, argv[0], job->path, sizeof(job->path)) < 0) {
+		/* With the transport down, "not found" is not "not installed". */
+		if (transport_down(ctx))
+			return job->rc = -ECONNRESET;
 		record_lookup(ctx, argv[0], NULL);
 		return job->rc = -ENOENT;
 	}
@@ -163,6 +183,7 @@ static int cmd_prepare(struct nr_probe_ctx *ctx, struct cmd_job *job, const char
 		job->run_argv[i] = i == 0 ? job->path : argv[i];
 	job->run_argv[i] = NULL;
 	a->command = argv_json(job->path, argv);
+	job->prepared = true;
 	return job->rc = 0;
 }
 
@@ -201,6 +222,24 @@ out:
 	return NULL;
 }
 
+/* A command that never ran because the transport failed (not one that
+ * timed out: that outcome is worth recording) leaves an empty artifact
+ * that would pass for real, empty output. */
+static bool cmd_void(const struct nr_probe_ctx *ctx, const struct cmd_job *job)
+{
+	return job->prepared && job->rc < 0 && job->rc != -ENOENT && job->rc != -ETIMEDOUT && job->rc != -EINTR &&
+	       ctx->result->arts[job->slot].size == 0;
+}
+
+static void remove_artifact(struct nr_probe_ctx *ctx, size_t slot)
+{
+	struct nr_probe_result *r = ctx->result;
+
+	nr_artifact_release(&r->arts[slot]);
+	memmove(&r->arts[slot], &r->arts[slot + 1], (r->n_arts - slot - 1) * sizeof(r->arts[0]));
+	r->n_arts--;
+}
+
 static void cmd_finish(struct nr_probe_ctx *ctx, struct cmd_job *job)
 {
 	if (job->rc < 0 && job->rc != -ENOENT && job->err.code)
@@ -216,8 +255,11 @@ int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *con
 
 	if (!job)
 		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
-	if (cmd_prepare(ctx, job, artifact, argv) == 0)
+	if (cmd_prepare(ctx, job, artifact, argv) == 0) {
 		cmd_execute(job);
+		if (cmd_void(ctx, job))
+			remove_artifact(ctx, job->slot);
+	}
 	cmd_finish(ctx, job);
 	if (exit_code)
 		*exit_code = job->exit_code;
@@ -258,6 +300,10 @@ int nr_probe_cmds(struct nr_probe_ctx *ctx, struct nr_probe_cmd_spec *specs, siz
 			if (jobs[i].rc == -ETIMEDOUT || jobs[i].rc == -EINTR)
 				rc = jobs[i].rc;
 		}
+		/* Highest slot first, so the lower ones do not move. */
+		for (i = batch; i-- > 0;)
+			if (cmd_void(ctx, &jobs[i]))
+				remove_artifact(ctx, jobs[i].slot);
 	}
 	free(jobs);
 	return rc;
@@ -350,6 +396,10 @@ bool nr_probe_has(struct nr_probe_ctx *ctx, const char *cmd)
 	char path[4096];
 	bool found = t->ops->which(t, cmd, path, sizeof(path)) == 0;
 
+	if (!found && transport_down(ctx)) {
+		ctx->lost = true;
+		return false;
+	}
 	record_lookup(ctx, cmd, found ? path : NULL);
 	return found;
 }

@@ -11,6 +11,7 @@ struct nr_probe_ctx {
 	int64_t deadline_ms;
 	bool timed_out;
 	bool interrupted;
+	bool lost;              /* the level's transport stopped working mid-probe */
 	int ended;              /* 0, or NR_PROBE_SKIPPED / NR_PROBE_FAILED */
 	struct nr_error err;    /* the last operation's error */
 };

@@ -33,7 +33,8 @@ int nr_ssh_bridge_open(struct ssh_tr *parent, const char *host, int port,
                        struct ssh_bridge **out, int *fd, struct nr_error *err);
 void nr_ssh_bridge_close(struct ssh_bridge *b);
 
-/* Poll interval while waiting for channel data, in ms. */
-#define NR_SSH_POLL_MS 2
+/* The longest wait on the session socket before looking at a channel
+ * again, in ms: another thread may have read our data off the socket. */
+#define NR_SSH_POLL_MS 5
 
 #endif

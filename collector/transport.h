@@ -81,6 +81,11 @@ struct nr_transport {
 	 * mid-collection: later operations fail fast and the level is marked
 	 * partial, keeping what arrived. */
 	volatile int lost;
+	/* Why the transport stopped working (lost, or a remote shell that
+	 * would not start, e.g. sudo -n refusing): one line for the level's
+	 * errors, "" while all is well.  Set once, before lost or broken. */
+	char why[640];
+	volatile int broken;
 };
 
 /* The local machine. */

@@ -9,6 +9,7 @@
  * (ssh_frame.h), so any bytes can come back.  Only a POSIX shell and
  * coreutils/busybox are assumed on the remote side. */
 #include "shell_quote.h"
+#include "utf8.h"
 #include "ssh_frame.h"
 #include "ssh_internal.h"
 
@@ -60,6 +61,7 @@ static const char loop_script[] =
 struct ssh_worker {
 	ssh_channel ch;
 	int state;               /* WORKER_FREE, WORKER_IDLE, WORKER_BUSY */
+	bool answered;           /* has completed a request */
 };
 
 enum { WORKER_FREE, WORKER_IDLE, WORKER_BUSY };
@@ -72,9 +74,30 @@ static struct ssh_tr *tr_of(struct nr_transport *t)
 static void mark_lost(struct ssh_tr *tr, struct nr_error *err)
 {
 	if (!ssh_is_connected(tr->session) && !tr->base.lost) {
+		snprintf(tr->base.why, sizeof(tr->base.why), "connection to %s lost", tr->label);
 		tr->base.lost = ECONNRESET;
 		nr_error_set(err, ECONNRESET, "connection to %s lost", tr->label);
 	}
+}
+
+/* A worker shell that ends before answering anything will end the same way
+ * next time (sudo -n wanting a password, no sh): say why, once, and fail
+ * every later call at once instead of starting shell after shell.  Called
+ * with tr->lock held. */
+static void mark_broken(struct ssh_tr *tr, struct ssh_worker *w)
+{
+	char msg[200] = "";
+	int n;
+
+	if (tr->base.broken || tr->base.lost)
+		return;
+	n = ssh_channel_read_nonblocking(w->ch, msg, sizeof(msg) - 1, 1);
+	msg[n > 0 ? n : 0] = '\0';
+	msg[strcspn(msg, "\r\n")] = '\0';
+	snprintf(tr->base.why, sizeof(tr->base.why), "the remote shell on %s%s exited at once%s%s",
+	         tr->label, tr->sudo ? " (run with sudo -n)" : "", msg[0] ? ": " : "", msg);
+	nr_utf8_clean(tr->base.why);
+	tr->base.broken = 1;
 }
 
 /* Start a worker shell; the caller holds no lock. */
@@ -136,6 +159,7 @@ static struct ssh_worker *worker_acquire(struct ssh_tr *tr, struct nr_error *err
 	pthread_mutex_unlock(&tr->slots_lock);
 	if (w)
 		return w;
+	slot->answered = false;
 	slot->ch = worker_start(tr, err);
 	if (slot->ch)
 		return slot;
@@ -224,9 +248,12 @@ static int exchange_wait(struct ssh_tr *tr, struct ssh_worker *w, struct nr_fram
 		}
 		pthread_mutex_lock(&tr->lock);
 		n = ssh_channel_read_nonblocking(w->ch, buf, CHUNK, 0);
-		eof = n == 0 && ssh_channel_is_eof(w->ch);
+		/* libssh 0.10 says SSH_EOF once the channel has ended. */
+		eof = n == SSH_EOF || (n == 0 && ssh_channel_is_eof(w->ch));
 		if (n == SSH_ERROR || eof)
 			mark_lost(tr, err);
+		if (eof && !tr->base.lost && !w->answered)
+			mark_broken(tr, w);
 		pthread_mutex_unlock(&tr->lock);
 		if (n == SSH_ERROR || eof) {
 			rc = tr->base.lost ? -ECONNRESET : -EPIPE;
@@ -238,9 +265,15 @@ static int exchange_wait(struct ssh_tr *tr, struct ssh_worker *w, struct nr_fram
 			/* One request at a time: nothing may follow the response. */
 			rc = used < 0 || used != n ? -EPROTO : 0;
 		} else {
-			poll(NULL, 0, NR_SSH_POLL_MS);
+			/* Wake as soon as the socket has data (another thread may
+			 * read it for us, hence the short cap). */
+			struct pollfd p = { ssh_get_fd(tr->session), POLLIN, 0 };
+
+			poll(&p, 1, NR_SSH_POLL_MS);
 		}
 	}
+	if (rc == 0)
+		w->answered = true;
 	free(buf);
 	return rc;
 }
@@ -260,6 +293,8 @@ static int ssh_call(struct ssh_tr *tr, const char *fn, const char *const *args, 
 	res->exit_code = -1;
 	if (tr->base.lost)
 		return nr_error_set(err, ECONNRESET, "connection to %s lost", tr->label);
+	if (tr->base.broken)
+		return nr_error_set(err, EIO, "%s", tr->base.why);
 	if (nr_frame_token(token) < 0 || !(line = build_request(token, fn, args)))
 		return nr_error_set(err, EINVAL, "cannot send %s to %s: argument too long or has a "
 		                    "newline", fn, tr->label);
@@ -279,6 +314,8 @@ static int ssh_call(struct ssh_tr *tr, const char *fn, const char *const *args, 
 	else if (rc == -ETIMEDOUT || rc == -EINTR)
 		nr_error_set(err, -rc, "%s on %s %s", args[0] && args[1] ? args[1] : fn, tr->label,
 		             rc == -EINTR ? "interrupted" : "timed out");
+	else if (tr->base.broken)
+		nr_error_set(err, EIO, "%s", tr->base.why);
 	else if (!tr->base.lost)
 		nr_error_set(err, -rc, "the shell on %s failed (%s)", tr->label,
 		             tr->sudo ? "does sudo -n work there?" : "protocol error");

@@ -294,6 +294,21 @@ static void report_failure(const struct nr_upload_result *res, const struct nr_e
 		                                "--token-file or NEST_REPORT_TOKEN");
 }
 
+/* BUNDLE.sig when it exists and is to be sent; else NULL, saying so when
+ * the bundle is unsigned. */
+static const char *signature_of(const struct nr_upload_opts *o, const char *bundle, char *sig,
+                                size_t len)
+{
+	bool post = o->method == NR_UPLOAD_POST && strncasecmp(o->url, "sftp://", 7) != 0;
+
+	if (post && o->fields.signature && !o->fields.signature[0])
+		return NULL;   /* --field signature= : the portal takes no signature part */
+	if (snprintf(sig, len, "%s.sig", bundle) < (int)len && access(sig, F_OK) == 0)
+		return sig;
+	nr_msg_warn("%s has no signature beside it (%s.sig); uploading it unsigned", bundle, bundle);
+	return NULL;
+}
+
 int nr_upload_cli_run(const struct nr_upload_cli *c, const char *bundle, json_object **json_out)
 {
 	struct nr_upload_opts o = { 0 };
@@ -318,12 +333,8 @@ int nr_upload_cli_run(const struct nr_upload_cli *c, const char *bundle, json_ob
 		rc = nr_error_wrap(&err, "cannot upload %s", bundle);
 	if (rc == 0 && o.method == NR_UPLOAD_POST)
 		b.manifest = nr_bundle_manifest_text(reader, &b.manifest_len);
-	if (rc == 0 && snprintf(sig, sizeof(sig), "%s.sig", bundle) < (int)sizeof(sig) &&
-	    access(sig, F_OK) == 0)
-		b.sig_path = sig;
-	else if (rc == 0)
-		nr_msg_warn("%s has no signature beside it (%s.sig); uploading it unsigned", bundle,
-		            bundle);
+	if (rc == 0)
+		b.sig_path = signature_of(&o, bundle, sig, sizeof(sig));
 	rep.signed_ = b.sig_path != NULL;
 	if (rc == 0) {
 		nr_upload_url_redact(o.url, rep.dest, sizeof(rep.dest));

@@ -1,10 +1,11 @@
 #!/bin/sh
 # A blackholed level (packets to it vanish: SYNs go out of a veth whose peer
 # is down, to a permanent neighbour entry, inside a network namespace this
-# test made) ends as `unreachable` within --connect-timeout, and does not
-# hold up the others: a good level (a real sshd in the same namespace) and
-# l0 are complete, a level reached through the blackholed one is reported
-# not reached, and the bundle is valid.
+# test made) ends as `unreachable` within --connect-timeout (alone, the run
+# takes that long and no longer) and does not hold up the others: a good
+# level (a real sshd in the same namespace) and l0 are complete, a level
+# reached through the blackholed one is reported not reached, and the
+# bundle is valid.
 . "$(dirname "$0")/../lib.sh"
 need_sshd
 need_netns
@@ -48,4 +49,16 @@ case $err in *hole*) ;; *) soft fail "behind's error does not name the level it 
 soft assert_lt "$elapsed" $((ct + 12)) "seconds for a run with a blackholed level and --connect-timeout $ct"
 # It did wait: this was a timeout, not a quick refusal.
 grep -q 'level hole' "$T/err" || { show "$T/err"; soft fail "no warning about level hole"; }
+
+# The blackhole alone: the run ends when --connect-timeout expires, not
+# before (this was a timeout, not a quick refusal) and not much after.
+ct=3
+rm -rf "$T/out-dir" && mkdir -p "$T/out-dir"
+start=$(now_s)
+# shellcheck disable=SC2086
+run_nr_in "$N0" collect -o "$T/out-dir" $SSH_ARGS --only kernel --connect-timeout $ct --level "hole=root@$hole"
+elapsed=$(($(now_s) - start))
+expect_rc 0 "nest-report with only a blackholed level"
+soft assert_gt "$elapsed" $((ct - 2)) "seconds for a run whose only remote level is blackholed (--connect-timeout $ct)"
+soft assert_lt "$elapsed" $((ct + 4)) "seconds for a run whose only remote level is blackholed (--connect-timeout $ct)"
 verdict
