@@ -3,8 +3,9 @@
  * One session per level; probes run concurrently over up to
  * NR_SSH_MAX_CHANNELS worker shells at once.  Four, not more: each costs a
  * remote login shell, and on small guests (2 CPUs) eight made a level slower
- * (2.7 s) than four (2.0 s); OpenSSH's MaxSessions default is 10.  libssh sessions are not thread-safe, so every libssh call on a
- * session holds that session's lock; waiting happens outside it.
+ * (2.7 s) than four (2.0 s); OpenSSH's MaxSessions default is 10.
+ * libssh sessions are not thread-safe, so every libssh call on a session
+ * holds that session's lock; waiting happens outside it.
  *
  * A level reached `via` another is tunnelled through the parent's session:
  * a direct-tcpip channel bridged to a socketpair whose other end becomes the

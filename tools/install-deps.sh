@@ -5,8 +5,10 @@ set -eu
 BUILD="build-essential pkg-config libarchive-dev libcurl4-openssl-dev libjson-c-dev libssh-dev"
 TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip util-linux procps kmod"
 # Real peers for the integration and end-to-end tests: sshd on loopback and
-# in network namespaces, a QEMU guest under TCG booted from a tiny initramfs.
-E2E="openssh-server openssh-client nginx iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
+# in network namespaces, nginx (its dav module takes the upload tests' PUTs,
+# over TLS with certificates openssl makes), a QEMU guest under TCG booted
+# from a tiny initramfs.
+E2E="openssh-server openssh-client nginx openssl iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
 # The probes' own tools: what nest-report runs on a real machine.
 PROBE_TOOLS="dmidecode pciutils"
 case "$(uname -m)" in x86_64|i?86) PROBE_TOOLS="$PROBE_TOOLS x86info" ;; esac

@@ -10,11 +10,9 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,80 +25,13 @@ struct nr_upload_http {
 	struct curl_slist *headers;
 	const struct nr_upload_ctx *c;
 	const char *what;                /* for progress */
-	int read_errno;                  /* a read callback's failure */
-	const char *read_path;
+	struct nr_upload_read_fail read_fail;   /* a body source's read error */
 	uint64_t moved;                  /* bytes both ways, at the last change */
 	double moved_at;                 /* when that was (monotonic s; 0: not yet) */
 	bool stalled;
 	struct nr_upload_response resp;
 	char errbuf[CURL_ERROR_SIZE];
 };
-
-/* A file streamed as a request body or a multipart part. */
-struct src {
-	struct nr_upload_http *h;
-	const char *path;
-	int fd;
-	int64_t size;
-};
-
-int64_t nr_upload_file_size(int fd)
-{
-	struct stat sb;
-
-	if (fstat(fd, &sb) < 0)
-		return -errno;
-	if (!S_ISREG(sb.st_mode))
-		return -EINVAL;
-	return (int64_t)sb.st_size;
-}
-
-static int src_open(struct src *s, struct nr_upload_http *h, const char *path,
-                    struct nr_attempt_out *out)
-{
-	s->h = h;
-	s->path = path;
-	s->fd = open(path, O_RDONLY | O_CLOEXEC);
-	s->size = s->fd < 0 ? -errno : nr_upload_file_size(s->fd);
-	if (s->size < 0) {
-		nr_upload_attempt_fail(out, NR_ATTEMPT_LOCAL, (int)-s->size, "cannot read %s: %s",
-		                       path, s->size == -EINVAL ? "not a regular file"
-		                                                : strerror((int)-s->size));
-		return -1;
-	}
-	posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	return 0;
-}
-
-static void src_close(struct src *s)
-{
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-}
-
-static size_t src_read(char *buf, size_t size, size_t n, void *ud)
-{
-	struct src *s = ud;
-	ssize_t got;
-
-	do
-		got = read(s->fd, buf, size * n);
-	while (got < 0 && errno == EINTR);
-	if (got < 0) {
-		s->h->read_errno = errno;
-		s->h->read_path = s->path;
-		return CURL_READFUNC_ABORT;
-	}
-	return (size_t)got;
-}
-
-static int src_seek(void *ud, curl_off_t offset, int origin)
-{
-	struct src *s = ud;
-
-	return lseek(s->fd, (off_t)offset, origin) < 0 ? CURL_SEEKFUNC_FAIL : CURL_SEEKFUNC_OK;
-}
 
 static double mono_s(void)
 {
@@ -264,9 +195,9 @@ static void transfer_failed(struct nr_upload_http *h, CURLcode cc, struct nr_att
 		                       h->c->o->timing.stall_timeout_s);
 	else if (cc == CURLE_ABORTED_BY_CALLBACK && h->c->o->stop && *h->c->o->stop)
 		nr_upload_attempt_fail(out, NR_ATTEMPT_LOCAL, EINTR, "interrupted");
-	else if (h->read_errno)
-		nr_upload_attempt_fail(out, NR_ATTEMPT_LOCAL, h->read_errno, "cannot read %s: %s",
-		                       h->read_path, strerror(h->read_errno));
+	else if (h->read_fail.code)
+		nr_upload_attempt_fail(out, NR_ATTEMPT_LOCAL, h->read_fail.code, "cannot read %s: %s",
+		                       h->read_fail.path, strerror(h->read_fail.code));
 	else if (tls_untrusted(cc))
 		/* Never retried, and never retried another way: a certificate
 		 * that does not verify will not verify next time either. */
@@ -325,7 +256,7 @@ static void perform(struct nr_upload_http *h, struct nr_attempt_out *out)
 
 	nr_upload_response_reset(&h->resp);
 	h->errbuf[0] = '\0';
-	h->read_errno = 0;
+	h->read_fail.code = 0;
 	h->moved = 0;
 	h->moved_at = 0;
 	h->stalled = false;
@@ -340,21 +271,21 @@ static void perform(struct nr_upload_http *h, struct nr_attempt_out *out)
 void nr_upload_http_put(struct nr_upload_http *h, const char *what, const char *url,
                         const char *path, struct nr_attempt_out *out)
 {
-	struct src s;
+	struct nr_upload_source s;
 	CURL *k = h->curl;
 
 	h->what = what;
-	if (src_open(&s, h, path, out) == 0) {
+	if (nr_upload_source_open(&s, path, &h->read_fail, out) == 0) {
 		curl_easy_setopt(k, CURLOPT_URL, url);
 		curl_easy_setopt(k, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(k, CURLOPT_READFUNCTION, src_read);
+		curl_easy_setopt(k, CURLOPT_READFUNCTION, nr_upload_source_read);
 		curl_easy_setopt(k, CURLOPT_READDATA, &s);
-		curl_easy_setopt(k, CURLOPT_SEEKFUNCTION, src_seek);
+		curl_easy_setopt(k, CURLOPT_SEEKFUNCTION, nr_upload_source_seek);
 		curl_easy_setopt(k, CURLOPT_SEEKDATA, &s);
 		curl_easy_setopt(k, CURLOPT_INFILESIZE_LARGE, (curl_off_t)s.size);
 		perform(h, out);
 	}
-	src_close(&s);
+	nr_upload_source_close(&s);
 }
 
 static const char *bundle_type(const char *path)
@@ -382,14 +313,16 @@ static const char *base_name(const char *path)
 }
 
 /* A part streamed from an open file. */
-static int add_file_part(curl_mime *mime, const char *field, struct src *s, const char *type)
+static int add_file_part(curl_mime *mime, const char *field, struct nr_upload_source *s,
+                         const char *type)
 {
 	curl_mimepart *p = curl_mime_addpart(mime);
 
 	if (!p || curl_mime_name(p, field) != CURLE_OK ||
 	    curl_mime_filename(p, base_name(s->path)) != CURLE_OK ||
 	    curl_mime_type(p, type) != CURLE_OK ||
-	    curl_mime_data_cb(p, (curl_off_t)s->size, src_read, src_seek, NULL, s) != CURLE_OK)
+	    curl_mime_data_cb(p, (curl_off_t)s->size, nr_upload_source_read, nr_upload_source_seek,
+	                      NULL, s) != CURLE_OK)
 		return -ENOMEM;
 	return 0;
 }
@@ -415,14 +348,15 @@ void nr_upload_http_post(struct nr_upload_http *h, struct nr_attempt_out *out)
 {
 	const struct nr_upload_bundle *b = h->c->b;
 	const struct nr_upload_fields *f = &h->c->o->fields;
-	struct src bundle = { .fd = -1 }, sig = { .fd = -1 };
+	struct nr_upload_source bundle = { .fd = -1 }, sig = { .fd = -1 };
 	curl_mime *mime = curl_mime_init(h->curl);
 	int rc = mime ? 0 : -ENOMEM;
 
 	h->what = "bundle";
-	if (rc == 0 && src_open(&bundle, h, b->path, out) < 0)
+	if (rc == 0 && nr_upload_source_open(&bundle, b->path, &h->read_fail, out) < 0)
 		goto done;
-	if (rc == 0 && b->sig_path && field_on(f->signature) && src_open(&sig, h, b->sig_path, out) < 0)
+	if (rc == 0 && b->sig_path && field_on(f->signature) &&
+	    nr_upload_source_open(&sig, b->sig_path, &h->read_fail, out) < 0)
 		goto done;
 	if (rc == 0)
 		rc = add_file_part(mime, f->bundle, &bundle, bundle_type(b->path));
@@ -440,6 +374,6 @@ void nr_upload_http_post(struct nr_upload_http *h, struct nr_attempt_out *out)
 	curl_easy_setopt(h->curl, CURLOPT_MIMEPOST, NULL);
 done:
 	curl_mime_free(mime);
-	src_close(&bundle);
-	src_close(&sig);
+	nr_upload_source_close(&bundle);
+	nr_upload_source_close(&sig);
 }

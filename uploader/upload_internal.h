@@ -2,6 +2,8 @@
 #ifndef NR_UPLOAD_INTERNAL_H
 #define NR_UPLOAD_INTERNAL_H
 
+#include <curl/curl.h>
+
 #include "upload.h"
 
 /* ---- URLs (upload_url.c) -------------------------------------------- */
@@ -107,7 +109,30 @@ void nr_upload_sftp_attempt(const struct nr_upload_ctx *c, bool done[2],
 void nr_upload_attempt_fail(struct nr_attempt_out *out, enum nr_attempt v, int code,
                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* ---- files as request bodies (upload_source.c) -------------------------- */
+
 /* Size of a regular file open on fd, or a negative errno. */
 int64_t nr_upload_file_size(int fd);
+
+/* Where a source records a read error, for the attempt to report. */
+struct nr_upload_read_fail {
+	int code;
+	const char *path;
+};
+
+struct nr_upload_source {
+	const char *path;
+	int fd;
+	int64_t size;
+	struct nr_upload_read_fail *fail;
+};
+
+/* Open path for streaming; on failure fills out (a local error). */
+int nr_upload_source_open(struct nr_upload_source *s, const char *path,
+                          struct nr_upload_read_fail *fail, struct nr_attempt_out *out);
+void nr_upload_source_close(struct nr_upload_source *s);
+/* curl read and seek callbacks (userdata: the source). */
+size_t nr_upload_source_read(char *buf, size_t size, size_t n, void *ud);
+int nr_upload_source_seek(void *ud, curl_off_t offset, int origin);
 
 #endif

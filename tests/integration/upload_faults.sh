@@ -5,8 +5,9 @@
 # (final: one request, exit 4); the connection reset mid-body (retried);
 # a server that reads nothing and answers nothing (each attempt times out
 # after the stall timeout, then exit 5 having made exactly retries+1
-# attempts); 503 every time (exit 5, "gave up"); a Retry-After longer than
-# we are willing to wait (exit 5 at once); nothing listening (exit 5).
+# attempts); Ctrl-C (exit 130 at once); 500 every time (exit 5, "gave up");
+# a Retry-After longer than we are willing to wait (exit 5 at once); nothing
+# listening (exit 5).
 # Timings are made small with NR_UPLOAD_BACKOFF_MS and NR_UPLOAD_STALL_S.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../upload-lib.sh"
@@ -80,7 +81,23 @@ grep -q "gave up uploading the bundle to https://127.0.0.1:[0-9]* after 3 attemp
 validate_schema "$T/out" upload-result.schema.json
 export NR_UPLOAD_STALL_S=2
 
-# 503 forever: exit 5 after retries+1 attempts.
+# Ctrl-C in the middle of a (stalled) transfer: out within a second, exit 130.
+portal_start interrupt --fault-always stall --stall-seconds 30
+NR_UPLOAD_STALL_S=30 "$NR_BIN" upload "$BUNDLE" --to "$PORTAL_URL" --method post \
+	--cacert "$PKI/ca.pem" >"$T/out" 2>"$T/err" &
+pid=$!
+i=0
+while [ "$(requests_made)" -lt 1 ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+kill -INT "$pid"
+wait_pid_exit "$pid" 3
+no_sanitizer_report "$T/err" "interrupted upload"
+expect_rc 130 "SIGINT during an upload"
+grep -q "interrupted" "$T/err" || { show "$T/err"; fail "no 'interrupted' message"; }
+
+# 500 forever: exit 5 after retries+1 attempts.
 portal_start down --fault-always 500
 # shellcheck disable=SC2086
 up "$BUNDLE" --to "$PORTAL_URL" $post --retries 1
