@@ -261,8 +261,14 @@ static int from_dmi(json_object *facts)
 	if (!hv)
 		return 0;
 	snprintf(detail, sizeof(detail), "DMI: %s / %s", v ? v : "-", p ? p : "-");
-	return conclude(facts, "guest", hv, v ? "firmware.sys_vendor" : "firmware.product_name",
-	                detail);
+	conclude(facts, "guest", hv, v ? "firmware.sys_vendor" : "firmware.product_name", detail);
+	/* "TCG" rests on the kernel log as much as on DMI: cite it too. */
+	if (str_is(hv, "qemu-tcg"))
+		nr_facts_evidence(facts, "virt.hypervisor",
+		                  evidence_artifact(facts, "kernel.dmesg_captured"),
+		                  "boot log captured: no 'Hypervisor detected' line, and lscpu names "
+		                  "no hypervisor vendor: not accelerated by KVM");
+	return 1;
 }
 
 /* 7. ppc64's cpuinfo names the platform, and QEMU says it emulates it. */

@@ -78,8 +78,11 @@ static void dmesg_parse(const struct nr_artifacts *arts, json_object *facts)
 		return;
 	/* Captured from boot only if the ring buffer has not wrapped: the
 	 * absence of a boot line proves nothing once it has. */
-	if (memmem(buf, len < 65536 ? len : 65536, "Linux version ", 14))
+	if (memmem(buf, len < 65536 ? len : 65536, "Linux version ", 14)) {
 		nr_facts_set(facts, "kernel.dmesg_captured", json_object_new_boolean(1));
+		nr_facts_evidence(facts, "kernel.dmesg_captured", nr_artifacts_path(arts, "dmesg"),
+		                  "kernel log from boot");
+	}
 	dmesg_parse_acpi(buf, len, nr_artifacts_path(arts, "dmesg"), facts);
 	hit = memmem(buf, len, needle, sizeof(needle) - 1);
 	if (!hit)
