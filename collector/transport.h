@@ -104,4 +104,10 @@ extern volatile int nr_interrupted;
 
 int64_t nr_time_now_ms(void);
 
+/* Copy an open file into out until EOF, the deadline, an interrupt or a
+ * full sink (*truncated).  what names the file in errors.  Returns 0 or a
+ * negative errno. */
+int nr_sink_copy_fd(int fd, const char *what, int64_t deadline_ms, struct nr_sink *out,
+                    bool *truncated, struct nr_error *err);
+
 #endif

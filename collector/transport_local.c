@@ -287,9 +287,8 @@ out:
 static int local_read_file(struct nr_transport *t, const char *path, int64_t deadline_ms,
                            struct nr_sink *out, bool *truncated, struct nr_error *err)
 {
-	char *buf = NULL;
 	struct stat sb;
-	int fd, rc = 0;
+	int fd, rc;
 
 	(void)t;
 	*truncated = false;
@@ -298,45 +297,10 @@ static int local_read_file(struct nr_transport *t, const char *path, int64_t dea
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return nr_error_set(err, errno, "cannot read %s: %s", path, strerror(errno));
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
 		rc = nr_error_set(err, EINVAL, "%s is not a regular file", path);
-		goto out;
-	}
-	buf = malloc(LOCAL_CHUNK);
-	if (!buf) {
-		rc = nr_error_set(err, ENOMEM, "out of memory reading %s", path);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (nr_time_now_ms() > deadline_ms || nr_interrupted) {
-			rc = nr_error_set(err, nr_interrupted ? EINTR : ETIMEDOUT,
-			                  "reading %s timed out", path);
-			break;
-		}
-		n = read(fd, buf, LOCAL_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = nr_error_set(err, errno, "cannot read %s: %s", path, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		rc = out->write(out, buf, (size_t)n);
-		if (rc == NR_SINK_FULL) {
-			*truncated = true;
-			rc = 0;
-			break;
-		}
-		if (rc < 0) {
-			nr_error_set(err, -rc, "cannot store %s: %s", path, strerror(-rc));
-			break;
-		}
-	}
-out:
-	free(buf);
+	else
+		rc = nr_sink_copy_fd(fd, path, deadline_ms, out, truncated, err);
 	close(fd);
 	return rc;
 }

@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define REPLAY_CHUNK 65536
 
 struct replay {
 	struct nr_transport base;
@@ -73,56 +72,18 @@ int nr_replay_key_ok(const char *key)
 static int replay_stream(struct replay *r, const char *path, int64_t deadline_ms,
                          struct nr_sink *sink, bool *truncated, struct nr_error *err)
 {
-	char *buf = NULL;
+	char what[PATH_MAX + 64];
 	int fd = -1, rc;
 
 	*truncated = false;
 	rc = nr_sysroot_open_file(r->rootfd, path, NR_SYSROOT_AUTO, &fd);
-	if (rc == -EINVAL) {
-		nr_error_set(err, EINVAL, "%s in %s is not a regular file", path, r->root);
-		goto out;
-	}
-	if (rc < 0) {
-		nr_error_set(err, -rc, "cannot read %s in %s: %s", path, r->root, strerror(-rc));
-		goto out;
-	}
-	buf = malloc(REPLAY_CHUNK);
-	if (!buf) {
-		rc = nr_error_set(err, ENOMEM, "out of memory reading %s", path);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (nr_time_now_ms() > deadline_ms || nr_interrupted) {
-			rc = nr_error_set(err, nr_interrupted ? EINTR : ETIMEDOUT,
-			                  "reading %s in %s timed out", path, r->root);
-			break;
-		}
-		n = read(fd, buf, REPLAY_CHUNK);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n < 0)
-				rc = nr_error_set(err, errno, "cannot read %s in %s: %s", path, r->root,
-				                  strerror(errno));
-			break;
-		}
-		rc = sink ? sink->write(sink, buf, (size_t)n) : 0;
-		if (rc == NR_SINK_FULL) {
-			*truncated = true;
-			rc = 0;
-			break;
-		}
-		if (rc < 0) {
-			nr_error_set(err, -rc, "cannot store %s: %s", path, strerror(-rc));
-			break;
-		}
-	}
-out:
-	free(buf);
-	if (fd >= 0)
-		close(fd);
+	if (rc == -EINVAL)
+		return nr_error_set(err, EINVAL, "%s in %s is not a regular file", path, r->root);
+	if (rc < 0)
+		return nr_error_set(err, -rc, "cannot read %s in %s: %s", path, r->root, strerror(-rc));
+	snprintf(what, sizeof(what), "%s in %s", path, r->root);
+	rc = nr_sink_copy_fd(fd, what, deadline_ms, sink, truncated, err);
+	close(fd);
 	return rc;
 }
 

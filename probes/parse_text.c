@@ -111,7 +111,7 @@ bool nr_span_has_token(struct nr_span s, const char *seps, const char *word)
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one.
  * Overlong forms and surrogates are rejected, as RFC 3629 asks. */
-static size_t utf8_len(const unsigned char *p, size_t avail)
+size_t nr_utf8_seq_len(const unsigned char *p, size_t avail)
 {
 	unsigned char c = p[0];
 	size_t n;
@@ -149,7 +149,7 @@ static size_t utf8_len(const unsigned char *p, size_t avail)
 static size_t out_unit(const unsigned char *p, size_t avail, size_t *in, unsigned char *repl,
                        const unsigned char **src)
 {
-	size_t n = utf8_len(p, avail);
+	size_t n = nr_utf8_seq_len(p, avail);
 
 	*in = n ? n : 1;
 	*src = p;
