@@ -14,7 +14,7 @@
 #                           [--initrd-out FILE]
 #
 # The kernel and the base initramfs are cached in
-# ${NR_E2E_CACHE:-/var/tmp/nest-report-e2e} and rebuilt only when the kernel
+# ${NR_E2E_CACHE:-/var/tmp/nest-report-e2e-UID} and rebuilt only when the kernel
 # package's candidate version, busybox-static, dropbear-bin or this script
 # change.  With --initrd-out, FILE is the base initramfs followed by a small
 # per-run cpio archive (Linux unpacks concatenated archives in order) holding
@@ -33,7 +33,8 @@
 # other error.
 set -eu
 
-CACHE=${NR_E2E_CACHE:-/var/tmp/nest-report-e2e}
+# Per user: a cache root made cannot be written by a later run as someone else.
+CACHE=${NR_E2E_CACHE:-/var/tmp/nest-report-e2e-$(id -u)}
 META=linux-image-cloud-amd64
 # Modules to load, in the order given; their dependencies are added first.
 # virtio_rng feeds the guest's entropy pool from QEMU's virtio-rng-pci, so

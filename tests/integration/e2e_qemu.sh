@@ -14,7 +14,7 @@
 #   - the bundle is intact and validates against schemas/manifest.schema.json.
 # Skips (77) only when qemu-system-x86_64 or the Debian cloud kernel cannot
 # be had.  The kernel and base initramfs are cached in
-# ${NR_E2E_CACHE:-/var/tmp/nest-report-e2e}; NR_E2E_BOOT_TIMEOUT (seconds,
+# ${NR_E2E_CACHE:-/var/tmp/nest-report-e2e-UID}; NR_E2E_BOOT_TIMEOUT (seconds,
 # default 180) bounds the wait for the guest's sshd; NR_E2E_WATCHDOG (default
 # that plus 600) is when a watchdog kills QEMU if this test was killed
 # without running its cleanup.  Run alone:
