@@ -53,7 +53,7 @@ static const char collect_usage[] =
 	"      --identity FILE       private key to try before the defaults\n"
 	"\n"
 	"signing (a detached SSH signature, BUNDLE.sig; see 'nest-report sign --help'):\n"
-	"      --sign-key FILE       sign with this key (default: sign_key in the config,\n"
+	"      --sign-key FILE       sign with this key (default: sign.key in the config,\n"
 	"                            else ssh-agent's first key, else ~/.ssh/id_ed25519 ...)\n"
 	"      --signer-id ID        the identity the manifest records (default user@host)\n"
 	"      --no-sign             do not sign\n"

@@ -23,7 +23,7 @@ static const char sign_usage[] =
 	"\n"
 	"Checks BUNDLE (archive, members, schema, as 'verify' does) and writes a\n"
 	"detached SSH signature, BUNDLE.sig (namespace nest-report), with ssh-keygen.\n"
-	"The key: --sign-key, else sign_key in the config, else the first key in\n"
+	"The key: --sign-key, else sign.key in the config, else the first key in\n"
 	"ssh-agent, else ~/.ssh/id_ed25519 and the other default identities.\n"
 	"\n"
 	"options:\n"
@@ -135,7 +135,7 @@ int nr_cmd_sign(int argc, char **argv)
 	return rc;
 }
 
-/* "sign = no" in the config: collect does not sign unless --sign-key. */
+/* "sign.enabled = no" in the config: collect does not sign unless --sign-key. */
 static int off(const char *v)
 {
 	return v && (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0);
@@ -148,7 +148,7 @@ int nr_cmd_sign_prepare(const char *keyfile, int no_sign, struct nr_sign_key *ke
 	int rc;
 
 	memset(key, 0, sizeof(*key));
-	if (no_sign || (!keyfile && off(nr_config_get("sign")))) {
+	if (no_sign || (!keyfile && off(nr_config_get("sign.enabled")))) {
 		snprintf(why, whylen, "--no-sign");
 		return 0;
 	}
@@ -167,7 +167,7 @@ int nr_cmd_sign_prepare(const char *keyfile, int no_sign, struct nr_sign_key *ke
 
 void nr_cmd_signer_id(const char *opt, char *out, size_t outlen)
 {
-	const char *cfg = nr_config_get("signer_id"), *user = getenv("USER");
+	const char *cfg = nr_config_get("sign.signer_id"), *user = getenv("USER");
 	struct passwd *pw = getpwuid(geteuid());
 	char host[256] = "localhost";
 

@@ -25,7 +25,7 @@ int nr_cmd_limit_option(const char *cmd, int opt, const char *arg, struct nr_bun
 
 const char *nr_cmd_allowed_signers(const char *opt, char *buf, size_t buflen)
 {
-	return opt ? opt : nr_config_path("allowed_signers", buf, buflen);
+	return opt ? opt : nr_config_path("verify.allowed_signers", buf, buflen);
 }
 
 void nr_cmd_put_safe(FILE *f, const char *s)

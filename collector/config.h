@@ -2,8 +2,9 @@
  * blank lines ignored.  Read from, in order of precedence:
  *   $XDG_CONFIG_HOME/nest-report/config (~/.config/nest-report/config)
  *   /etc/nest-report.conf
- * so a user's setting overrides the system's.  Keys are lowercase words
- * with '_' (sign_key, signer_id, allowed_signers; upload settings later).
+ * so a user's setting overrides the system's.  Keys are SECTION.NAME, as in
+ * git's config: sign.key, sign.signer_id, sign.enabled, verify.allowed_signers,
+ * upload.url, upload.method, upload.token_file, upload.cacert.
  * Command-line options override both.
  *
  * Values are raw strings; nr_config_path() expands a leading "~/".  The

@@ -128,8 +128,8 @@ int nr_sign_find_key(const char *explicit_key, struct nr_sign_key *key, struct n
 	memset(key, 0, sizeof(*key));
 	if (explicit_key)
 		return use_file(key, explicit_key, "--sign-key", err);
-	if (nr_config_path("sign_key", path, sizeof(path)))
-		return use_file(key, path, "config sign_key", err);
+	if (nr_config_path("sign.key", path, sizeof(path)))
+		return use_file(key, path, "config sign.key", err);
 	if (agent_key(key))
 		return 1;
 	for (i = 0; home && default_ids[i]; i++) {
@@ -138,7 +138,7 @@ int nr_sign_find_key(const char *explicit_key, struct nr_sign_key *key, struct n
 		if (access(path, R_OK) == 0)
 			return use_file(key, path, src, err);
 	}
-	nr_error_set(err, ENOENT, "no SSH key found (--sign-key, sign_key in the config, "
+	nr_error_set(err, ENOENT, "no SSH key found (--sign-key, sign.key in the config, "
 	             "ssh-agent, ~/.ssh/id_ed25519 ...)");
 	return 0;
 }

@@ -95,7 +95,7 @@ unset SSH_AUTH_SOCK SSH_AGENT_PID
 XDG_CONFIG_HOME="$T/xdg-config"
 export XDG_CONFIG_HOME
 mkdir -p "$XDG_CONFIG_HOME/nest-report"
-echo "sign = no" >"$XDG_CONFIG_HOME/nest-report/config"
+echo "sign.enabled = no" >"$XDG_CONFIG_HOME/nest-report/config"
 
 # ---- small assertions -----------------------------------------------------
 

@@ -87,12 +87,12 @@ HOME=$T/home XDG_CONFIG_HOME=$CFG run_nr sign "$BUNDLE" --force
 expect_rc 1 "sign with no key available"
 grep -q 'no SSH key found' "$T/err" || { show "$T/err"; fail "sign without a key: message"; }
 
-# Key selection: config sign_key; then ssh-agent; then ~/.ssh/id_ed25519.
+# Key selection: config sign.key; then ssh-agent; then ~/.ssh/id_ed25519.
 mkdir -p "$T/cfgkey"
-printf '# ours\nsign_key = %s\nsigner_id = carol@example\n' "$K/rsa" >"$CFG/nest-report/config"
+printf '# ours\nsign.key = %s\nsign.signer_id = carol@example\n' "$K/rsa" >"$CFG/nest-report/config"
 HOME=$T/home XDG_CONFIG_HOME=$CFG run_nr collect -o "$T/cfgkey" --only kernel
-expect_rc 0 "collect with sign_key in the config"
-grep -q "$(fpr "$K/rsa.pub").*config sign_key" "$T/err" || { show "$T/err"; fail "config sign_key not used"; }
+expect_rc 0 "collect with sign.key in the config"
+grep -q "$(fpr "$K/rsa.pub").*config sign.key" "$T/err" || { show "$T/err"; fail "config sign.key not used"; }
 : >"$CFG/nest-report/config"
 
 eval "$(ssh-agent -s)" >/dev/null || fail "ssh-agent"
