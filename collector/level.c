@@ -97,7 +97,8 @@ static void level_detect_arch(struct nr_level *lv)
 	const char *argv[] = { NULL, "-m", NULL };
 	char path[4096];
 
-	if (nr_mem_sink_init(&out, 128) == 0 && t->ops->which(t, "uname", path, sizeof(path)) == 0) {
+	if (nr_mem_sink_init(&out, 128) == 0 &&
+	    t->ops->which(t, "uname", nr_time_now_ms() + DETECT_TIMEOUT_MS, path, sizeof(path)) == 0) {
 		argv[0] = path;
 		if (t->ops->run(t, "detect/uname-m", argv, nr_time_now_ms() + DETECT_TIMEOUT_MS,
 		                &out.base, NULL, &res, &err) == 0 && res.exit_code == 0) {

@@ -167,7 +167,7 @@ static int cmd_prepare(struct nr_probe_ctx *ctx, struct cmd_job *job, const char
 	/* An absolute argv[0] was found by the probe (e.g. /usr/libexec/qemu-kvm). */
 	if (argv[0][0] == '/')
 		snprintf(job->path, sizeof(job->path), "%s", argv[0]);
-	else if (t->ops->which(t, argv[0], job->path, sizeof(job->path)) < 0) {
+	else if (t->ops->which(t, argv[0], ctx->deadline_ms, job->path, sizeof(job->path)) < 0) {
 		/* With the transport down, "not found" is not "not installed". */
 		if (transport_down(ctx))
 			return job->rc = -ECONNRESET;
@@ -387,14 +387,14 @@ int nr_probe_list(struct nr_probe_ctx *ctx, const char *dir,
 {
 	struct nr_transport *t = ctx->level->transport;
 
-	return t->ops->list(t, dir, fn, ud, &ctx->err);
+	return t->ops->list(t, dir, ctx->deadline_ms, fn, ud, &ctx->err);
 }
 
 bool nr_probe_has(struct nr_probe_ctx *ctx, const char *cmd)
 {
 	struct nr_transport *t = ctx->level->transport;
 	char path[4096];
-	bool found = t->ops->which(t, cmd, path, sizeof(path)) == 0;
+	bool found = t->ops->which(t, cmd, ctx->deadline_ms, path, sizeof(path)) == 0;
 
 	if (!found && transport_down(ctx)) {
 		ctx->lost = true;
@@ -409,7 +409,7 @@ int nr_probe_path_info(struct nr_probe_ctx *ctx, const char *path, bool *exists,
 {
 	struct nr_transport *t = ctx->level->transport;
 	struct nr_path_info info;
-	int rc = t->ops->path_info(t, path, &info, &ctx->err);
+	int rc = t->ops->path_info(t, path, ctx->deadline_ms, &info, &ctx->err);
 
 	if (rc < 0)
 		return rc;

@@ -5,9 +5,10 @@
  * goes through this.  Implementations: local (transport_local.c), and later
  * ssh and replay.
  *
- * Every operation takes an absolute deadline (monotonic milliseconds, see
- * nr_time_now_ms) and must return -ETIMEDOUT once it has passed, killing
- * whatever it started.  Output goes to a sink; a sink that is full returns
+ * Every operation but is_root and close takes an absolute deadline
+ * (monotonic milliseconds, see nr_time_now_ms) and must return -ETIMEDOUT
+ * once it has passed, killing whatever it started: over SSH even a lookup
+ * can wait on a stuck remote, and the probe's --timeout must still hold.  Output goes to a sink; a sink that is full returns
  * NR_SINK_FULL, and the transport then stops producing (for a command: kills
  * it) and reports the output as truncated.
  */
@@ -63,13 +64,14 @@ struct nr_transport_ops {
 	                 struct nr_sink *out, bool *truncated, struct nr_error *err);
 	/* Call fn for each entry name of dir (not "." or ".."); fn returning
 	 * non-zero stops the walk and is returned. */
-	int (*list)(struct nr_transport *t, const char *dir, nr_list_fn fn, void *ud,
-	            struct nr_error *err);
+	int (*list)(struct nr_transport *t, const char *dir, int64_t deadline_ms, nr_list_fn fn,
+	            void *ud, struct nr_error *err);
 	/* Find cmd in the level's PATH plus the sbin directories; 0 and the path
 	 * in out, or -ENOENT. */
-	int (*which)(struct nr_transport *t, const char *cmd, char *out, size_t outlen);
-	int (*path_info)(struct nr_transport *t, const char *path, struct nr_path_info *info,
-	                 struct nr_error *err);
+	int (*which)(struct nr_transport *t, const char *cmd, int64_t deadline_ms, char *out,
+	             size_t outlen);
+	int (*path_info)(struct nr_transport *t, const char *path, int64_t deadline_ms,
+	                 struct nr_path_info *info, struct nr_error *err);
 	/* 1 when commands run as root, 0 when not, negative errno when unknown. */
 	int (*is_root)(struct nr_transport *t);
 	void (*close)(struct nr_transport *t);

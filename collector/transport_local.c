@@ -305,13 +305,14 @@ static int local_read_file(struct nr_transport *t, const char *path, int64_t dea
 	return rc;
 }
 
-static int local_list(struct nr_transport *t, const char *dir, nr_list_fn fn, void *ud,
-                      struct nr_error *err)
+static int local_list(struct nr_transport *t, const char *dir, int64_t deadline_ms,
+		nr_list_fn fn, void *ud, struct nr_error *err)
 {
 	struct dirent *de;
 	DIR *d;
 	int rc = 0;
 
+	(void)deadline_ms;   /* local file system calls: nothing here can wait long */
 	(void)t;
 	d = opendir(dir);
 	if (!d)
@@ -325,11 +326,13 @@ static int local_list(struct nr_transport *t, const char *dir, nr_list_fn fn, vo
 	return rc;
 }
 
-static int local_which(struct nr_transport *t, const char *cmd, char *out, size_t outlen)
+static int local_which(struct nr_transport *t, const char *cmd, int64_t deadline_ms,
+		char *out, size_t outlen)
 {
 	char search[LOCAL_PATH_MAX];
 	const char *p = search;
 
+	(void)deadline_ms;   /* local file system calls: nothing here can wait long */
 	(void)t;
 	local_search_path(search, sizeof(search));
 	if (strchr(cmd, '/'))
@@ -349,12 +352,13 @@ static int local_which(struct nr_transport *t, const char *cmd, char *out, size_
 	return -ENOENT;
 }
 
-static int local_path_info(struct nr_transport *t, const char *path, struct nr_path_info *info,
-                           struct nr_error *err)
+static int local_path_info(struct nr_transport *t, const char *path, int64_t deadline_ms,
+		struct nr_path_info *info, struct nr_error *err)
 {
 	struct stat sb;
 	int fd;
 
+	(void)deadline_ms;   /* local file system calls: nothing here can wait long */
 	(void)t;
 	(void)err;
 	memset(info, 0, sizeof(*info));

@@ -119,8 +119,8 @@ static int list_tee_one(void *ud, const char *name)
 	return lt->fn(lt->ud, name);
 }
 
-static int record_list(struct nr_transport *t, const char *dir, nr_list_fn fn, void *ud,
-                       struct nr_error *err)
+static int record_list(struct nr_transport *t, const char *dir, int64_t deadline_ms,
+		nr_list_fn fn, void *ud, struct nr_error *err)
 {
 	struct record *r = record_of(t);
 	struct list_tee lt = { fn, ud, malloc(NR_REPLAY_LIST_MAX), 0 };
@@ -128,7 +128,7 @@ static int record_list(struct nr_transport *t, const char *dir, nr_list_fn fn, v
 	char rel[4096];
 	int rc;
 
-	rc = r->inner->ops->list(r->inner, dir, list_tee_one, &lt, err);
+	rc = r->inner->ops->list(r->inner, dir, deadline_ms, list_tee_one, &lt, err);
 	if (rc >= 0 && lt.buf && !nr_interrupted &&
 	    nr_replay_meta_path(rel, sizeof(rel), NR_REPLAY_LISTS, dir, ".list") == 0) {
 		f = nr_rec_begin(&r->tree, NR_REC_META, rel, dir, NR_REPLAY_LIST_MAX);
@@ -139,11 +139,12 @@ static int record_list(struct nr_transport *t, const char *dir, nr_list_fn fn, v
 	return rc;
 }
 
-static int record_which(struct nr_transport *t, const char *cmd, char *out, size_t outlen)
+static int record_which(struct nr_transport *t, const char *cmd, int64_t deadline_ms,
+		char *out, size_t outlen)
 {
 	struct record *r = record_of(t);
 	char rel[256], text[4200];
-	int rc = r->inner->ops->which(r->inner, cmd, out, outlen);
+	int rc = r->inner->ops->which(r->inner, cmd, deadline_ms, out, outlen);
 
 	if (rc == 0 && nr_replay_cmd_ok(cmd)) {
 		snprintf(rel, sizeof(rel), NR_REPLAY_WHICH "/%s", cmd);
@@ -158,12 +159,12 @@ static const char *yn(bool b)
 	return b ? "yes" : "no";
 }
 
-static int record_path_info(struct nr_transport *t, const char *path, struct nr_path_info *info,
-                            struct nr_error *err)
+static int record_path_info(struct nr_transport *t, const char *path, int64_t deadline_ms,
+		struct nr_path_info *info, struct nr_error *err)
 {
 	struct record *r = record_of(t);
 	char rel[4096], text[256];
-	int rc = r->inner->ops->path_info(r->inner, path, info, err);
+	int rc = r->inner->ops->path_info(r->inner, path, deadline_ms, info, err);
 
 	if (rc == 0 && nr_replay_meta_path(rel, sizeof(rel), NR_REPLAY_PATHS, path, ".info") == 0) {
 		snprintf(text, sizeof(text),

@@ -267,8 +267,8 @@ out:
 	return rc;
 }
 
-static int replay_list(struct nr_transport *t, const char *dir, nr_list_fn fn, void *ud,
-                       struct nr_error *err)
+static int replay_list(struct nr_transport *t, const char *dir, int64_t deadline_ms,
+		nr_list_fn fn, void *ud, struct nr_error *err)
 {
 	struct replay *r = replay_of(t);
 	struct list_cb cb = { fn, ud, false };
@@ -277,6 +277,7 @@ static int replay_list(struct nr_transport *t, const char *dir, nr_list_fn fn, v
 	DIR *d = NULL;
 	int fd = -1, rc;
 
+	(void)deadline_ms;   /* local file system calls: nothing here can wait long */
 	cb.at_root = dir[strspn(dir, "/")] == '\0';
 	rc = nr_replay_meta_path(lpath, sizeof(lpath), NR_REPLAY_LISTS, dir, ".list");
 	if (rc == 0)
@@ -304,13 +305,15 @@ out:
 	return rc;
 }
 
-static int replay_which(struct nr_transport *t, const char *cmd, char *out, size_t outlen)
+static int replay_which(struct nr_transport *t, const char *cmd, int64_t deadline_ms,
+		char *out, size_t outlen)
 {
 	struct replay *r = replay_of(t);
 	char path[256], text[NR_REPLAY_SMALL_MAX];
 	size_t n;
 	int rc;
 
+	(void)deadline_ms;   /* local file system calls: nothing here can wait long */
 	out[0] = '\0';
 	if (!nr_replay_cmd_ok(cmd))
 		return -ENOENT;
@@ -331,8 +334,8 @@ static int replay_which(struct nr_transport *t, const char *cmd, char *out, size
 /* A recorded path_info wins; else the tree itself tells whether the path
  * exists (a device there is never opened, so open_rw stays false); a path
  * whose directory was not captured at all is unknown (-ENOENT). */
-static int replay_path_info(struct nr_transport *t, const char *path, struct nr_path_info *info,
-                            struct nr_error *err)
+static int replay_path_info(struct nr_transport *t, const char *path, int64_t deadline_ms,
+		struct nr_path_info *info, struct nr_error *err)
 {
 	struct replay *r = replay_of(t);
 	char ipath[4096], text[NR_REPLAY_SMALL_MAX];
@@ -340,6 +343,7 @@ static int replay_path_info(struct nr_transport *t, const char *path, struct nr_
 	char *slash;
 	int fd = -1, rc;
 
+	(void)deadline_ms;   /* local file system calls: nothing here can wait long */
 	memset(info, 0, sizeof(*info));
 	rc = nr_replay_meta_path(ipath, sizeof(ipath), NR_REPLAY_PATHS, path, ".info");
 	/* A record that does not say yes or no to "exists" is no record. */

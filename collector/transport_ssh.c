@@ -394,9 +394,11 @@ static int list_write(struct nr_sink *base, const void *data, size_t len)
 }
 
 #define LIST_CAP (1024 * 1024)
+/* is_root() has no caller deadline: asked once, at the start of a level. */
+#define ID_TIMEOUT_MS 30000
 
-static int ssh_list(struct nr_transport *t, const char *dir, nr_list_fn fn, void *ud,
-                    struct nr_error *err)
+static int ssh_list(struct nr_transport *t, const char *dir, int64_t deadline_ms,
+		nr_list_fn fn, void *ud, struct nr_error *err)
 {
 	struct list_sink s = { { list_write, LIST_CAP }, malloc(LIST_CAP), 0, LIST_CAP };
 	const char *args[] = { dir, NULL };
@@ -406,7 +408,7 @@ static int ssh_list(struct nr_transport *t, const char *dir, nr_list_fn fn, void
 
 	if (!s.buf)
 		return nr_error_set(err, ENOMEM, "out of memory");
-	rc = ssh_call(tr_of(t), "r_list", args, nr_time_now_ms() + 30000, &s.base, NULL, &res, err);
+	rc = ssh_call(tr_of(t), "r_list", args, deadline_ms, &s.base, NULL, &res, err);
 	if (rc == 0 && res.exit_code != 0)
 		rc = nr_error_set(err, ENOENT, "cannot list %s", dir);
 	/* Names are NUL-terminated; a truncated last one is dropped. */
@@ -423,14 +425,14 @@ static int ssh_list(struct nr_transport *t, const char *dir, nr_list_fn fn, void
 	return rc;
 }
 
-static int small_op(struct nr_transport *t, const char *op, const char *arg, char *out,
-                    size_t outlen, int *exit_code)
+static int small_op(struct nr_transport *t, const char *op, const char *arg, int64_t deadline_ms,
+                    char *out, size_t outlen, int *exit_code)
 {
 	struct list_sink s = { { list_write, outlen - 1 }, out, 0, outlen - 1 };
 	const char *args[] = { arg, NULL };
 	struct nr_run_result res;
 	struct nr_error err;
-	int rc = ssh_call(tr_of(t), op, arg ? args : args + 1, nr_time_now_ms() + 30000, &s.base,
+	int rc = ssh_call(tr_of(t), op, arg ? args : args + 1, deadline_ms, &s.base,
 	                  NULL, &res, &err);
 
 	out[s.len] = '\0';
@@ -438,9 +440,10 @@ static int small_op(struct nr_transport *t, const char *op, const char *arg, cha
 	return rc;
 }
 
-static int ssh_which(struct nr_transport *t, const char *cmd, char *out, size_t outlen)
+static int ssh_which(struct nr_transport *t, const char *cmd, int64_t deadline_ms,
+		char *out, size_t outlen)
 {
-	int code, rc = small_op(t, "r_which", cmd, out, outlen, &code);
+	int code, rc = small_op(t, "r_which", cmd, deadline_ms, out, outlen, &code);
 
 	out[strcspn(out, "\n")] = '\0';
 	if (rc < 0)
@@ -448,11 +451,11 @@ static int ssh_which(struct nr_transport *t, const char *cmd, char *out, size_t 
 	return code == 0 && out[0] == '/' ? 0 : -ENOENT;
 }
 
-static int ssh_path_info(struct nr_transport *t, const char *path, struct nr_path_info *info,
-                         struct nr_error *err)
+static int ssh_path_info(struct nr_transport *t, const char *path, int64_t deadline_ms,
+		struct nr_path_info *info, struct nr_error *err)
 {
 	char out[64];
-	int code, rc = small_op(t, "r_info", path, out, sizeof(out), &code);
+	int code, rc = small_op(t, "r_info", path, deadline_ms, out, sizeof(out), &code);
 
 	memset(info, 0, sizeof(*info));
 	if (rc < 0)
@@ -470,7 +473,7 @@ static int ssh_is_root(struct nr_transport *t)
 	char out[32];
 	int code;
 
-	if (tr->is_root < 0 && small_op(t, "r_id", NULL, out, sizeof(out), &code) == 0 && code == 0)
+	if (tr->is_root < 0 && small_op(t, "r_id", NULL, nr_time_now_ms() + ID_TIMEOUT_MS, out, sizeof(out), &code) == 0 && code == 0)
 		tr->is_root = atoi(out) == 0 && out[0] == '0';
 	return tr->is_root;
 }

@@ -242,25 +242,25 @@ static void test_which_root_path_info(void **state)
 	char path[256];
 
 	(void)state;
-	assert_int_equal(t->ops->which(t, "lscpu", path, sizeof(path)), 0);
+	assert_int_equal(t->ops->which(t, "lscpu", INT64_MAX, path, sizeof(path)), 0);
 	assert_string_equal(path, "/usr/bin/lscpu");
-	assert_int_equal(t->ops->which(t, "emptypath", path, sizeof(path)), 0);
+	assert_int_equal(t->ops->which(t, "emptypath", INT64_MAX, path, sizeof(path)), 0);
 	assert_string_equal(path, "emptypath");
-	assert_int_equal(t->ops->which(t, "dmidecode", path, sizeof(path)), -ENOENT);
+	assert_int_equal(t->ops->which(t, "dmidecode", INT64_MAX, path, sizeof(path)), -ENOENT);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(t->ops->which(t, bad[i], path, sizeof(path)), -ENOENT);
+		assert_int_equal(t->ops->which(t, bad[i], INT64_MAX, path, sizeof(path)), -ENOENT);
 	assert_int_equal(t->ops->is_root(t), 1);
-	assert_int_equal(t->ops->path_info(t, "/dev/kvm", &info, &err), 0);
+	assert_int_equal(t->ops->path_info(t, "/dev/kvm", INT64_MAX, &info, &err), 0);
 	assert_true(info.exists && info.is_char_device && info.opened_rw);
 	/* Not recorded, its directory captured: absent. */
-	assert_int_equal(t->ops->path_info(t, "/dev/vhost-net", &info, &err), 0);
+	assert_int_equal(t->ops->path_info(t, "/dev/vhost-net", INT64_MAX, &info, &err), 0);
 	assert_false(info.exists);
 	/* In the tree as a plain file: exists, never opened. */
-	assert_int_equal(t->ops->path_info(t, "/dev/null-ish", &info, &err), 0);
+	assert_int_equal(t->ops->path_info(t, "/dev/null-ish", INT64_MAX, &info, &err), 0);
 	assert_true(info.exists);
 	assert_false(info.is_char_device || info.opened_rw);
 	/* Directory not captured at all: unknown. */
-	assert_int_equal(t->ops->path_info(t, "/nowhere/kvm", &info, &err), -ENOENT);
+	assert_int_equal(t->ops->path_info(t, "/nowhere/kvm", INT64_MAX, &info, &err), -ENOENT);
 	nr_transport_close(t);
 }
 
@@ -281,16 +281,16 @@ static void test_list(void **state)
 
 	(void)state;
 	/* The recorded listing wins; junk names are dropped. */
-	assert_int_equal(t->ops->list(t, "/proc", collect_name, names, &err), 0);
+	assert_int_equal(t->ops->list(t, "/proc", INT64_MAX, collect_name, names, &err), 0);
 	assert_string_equal(names, "123,456,789,");
 	names[0] = '\0';
-	assert_int_equal(t->ops->list(t, "/sys/module/kvm/parameters", collect_name, names, &err), 0);
+	assert_int_equal(t->ops->list(t, "/sys/module/kvm/parameters", INT64_MAX, collect_name, names, &err), 0);
 	assert_string_equal(names, "nested,");
 	names[0] = '\0';
-	assert_int_equal(t->ops->list(t, "/", collect_name, names, &err), 0);
+	assert_int_equal(t->ops->list(t, "/", INT64_MAX, collect_name, names, &err), 0);
 	assert_null(strstr(names, ".nest-report"));
-	assert_int_equal(t->ops->list(t, "/esc/up", collect_name, names, &err), -ENOENT);
-	assert_int_equal(t->ops->list(t, "/proc/cpuinfo", collect_name, names, &err), -ENOTDIR);
+	assert_int_equal(t->ops->list(t, "/esc/up", INT64_MAX, collect_name, names, &err), -ENOENT);
+	assert_int_equal(t->ops->list(t, "/proc/cpuinfo", INT64_MAX, collect_name, names, &err), -ENOTDIR);
 	nr_transport_close(t);
 }
 
@@ -302,7 +302,7 @@ static void test_plain_tree(void **state)
 	char path[256];
 
 	(void)state;
-	assert_int_equal(t->ops->which(t, "uname", path, sizeof(path)), -ENOENT);
+	assert_int_equal(t->ops->which(t, "uname", INT64_MAX, path, sizeof(path)), -ENOENT);
 	assert_true(t->ops->is_root(t) < 0);
 	nr_transport_close(t);
 }
@@ -382,10 +382,10 @@ static void test_record_replay(void **state)
 	assert_int_equal(run_key(rec, "dmesg/dmesg", &out, &errtext, &res), -ETIMEDOUT);
 	free(out);
 	free(errtext);
-	assert_int_equal(rec->ops->which(rec, "lscpu", path, sizeof(path)), 0);
-	assert_int_equal(rec->ops->which(rec, "dmidecode", path, sizeof(path)), -ENOENT);
-	assert_int_equal(rec->ops->list(rec, "/proc", collect_name, names, &err), 0);
-	assert_int_equal(rec->ops->path_info(rec, "/dev/kvm", &info, &err), 0);
+	assert_int_equal(rec->ops->which(rec, "lscpu", INT64_MAX, path, sizeof(path)), 0);
+	assert_int_equal(rec->ops->which(rec, "dmidecode", INT64_MAX, path, sizeof(path)), -ENOENT);
+	assert_int_equal(rec->ops->list(rec, "/proc", INT64_MAX, collect_name, names, &err), 0);
+	assert_int_equal(rec->ops->path_info(rec, "/dev/kvm", INT64_MAX, &info, &err), 0);
 	assert_int_equal(rec->ops->is_root(rec), 1);
 	memset(&st, 0, sizeof(st));
 	assert_int_equal(nr_transport_record_finish(rec, &st, &err), 0);
@@ -419,9 +419,9 @@ static void test_record_replay(void **state)
 	assert_string_equal(errtext, "lscpu: warning\n");
 	free(out);
 	free(errtext);
-	assert_int_equal(rep->ops->path_info(rep, "/dev/kvm", &info, &err), 0);
+	assert_int_equal(rep->ops->path_info(rep, "/dev/kvm", INT64_MAX, &info, &err), 0);
 	assert_true(info.opened_rw);
-	assert_int_equal(rep->ops->which(rep, "lscpu", path, sizeof(path)), 0);
+	assert_int_equal(rep->ops->which(rep, "lscpu", INT64_MAX, path, sizeof(path)), 0);
 	assert_string_equal(path, "/usr/bin/lscpu");
 	assert_int_equal(rep->ops->is_root(rep), 1);
 	nr_transport_close(rep);
