@@ -2,6 +2,7 @@
  * each firing through its rule's templates, gather what could not be
  * checked, and sort.  See findings.h and rule.h. */
 #include "rule.h"
+#include "facts.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -128,6 +129,27 @@ enum nr_rule_verdict nr_rule_fire(struct nr_rule_ctx *c, json_object *ev, ...)
 	          finding_new(c->rule->id, c->rule->severity, c->id, message, ev, hint,
 	                      c->rule->source));
 	return NR_RULE_FIRED;
+}
+
+bool nr_rule_ext_missing(struct nr_rule_ctx *c, enum nr_rule_verdict *verdict)
+{
+	const char *ext = nr_facts_str(c->facts, "cpu.virt_ext");
+
+	*verdict = NR_RULE_PASS;
+	if (!ext) {
+		*verdict = nr_rule_unknown(c, "cpu.virt_ext");
+		return false;
+	}
+	if (strcmp(ext, "none") != 0)
+		return false;
+	switch (nr_facts_bool(c->facts, "kvm.available")) {
+	case 1:
+		return false;
+	case -1:
+		*verdict = nr_rule_unknown(c, "kvm.available");
+		return false;
+	}
+	return true;
 }
 
 enum nr_rule_verdict nr_rule_unknown(struct nr_rule_ctx *c, const char *fact)

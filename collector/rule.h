@@ -106,6 +106,14 @@ enum nr_rule_verdict nr_rule_fire(struct nr_rule_ctx *c, json_object *ev, ...)
  * Returns NR_RULE_UNKNOWN. */
 enum nr_rule_verdict nr_rule_unknown(struct nr_rule_ctx *c, const char *fact);
 
+/* The gate shared by the "guest hypervisor lacks its virtualization
+ * extension" rules (vmx/svm on x86, sie on s390): true when cpu.virt_ext is
+ * "none" and /dev/kvm is known to be absent, so the missing extension is the
+ * cause.  Otherwise false, with *verdict PASS or UNKNOWN: a missing flag
+ * alone proves nothing, since /dev/kvm can work without it (PVM, or old
+ * s390 kernels that never list sie). */
+bool nr_rule_ext_missing(struct nr_rule_ctx *c, enum nr_rule_verdict *verdict);
+
 /* ---- evidence ---------------------------------------------------------- */
 
 /* Append {artifact, value} to ev; artifact may be NULL. */

@@ -125,23 +125,13 @@ static const char *expose_fix(const char *hv)
 
 static enum nr_rule_verdict check_l1_cpuinfo(struct nr_rule_ctx *c)
 {
-	const char *ext = nr_facts_str(c->facts, "cpu.virt_ext");
 	const char *hv = nr_facts_str(c->facts, "virt.hypervisor");
 	const char *kind = nr_mlevel_virt_ext_kind(c->facts);
 	json_object *parent = nr_mlevel_parent(c->levels, c->level), *ev;
+	enum nr_rule_verdict verdict;
 
-	if (!ext)
-		return nr_rule_unknown(c, "cpu.virt_ext");
-	if (strcmp(ext, "none") != 0)
-		return NR_RULE_PASS;
-	/* A missing flag alone proves nothing: /dev/kvm can work without it
-	 * (PVM).  Only a /dev/kvm known to be absent makes it the cause. */
-	switch (nr_facts_bool(c->facts, "kvm.available")) {
-	case 1:
-		return NR_RULE_PASS;
-	case -1:
-		return nr_rule_unknown(c, "kvm.available");
-	}
+	if (!nr_rule_ext_missing(c, &verdict))
+		return verdict;
 	ev = json_object_new_array();
 	nr_rule_ev_fact(ev, c->facts, "cpu.virt_ext", "cpu flags: no vmx, no svm");
 	nr_rule_ev_fact(ev, c->facts, "kvm.available", "/dev/kvm absent");
