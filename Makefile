@@ -24,20 +24,25 @@ TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka)
 
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC    := $(filter-out collector/main.c,$(wildcard collector/*.c probes/*.c uploader/*.c))
+# collector/ is split into folders by part (docs/ARCHITECTURE.md); headers are
+# included as "part/name.h" from other parts, so -Icollector is the only
+# collector include path.
+MAIN_SRC   := $(firstword $(wildcard collector/cli/main.c collector/main.c))
+LIB_SRC    := $(filter-out $(MAIN_SRC),$(wildcard collector/*.c collector/*/*.c probes/*.c uploader/*.c))
+HDRS       := $(wildcard collector/*.h collector/*/*.h probes/*.h uploader/*.h tests/unit/*.h)
 TEST_SRC   := $(wildcard tests/unit/test_*.c)
 TEST_SUPPORT := $(filter-out $(TEST_SRC),$(wildcard tests/unit/*.c))
 HELPER_SRC := $(wildcard tests/helpers/*.c)
 
 # $(1) = build dir, $(2) = extra flags
 define nr_build
-$(1)/%.o: %.c $(wildcard collector/*.h probes/*.h uploader/*.h tests/unit/*.h)
+$(1)/%.o: %.c $(HDRS)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(NR_CFLAGS) $(2) -c $$< -o $$@
 $(1)/libnr.a: $$(patsubst %.c,$(1)/%.o,$$(LIB_SRC))
 	@rm -f $$@
 	$$(AR) rcs $$@ $$^
-$(1)/nest-report: $(1)/collector/main.o $(1)/libnr.a
+$(1)/nest-report: $(1)/$(MAIN_SRC:.c=.o) $(1)/libnr.a
 	$$(CC) $$(CFLAGS) $(2) $$(LDFLAGS) -o $$@ $$^ $$(NR_LIBS)
 $(1)/tests/%: $(1)/tests/unit/%.o $$(patsubst %.c,$(1)/%.o,$$(TEST_SUPPORT)) $(1)/libnr.a
 	$$(CC) $$(CFLAGS) $(2) $$(LDFLAGS) -o $$@ $$^ $$(NR_LIBS) $$(TEST_LIBS)
