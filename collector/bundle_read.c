@@ -1,5 +1,5 @@
 #include "bundle_read.h"
-#include "strmap.h"
+#include "util/strmap.h"
 
 #include <archive.h>
 #include <archive_entry.h>

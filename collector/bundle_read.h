@@ -29,7 +29,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "util/error.h"
 
 /* Default caps.  A member may be 4x the default artifact cap (256 MiB);
  * bundles made with a larger --max-artifact-size need larger caps, which

@@ -6,7 +6,7 @@
 #include "commands.h"
 #include "mlevel.h"
 #include "msg.h"
-#include "sha256.h"
+#include "util/sha256.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
 #include "cmd_signals.h"
 #include "cmd_trust.h"
 #include "commands.h"
-#include "config.h"
+#include "util/config.h"
 #include "msg.h"
 #include "sign.h"
 #include "verify.h"

@@ -1,5 +1,5 @@
 #include "cmd_trust.h"
-#include "config.h"
+#include "util/config.h"
 #include "msg.h"
 
 #include <errno.h>

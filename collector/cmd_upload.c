@@ -2,7 +2,7 @@
  * to a support portal, an object store or an SFTP drop. */
 #include "cmd_signals.h"
 #include "commands.h"
-#include "config.h"
+#include "util/config.h"
 #include "msg.h"
 #include "upload_cli.h"
 

@@ -10,7 +10,7 @@
 #include <json-c/json.h>
 
 #include "bundle_read.h"
-#include "error.h"
+#include "util/error.h"
 
 struct nr_diff_side {
 	const char *bundle;

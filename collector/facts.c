@@ -3,7 +3,7 @@
 #include "level.h"
 #include "memsink.h"
 #include "parse.h"
-#include "utf8.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 #include "jschema.h"
 #include "jschema_regex.h"
-#include "strmap.h"
+#include "util/strmap.h"
 
 #include <errno.h>
 #include <math.h>

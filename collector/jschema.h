@@ -24,7 +24,7 @@
 #include <json-c/json.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "util/error.h"
 
 struct nr_jschema;
 

@@ -6,7 +6,7 @@
 #include <regex.h>
 #include <stdbool.h>
 
-#include "error.h"
+#include "util/error.h"
 
 #define NR_JREGEX_LOOKS 4
 

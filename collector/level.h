@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <json-c/json.h>
 
-#include "error.h"
+#include "util/error.h"
 #include "probe.h"
-#include "sha256.h"
+#include "util/sha256.h"
 #include "transport.h"
 
 enum nr_probe_status {

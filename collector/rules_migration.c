@@ -2,7 +2,7 @@
  * migrated or saved at all; on Intel it needs Linux 5.3 and QEMU 4.2. */
 #include "rule.h"
 #include "facts.h"
-#include "version_cmp.h"
+#include "util/version_cmp.h"
 
 #include <stdio.h>
 #include <string.h>

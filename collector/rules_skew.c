@@ -4,7 +4,7 @@
  * a difference is worth a line in the report, not an alarm (info). */
 #include "rule.h"
 #include "facts.h"
-#include "version_cmp.h"
+#include "util/version_cmp.h"
 
 #include <stdio.h>
 #include <string.h>

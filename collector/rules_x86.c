@@ -4,7 +4,7 @@
 #include "rule.h"
 #include "facts.h"
 #include "parse.h"
-#include "version_cmp.h"
+#include "util/version_cmp.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "error.h"
+#include "util/error.h"
 #include "jschema.h"
 
 /* The schemas directory, first of: $NR_SCHEMA_DIR; the source tree when

@@ -1,6 +1,6 @@
 #include "sign.h"
-#include "config.h"
-#include "spawn_run.h"
+#include "util/config.h"
+#include "util/spawn_run.h"
 
 #include <errno.h>
 #include <fcntl.h>

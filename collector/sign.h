@@ -16,7 +16,7 @@
 #include <signal.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "util/error.h"
 #include "sshsig.h"
 
 #define NR_SIGN_NAMESPACE "nest-report"

@@ -1,5 +1,5 @@
 #include "sshsig.h"
-#include "sha256.h"
+#include "util/sha256.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "error.h"
+#include "util/error.h"
 
 #define NR_SSH_FPR_MAX 64        /* "SHA256:" + 43 base64 characters */
 #define NR_SSHSIG_FILE_MAX (64 * 1024)

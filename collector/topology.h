@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "util/error.h"
 
 #define NR_TOPO_MAX_LEVELS 64
 #define NR_TOPO_ID_MAX 32

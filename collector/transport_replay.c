@@ -8,7 +8,7 @@
 #include "replay.h"
 #include "sysroot.h"
 #include "transport.h"
-#include "utf8.h"
+#include "util/utf8.h"
 
 #include <dirent.h>
 #include <errno.h>

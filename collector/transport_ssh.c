@@ -9,7 +9,7 @@
  * (ssh_frame.h), so any bytes can come back.  Only a POSIX shell and
  * coreutils/busybox are assumed on the remote side. */
 #include "shell_quote.h"
-#include "utf8.h"
+#include "util/utf8.h"
 #include "ssh_frame.h"
 #include "ssh_internal.h"
 

@@ -5,7 +5,7 @@
 #include "upload_cli.h"
 
 #include "bundle_read.h"
-#include "config.h"
+#include "util/config.h"
 #include "msg.h"
 #include "transport.h"
 

@@ -1,8 +1,8 @@
 #include "verify.h"
 #include "schemas.h"
-#include "sha256.h"
+#include "util/sha256.h"
 #include "sign.h"
-#include "strmap.h"
+#include "util/strmap.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 
 #include "bundle_read.h"
-#include "error.h"
+#include "util/error.h"
 #include "sshsig.h"
 
 enum nr_check_id { NR_CHECK_SIGNATURE, NR_CHECK_ARCHIVE, NR_CHECK_MEMBERS, NR_CHECK_SCHEMA,

@@ -40,7 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "util/error.h"
 
 enum nr_upload_method { NR_UPLOAD_PUT, NR_UPLOAD_POST };
 

@@ -1,5 +1,5 @@
 /* Reading OpenSSH key and signature formats (collector/sshsig.c) and the
- * config reader (collector/config.c).  The key and signature below were
+ * config reader (collector/util/config.c).  The key and signature below were
  * made with ssh-keygen 9.2 for these tests (public halves only). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "util/config.h"
 #include "sshsig.h"
 
 static const char ed_pub[] =

@@ -8,7 +8,7 @@
 
 #include <errno.h>
 
-#include "version_cmp.h"
+#include "util/version_cmp.h"
 
 static int cmp(const char *a, const char *b)
 {
