@@ -3,7 +3,7 @@
  * unscrubbed ever touches the disk; the file is unlinked at creation, so an
  * interrupted run leaves nothing behind. */
 #include "level.h"
-#include "scrub.h"
+#include "scrub/scrub.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 #include "manifest.h"
 #include "facts.h"
 #include "findings.h"
-#include "scrub.h"
+#include "scrub/scrub.h"
 
 #include <stdio.h>
 #include <stdlib.h>

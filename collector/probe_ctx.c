@@ -3,7 +3,7 @@
  * nothing here needs a lock. */
 #include "probe_ctx.h"
 #include "memsink.h"
-#include "scrub.h"
+#include "scrub/scrub.h"
 
 #include <errno.h>
 #include <pthread.h>

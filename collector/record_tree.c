@@ -1,7 +1,7 @@
 /* Writing a capture tree: see record_tree.h. */
 #include "record_tree.h"
 #include "replay.h"
-#include "scrub.h"
+#include "scrub/scrub.h"
 
 #include <errno.h>
 #include <fcntl.h>

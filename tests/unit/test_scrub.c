@@ -1,4 +1,4 @@
-/* Unit tests for the secret scrubber (collector/scrub.c).
+/* Unit tests for the secret scrubber (collector/scrub/scrub.c).
  *
  * Inputs are written the way QEMU, libvirt and its logs really print them.
  * Every positive and negative case goes through check(), which also feeds
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scrub.h"
+#include "scrub/scrub.h"
 
 #define M NR_SCRUB_MARKER
 #define MAX NR_SCRUB_RECORD_MAX
