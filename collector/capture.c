@@ -2,7 +2,7 @@
  * keep the tree they leave.  See capture.h. */
 #include "capture.h"
 #include "parse.h"
-#include "replay.h"
+#include "transport/replay.h"
 #include "summary.h"
 
 #include <ctype.h>

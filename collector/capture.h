@@ -16,7 +16,7 @@
 
 #include "util/error.h"
 #include "level.h"
-#include "transport.h"
+#include "transport/transport.h"
 
 struct nr_capture_stats {
 	size_t files;        /* DIR/<path> files written */

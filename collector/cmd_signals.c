@@ -1,5 +1,5 @@
 #include "cmd_signals.h"
-#include "transport.h"
+#include "transport/transport.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 
 #include <signal.h>
 
-#include "transport.h"   /* nr_interrupted */
+#include "transport/transport.h"   /* nr_interrupted */
 
 /* Install the handler (and ignore SIGPIPE: a closed pipe is an error
  * return, not a death). */

@@ -7,7 +7,7 @@
 #include "level.h"
 #include "manifest.h"
 #include "topology.h"
-#include "transport_ssh.h"
+#include "transport/transport_ssh.h"
 
 struct nr_collect_run {
 	struct nr_collect_opts opts;

@@ -1,6 +1,6 @@
 #include "discovery.h"
 #include "facts.h"
-#include "transport_ssh.h"
+#include "transport/transport_ssh.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* The facts object: layout, dotted-path access and evidence. */
 #include "facts.h"
 #include "level.h"
-#include "memsink.h"
+#include "transport/memsink.h"
 #include "parse.h"
 #include "util/utf8.h"
 

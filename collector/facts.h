@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "probe.h"
-#include "transport.h"
+#include "transport/transport.h"
 
 void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch);
 void nr_facts_derive(json_object *facts);

@@ -4,7 +4,7 @@
 #include "level.h"
 #include "facts.h"
 #include "parse.h"
-#include "memsink.h"
+#include "transport/memsink.h"
 #include "probe_ctx.h"
 
 #include <errno.h>

@@ -16,7 +16,7 @@
 #include "util/error.h"
 #include "probe.h"
 #include "util/sha256.h"
-#include "transport.h"
+#include "transport/transport.h"
 
 enum nr_probe_status {
 	NR_PROBE_OK,

@@ -2,7 +2,7 @@
  * transport.  Each probe runs in its own thread and owns its result, so
  * nothing here needs a lock. */
 #include "probe_ctx.h"
-#include "memsink.h"
+#include "transport/memsink.h"
 #include "scrub/scrub.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* Writing a capture tree: see record_tree.h. */
 #include "record_tree.h"
-#include "replay.h"
+#include "transport/replay.h"
 #include "scrub/scrub.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 #include "topology.h"
 #include "probe.h"
-#include "transport_ssh.h"
+#include "transport/transport_ssh.h"
 
 #include <errno.h>
 #include <json-c/json.h>

@@ -4,7 +4,7 @@
  * later. */
 #include "capture.h"
 #include "record_tree.h"
-#include "replay.h"
+#include "transport/replay.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 #include "bundle_read.h"
 #include "util/config.h"
 #include "msg.h"
-#include "transport.h"
+#include "transport/transport.h"
 
 #include <ctype.h>
 #include <errno.h>

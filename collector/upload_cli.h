@@ -15,7 +15,7 @@
 #include <stdbool.h>
 
 #include "commands.h"
-#include "transport_ssh.h"
+#include "transport/transport_ssh.h"
 #include "upload.h"
 
 #define NR_UPLOAD_DEFAULT_RETRIES 5

@@ -1,4 +1,4 @@
-/* The replay transport (collector/transport_replay.c) over a tree written
+/* The replay transport (collector/transport/transport_replay.c) over a tree written
  * here, hostile parts included, and the recording transport
  * (collector/transport_record.c) writing such a tree: record a replay,
  * replay the recording, and get the same answers, scrubbed. */
@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "capture.h"
-#include "memsink.h"
-#include "replay.h"
-#include "transport.h"
+#include "transport/memsink.h"
+#include "transport/replay.h"
+#include "transport/transport.h"
 
 #define FAR_FUTURE (nr_time_now_ms() + 60000)
 

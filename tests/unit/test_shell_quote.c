@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "shell_quote.h"
+#include "transport/shell_quote.h"
 
 static const char *const hostile[] = {
 	"plain", "", " ", "two words", "'", "''", "it's", "\"double\"", "$(id)", "`id`",

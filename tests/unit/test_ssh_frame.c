@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ssh_frame.h"
+#include "transport/ssh_frame.h"
 
 static const char token[] = "0123456789abcdef0123456789abcdef";
 

@@ -1,4 +1,4 @@
-/* collector/sysroot.c: resolution confined to a tree, with openat2 and
+/* collector/transport/sysroot.c: resolution confined to a tree, with openat2 and
  * with the user-space walk, on the same hostile tree: symlinks out of it
  * (absolute, relative, through ".."), loops, FIFOs, devices, directories
  * where files are expected.  Both ways must give the same answers, and
@@ -19,7 +19,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "sysroot.h"
+#include "transport/sysroot.h"
 
 struct tree {
 	char base[1024];   /* holds root/ and outside */

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "topology.h"
-#include "transport_ssh.h"
+#include "transport/transport_ssh.h"
 
 static void add_ok(struct nr_topology *t, const char *spec)
 {
