@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <time.h>
 
-#include "level.h"
+#include "level/level.h"
 
 struct nr_bundle_writer {
 	char final_path[PATH_MAX];

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "util/error.h"
-#include "level.h"
+#include "level/level.h"
 #include "transport/transport.h"
 
 struct nr_capture_stats {

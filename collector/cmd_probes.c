@@ -1,6 +1,6 @@
 /* `nest-report probes`: every probe, and whether it applies here. */
 #include "commands.h"
-#include "level.h"
+#include "level/level.h"
 #include "msg.h"
 
 #include <getopt.h>

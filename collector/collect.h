@@ -4,7 +4,7 @@
 #define NR_COLLECT_H
 
 #include "bundle.h"
-#include "level.h"
+#include "level/level.h"
 #include "manifest.h"
 #include "topology.h"
 #include "transport/transport_ssh.h"

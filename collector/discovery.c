@@ -1,5 +1,5 @@
 #include "discovery.h"
-#include "facts.h"
+#include "level/facts.h"
 #include "transport/transport_ssh.h"
 
 #include <stdio.h>

@@ -5,7 +5,7 @@
 #ifndef NR_DISCOVERY_H
 #define NR_DISCOVERY_H
 
-#include "level.h"
+#include "level/level.h"
 #include "topology.h"
 
 /* Fills levels[i].match for i > 0 and the parents' facts.guests[].level.

@@ -2,7 +2,7 @@
  * each firing through its rule's templates, gather what could not be
  * checked, and sort.  See findings.h and rule.h. */
 #include "rule.h"
-#include "facts.h"
+#include "level/facts.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 #include "manifest.h"
-#include "facts.h"
+#include "level/facts.h"
 #include "findings.h"
 #include "scrub/scrub.h"
 

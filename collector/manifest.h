@@ -6,7 +6,7 @@
 #include <json-c/json.h>
 #include <time.h>
 
-#include "level.h"
+#include "level/level.h"
 
 #define NR_MANIFEST_SCHEMA "urn:nest-report:schema:manifest:1"
 

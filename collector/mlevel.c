@@ -1,6 +1,6 @@
 /* Reading manifest level objects for the findings: see mlevel.h. */
 #include "mlevel.h"
-#include "facts.h"
+#include "level/facts.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * "nested virt" (QEMU under KVM, or TCG) with "nested KVM" (KVM on KVM)
  * the most common one. */
 #include "rule.h"
-#include "facts.h"
+#include "level/facts.h"
 
 #include <stdio.h>
 #include <string.h>

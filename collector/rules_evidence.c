@@ -2,7 +2,7 @@
  * setups" asks for and the bundle lacks, each with how to add it.  These
  * read the manifest's probe list and level tree, not facts. */
 #include "rule.h"
-#include "facts.h"
+#include "level/facts.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Whether the guest hypervisor (L1) is given VMX or SVM: as L0's QEMU
  * command line asks for it, and as L1's own /proc/cpuinfo shows it. */
 #include "rule.h"
-#include "facts.h"
+#include "level/facts.h"
 #include "parse.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* Live migration caveats: an L1 running L2 guests on AMD must not be
  * migrated or saved at all; on Intel it needs Linux 5.3 and QEMU 4.2. */
 #include "rule.h"
-#include "facts.h"
+#include "level/facts.h"
 #include "util/version_cmp.h"
 
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* ppc64: a guest hypervisor needs cap-nested-hv=on on its machine (given
  * by L0's QEMU) and the kvm_hv module loaded inside it. */
 #include "rule.h"
-#include "facts.h"
+#include "level/facts.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* s390x: the host's hpage parameter excludes nested, and a guest
  * hypervisor needs the sie CPU feature. */
 #include "rule.h"
-#include "facts.h"
+#include "level/facts.h"
 #include "parse.h"
 
 #include <string.h>

@@ -3,7 +3,7 @@
  * and L1 on the same kernel, QEMU and libvirt "for consistency's sake":
  * a difference is worth a line in the report, not an alarm (info). */
 #include "rule.h"
-#include "facts.h"
+#include "level/facts.h"
 #include "util/version_cmp.h"
 
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * parameters that make L2 fast, and the kernels where nested was off by
  * default. */
 #include "rule.h"
-#include "facts.h"
+#include "level/facts.h"
 #include "parse.h"
 #include "util/version_cmp.h"
 

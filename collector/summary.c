@@ -1,5 +1,5 @@
 #include "summary.h"
-#include "facts.h"
+#include "level/facts.h"
 #include "findings.h"
 
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* CPU identity and virtualization extensions: /proc/cpuinfo and lscpu. */
-#include "facts.h"
+#include "level/facts.h"
 #include "parse.h"
 #include "probes.h"
 

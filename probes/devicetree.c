@@ -3,7 +3,7 @@
  * Xen guest is given ("linux,kvm", "xen,xen"), and the properties PowerVM
  * puts in a partition's tree (ibm,partition-name), the way lscpu tells a
  * PowerVM LPAR apart. */
-#include "facts.h"
+#include "level/facts.h"
 #include "parse_text.h"
 #include "probes.h"
 

@@ -1,6 +1,6 @@
 /* The full kernel ring buffer.  Restricted kernels (dmesg_restrict=1) refuse
  * it to non-root users: that is a skip with advice, not a failure. */
-#include "facts.h"
+#include "level/facts.h"
 #include "parse_text.h"
 #include "probes.h"
 

@@ -1,6 +1,6 @@
 /* Firmware and platform: DMI (sysfs identity files, readable by anyone, and
  * the full `dmidecode`, which needs root) and `x86info -a` on x86. */
-#include "facts.h"
+#include "level/facts.h"
 #include "probes.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* Kernel identity: `uname -a`, /proc/version and the boot command line. */
-#include "facts.h"
+#include "level/facts.h"
 #include "probes.h"
 
 #include <errno.h>

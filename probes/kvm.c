@@ -3,7 +3,7 @@
  * whether /dev/kvm exists and opens read-write.  kvm_pvm (PVM, KVM on
  * page tables) gives a guest a working /dev/kvm without vmx or svm: one
  * reason a missing CPU flag never means "no KVM". */
-#include "facts.h"
+#include "level/facts.h"
 #include "parse.h"
 #include "probes.h"
 

@@ -1,7 +1,7 @@
 /* libvirt: versions, the domain list, each domain's XML (read-only
  * connection, so no --security-info secrets) and the per-domain QEMU logs,
  * which hold the exact command line libvirt generated. */
-#include "facts.h"
+#include "level/facts.h"
 #include "parse.h"
 #include "probes.h"
 

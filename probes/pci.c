@@ -1,7 +1,7 @@
 /* PCI devices (/proc/bus/pci/devices): devices only a hypervisor emulates
  * name who runs us on every architecture, including those whose cpuinfo
  * says nothing about it (ppc, arm, loongarch). */
-#include "facts.h"
+#include "level/facts.h"
 #include "parse.h"
 #include "probes.h"
 

@@ -2,7 +2,7 @@
  * line of every running QEMU process (argv array in facts, a readable
  * rendering as an artifact).  Both go through the scrubber like all
  * artifacts: QEMU command lines are where secrets live. */
-#include "facts.h"
+#include "level/facts.h"
 #include "parse.h"
 #include "probes.h"
 

@@ -1,6 +1,6 @@
 /* s390x: /proc/sysinfo describes this level and every level above it
  * (LPAR, then one VMnn block per hypervisor, VM00 innermost). */
-#include "facts.h"
+#include "level/facts.h"
 #include "parse.h"
 #include "probes.h"
 

@@ -1,7 +1,7 @@
 /* Xen: /sys/hypervisor/type says "xen" in every Xen domain, and
  * /proc/xen/capabilities names the control domain (dom0), which for a
  * nested-virtualization report is the host, not a guest. */
-#include "facts.h"
+#include "level/facts.h"
 #include "probes.h"
 
 #include <errno.h>

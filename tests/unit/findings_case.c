@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "level/facts.h"
 #include "findings_case.h"
 #include "probe_result.h"
 #include "rule.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "level/facts.h"
 #include "probe_result.h"
 
 void nr_test_result_init(struct nr_probe_result *r, const char *probe)

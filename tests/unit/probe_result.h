@@ -8,7 +8,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
-#include "level.h"
+#include "level/level.h"
 
 /* An empty result of the named probe (which must exist). */
 void nr_test_result_init(struct nr_probe_result *r, const char *probe);

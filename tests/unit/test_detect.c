@@ -1,4 +1,4 @@
-/* nr_facts_derive (collector/detect.c) over the facts the real probes'
+/* nr_facts_derive (collector/level/detect.c) over the facts the real probes'
  * parse() functions fill: the 19 real machines (their cpuinfo, sysinfo and
  * PCI devices), s390 stacks, and written evidence for what the fixtures do
  * not have (Firecracker, TCG, Xen, PowerNV, DMI look-alikes). */
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "level/facts.h"
 #include "fixture.h"
 #include "parse.h"
 #include "probe_result.h"

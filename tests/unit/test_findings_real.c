@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "level/facts.h"
 #include "findings_case.h"
 #include "fixture.h"
 #include "probe_result.h"
