@@ -3,7 +3,7 @@
 #include "cmd_signals.h"
 #include "collect.h"
 #include "commands.h"
-#include "findings.h"
+#include "findings/findings.h"
 #include "msg.h"
 #include "summary.h"
 #include "upload_cli.h"

@@ -2,8 +2,8 @@
 #include "cmd_trust.h"
 #include "commands.h"
 #include "diff.h"
-#include "findings.h"
-#include "mlevel.h"
+#include "findings/findings.h"
+#include "findings/mlevel.h"
 #include "msg.h"
 
 #include <getopt.h>

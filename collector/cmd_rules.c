@@ -2,7 +2,7 @@
  * ids, severities, hints and sources.  --markdown is docs/findings.md. */
 #include "commands.h"
 #include "msg.h"
-#include "rules_doc.h"
+#include "findings/rules_doc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

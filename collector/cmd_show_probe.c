@@ -4,7 +4,7 @@
 #include "cmd_show.h"
 #include "cmd_trust.h"
 #include "commands.h"
-#include "mlevel.h"
+#include "findings/mlevel.h"
 #include "msg.h"
 #include "util/sha256.h"
 

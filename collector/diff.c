@@ -1,6 +1,6 @@
 #include "diff.h"
-#include "findings.h"
-#include "mlevel.h"
+#include "findings/findings.h"
+#include "findings/mlevel.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 #include "manifest.h"
 #include "level/facts.h"
-#include "findings.h"
+#include "findings/findings.h"
 #include "scrub/scrub.h"
 
 #include <stdio.h>

@@ -1,6 +1,6 @@
 #include "summary.h"
 #include "level/facts.h"
-#include "findings.h"
+#include "findings/findings.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
 #include "level/facts.h"
 #include "findings_case.h"
 #include "probe_result.h"
-#include "rule.h"
+#include "findings/rule.h"
 
 static enum nr_arch arch_of(const char *family)
 {

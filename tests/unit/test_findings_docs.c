@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rules_doc.h"
+#include "findings/rules_doc.h"
 
 #define DOC "docs/findings.md"
 

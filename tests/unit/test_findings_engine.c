@@ -15,7 +15,7 @@
 #include "level/facts.h"
 #include "findings_case.h"
 #include "probe_result.h"
-#include "rule.h"
+#include "findings/rule.h"
 
 static const char *const families[] = { "x86", "s390", "ppc", "arm", "riscv", "unknown" };
 

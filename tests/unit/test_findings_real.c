@@ -22,7 +22,7 @@
 #include "findings_case.h"
 #include "fixture.h"
 #include "probe_result.h"
-#include "rule.h"
+#include "findings/rule.h"
 
 /* Fail and warn ids, space-separated in the engine's order ("" for none):
  * as replayed; with /dev/kvm absent; as an L1 with /dev/kvm absent (NULL:

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "findings_case.h"
-#include "rule.h"
+#include "findings/rule.h"
 
 #define FIXTURES "tests/fixtures/findings/*.json"
 #define MAX_RULES 128
