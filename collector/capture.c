@@ -3,7 +3,7 @@
 #include "capture.h"
 #include "parse.h"
 #include "transport/replay.h"
-#include "summary.h"
+#include "bundle/summary.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -5,7 +5,7 @@
 #include "commands.h"
 #include "findings/findings.h"
 #include "msg.h"
-#include "summary.h"
+#include "bundle/summary.h"
 #include "upload_cli.h"
 
 #include <errno.h>

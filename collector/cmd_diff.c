@@ -1,7 +1,7 @@
 /* `nest-report diff A B`: what changed between two bundles (diff.h). */
 #include "cmd_trust.h"
 #include "commands.h"
-#include "diff.h"
+#include "bundle/diff.h"
 #include "findings/findings.h"
 #include "findings/mlevel.h"
 #include "msg.h"

@@ -8,7 +8,7 @@
 #include "findings/findings.h"
 #include "findings/mlevel.h"
 #include "msg.h"
-#include "summary.h"
+#include "bundle/summary.h"
 #include "verify.h"
 
 #include <getopt.h>

@@ -6,7 +6,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
-#include "bundle_read.h"
+#include "bundle/bundle_read.h"
 
 struct show_args {
 	const char *bundle;

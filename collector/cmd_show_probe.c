@@ -1,6 +1,6 @@
 /* `show --probe` (one probe's artifacts, streamed from the bundle) and
  * `show --extract`. */
-#include "bundle_extract.h"
+#include "bundle/bundle_extract.h"
 #include "cmd_show.h"
 #include "cmd_trust.h"
 #include "commands.h"

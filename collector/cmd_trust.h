@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "bundle_read.h"
+#include "bundle/bundle_read.h"
 #include "commands.h"
 #include "sign.h"
 

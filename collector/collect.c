@@ -1,6 +1,6 @@
 #include "collect.h"
 #include "discovery.h"
-#include "summary.h"
+#include "bundle/summary.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -3,9 +3,9 @@
 #ifndef NR_COLLECT_H
 #define NR_COLLECT_H
 
-#include "bundle.h"
+#include "bundle/bundle.h"
 #include "level/level.h"
-#include "manifest.h"
+#include "bundle/manifest.h"
 #include "topology.h"
 #include "transport/transport_ssh.h"
 

@@ -4,7 +4,7 @@
  * collection does, call the uploader, and report. */
 #include "upload_cli.h"
 
-#include "bundle_read.h"
+#include "bundle/bundle_read.h"
 #include "util/config.h"
 #include "msg.h"
 #include "transport/transport.h"

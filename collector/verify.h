@@ -12,7 +12,7 @@
 #include <json-c/json.h>
 #include <stdbool.h>
 
-#include "bundle_read.h"
+#include "bundle/bundle_read.h"
 #include "util/error.h"
 #include "sshsig.h"
 

@@ -1,4 +1,4 @@
-/* The safe bundle reader (collector/bundle_read.c) and extraction
+/* The safe bundle reader (collector/bundle/bundle_read.c) and extraction
  * (bundle_extract.c): tars are built here with libarchive, one thing wrong
  * in each, and every one must be refused with its own message. */
 #include <stdarg.h>
@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle_extract.h"
-#include "bundle_read.h"
+#include "bundle/bundle_extract.h"
+#include "bundle/bundle_read.h"
 
 #define MANIFEST "{\"schema\": \"x\", \"levels\": []}"
 
