@@ -9,7 +9,7 @@
 #include "findings/mlevel.h"
 #include "msg.h"
 #include "bundle/summary.h"
-#include "verify.h"
+#include "trust/verify.h"
 
 #include <getopt.h>
 #include <limits.h>

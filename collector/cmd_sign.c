@@ -5,8 +5,8 @@
 #include "commands.h"
 #include "util/config.h"
 #include "msg.h"
-#include "sign.h"
-#include "verify.h"
+#include "trust/sign.h"
+#include "trust/verify.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -9,7 +9,7 @@
 
 #include "bundle/bundle_read.h"
 #include "commands.h"
-#include "sign.h"
+#include "trust/sign.h"
 
 /* --max-member-size / --max-total-size, shared: 1 handled (into lim), 0
  * not one of them, -1 usage error already printed. */

@@ -3,7 +3,7 @@
 #include "cmd_trust.h"
 #include "commands.h"
 #include "msg.h"
-#include "verify.h"
+#include "trust/verify.h"
 
 #include <getopt.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-/* The JSON Schema subset validator (collector/jschema.c) and its ECMA ->
+/* The JSON Schema subset validator (collector/trust/jschema.c) and its ECMA ->
  * POSIX pattern translation (jschema_regex.c).  Agreement with
  * python3-jsonschema on real manifests is checked by
  * tests/integration/verify_schema_agree.sh; this tests each keyword. */
@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jschema.h"
-#include "jschema_regex.h"
+#include "trust/jschema.h"
+#include "trust/jschema_regex.h"
 
 /* Errors of doc against schema (both JSON text); -1 if the schema is refused. */
 static long check(const char *schema, const char *doc, char *first, size_t firstlen)

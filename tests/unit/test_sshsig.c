@@ -1,4 +1,4 @@
-/* Reading OpenSSH key and signature formats (collector/sshsig.c) and the
+/* Reading OpenSSH key and signature formats (collector/trust/sshsig.c) and the
  * config reader (collector/util/config.c).  The key and signature below were
  * made with ssh-keygen 9.2 for these tests (public halves only). */
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "util/config.h"
-#include "sshsig.h"
+#include "trust/sshsig.h"
 
 static const char ed_pub[] =
 	"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINolcLC+rYHh8t69FOKtUGmbq17tdAwZsdSeW3Rz7pIC alice@example\n";
