@@ -1,6 +1,6 @@
 /* `nest-report capture DIR`: record this machine into a tree that
  * `nest-report collect --sysroot DIR` replays. */
-#include "capture.h"
+#include "run/capture.h"
 #include "cmd_signals.h"
 #include "commands.h"
 #include "msg.h"

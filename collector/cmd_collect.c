@@ -1,7 +1,7 @@
 /* `nest-report [collect]`: collect this machine into a bundle. */
 #include "cmd_trust.h"
 #include "cmd_signals.h"
-#include "collect.h"
+#include "run/collect.h"
 #include "commands.h"
 #include "findings/findings.h"
 #include "msg.h"

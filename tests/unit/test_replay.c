@@ -1,6 +1,6 @@
 /* The replay transport (collector/transport/transport_replay.c) over a tree written
  * here, hostile parts included, and the recording transport
- * (collector/transport_record.c) writing such a tree: record a replay,
+ * (collector/run/transport_record.c) writing such a tree: record a replay,
  * replay the recording, and get the same answers, scrubbed. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "run/capture.h"
 #include "transport/memsink.h"
 #include "transport/replay.h"
 #include "transport/transport.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "topology.h"
+#include "run/topology.h"
 #include "transport/transport_ssh.h"
 
 static void add_ok(struct nr_topology *t, const char *spec)
