@@ -3,7 +3,7 @@
  * Every fallible function returns 0 (or a count) on success and a negative
  * errno on failure, and fills a caller-provided struct nr_error with a
  * lowercase, one-line message naming the subject.  Only the command layer
- * (collector/cmd_*.c, collector/msg.c) prints it.
+ * (collector/cmd_*.c, collector/cli/msg.c) prints it.
  */
 #ifndef NR_ERROR_H
 #define NR_ERROR_H
