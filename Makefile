@@ -27,7 +27,7 @@ SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 # collector/ is split into folders by part (docs/ARCHITECTURE.md); headers are
 # included as "part/name.h" from other parts, so -Icollector is the only
 # collector include path.
-MAIN_SRC   := $(firstword $(wildcard collector/cli/main.c collector/cli/main.c))
+MAIN_SRC   := collector/cli/main.c
 LIB_SRC    := $(filter-out $(MAIN_SRC),$(wildcard collector/*.c collector/*/*.c probes/*.c uploader/*.c))
 HDRS       := $(wildcard collector/*.h collector/*/*.h probes/*.h uploader/*.h tests/unit/*.h)
 TEST_SRC   := $(wildcard tests/unit/test_*.c)

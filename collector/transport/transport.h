@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/clock.h"
 #include "util/error.h"
 
 #define NR_SINK_FULL 1
@@ -99,12 +100,6 @@ struct nr_transport *nr_transport_replay_new(const char *root, struct nr_error *
 
 /* Accepts NULL. */
 void nr_transport_close(struct nr_transport *t);
-
-/* Set by the command layer's signal handler; transports poll it so that
- * Ctrl-C stops in-flight commands promptly. */
-extern volatile int nr_interrupted;
-
-int64_t nr_time_now_ms(void);
 
 /* Copy an open file into out until EOF, the deadline, an interrupt or a
  * full sink (*truncated).  what names the file in errors.  Returns 0 or a

@@ -22,8 +22,6 @@
 #define LOCAL_CHUNK 65536
 #define LOCAL_POLL_MS 100
 
-volatile int nr_interrupted;
-
 /* Commands are looked up in the caller's PATH first (a site's own QEMU in
  * /opt is found), then in the standard directories, sbin included, since
  * `sudo` and plain users often lack sbin (dmidecode lives there). */
@@ -39,14 +37,6 @@ static void local_search_path(char *out, size_t outlen)
 		snprintf(out, outlen, "%s:%s", user, std_path);
 	else
 		snprintf(out, outlen, "%s", std_path);
-}
-
-int64_t nr_time_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* A minimal, predictable environment: the C locale so that parsers see
