@@ -82,7 +82,7 @@ check-unit: $(patsubst tests/unit/%.c,$(CHECK_DIR)/tests/%,$(TEST_SRC))
 
 check-integration: $(CHECK_DIR)/nest-report $(HELPER_BINS)
 	@NR_BIN=$(abspath $(CHECK_DIR)/nest-report) NR_HELPERS=$(abspath build/helpers) \
-	  NR_SHARED_DIR=$(SHARED_DIR) tests/run-integration.sh
+	  NR_SHARED_DIR=$(SHARED_DIR) NR_TESTS="$(T)" tests/run-integration.sh
 
 bench: build/nest-report
 	@NR_BIN=$(abspath build/nest-report) bench/local.sh

@@ -2,12 +2,16 @@
 # Runs every tests/integration/*.sh with NR_BIN (the binary under test),
 # NR_HELPERS and NR_SHARED_DIR set by the Makefile.  A script exits 0 on
 # pass, 77 on skip (with its reason on stderr), anything else on failure.
+# NR_TESTS="name1 name2" (make check-integration T="...") runs only those.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 pass=0 fail=0 skip=0
 for t in "$here"/integration/*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
+	if [ -n "${NR_TESTS:-}" ]; then
+		case " $NR_TESTS " in *" $name "*) ;; *) continue ;; esac
+	fi
 	out=$(mktemp)
 	if sh "$t" >"$out" 2>&1; then
 		rc=0
