@@ -51,9 +51,4 @@ void nr_span_copy_collapsed(struct nr_span s, char *dst, size_t dstsize);
 /* Non-negative decimal integer that fits an int; false on anything else. */
 bool nr_span_to_int(struct nr_span s, int *out);
 
-/* Length of the valid UTF-8 sequence at p (1-4), or 0 if it is not one
- * (overlong forms and surrogates rejected, RFC 3629).  Also used by the
- * collector to keep JSON output valid. */
-size_t nr_utf8_seq_len(const unsigned char *p, size_t avail);
-
 #endif
