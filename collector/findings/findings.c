@@ -3,6 +3,7 @@
  * checked, and sort.  See findings.h and rule.h. */
 #include "rule.h"
 #include "level/facts.h"
+#include "util/version_cmp.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -149,6 +150,56 @@ bool nr_rule_ext_missing(struct nr_rule_ctx *c, enum nr_rule_verdict *verdict)
 		*verdict = nr_rule_unknown(c, "kvm.available");
 		return false;
 	}
+	return true;
+}
+
+enum nr_rule_verdict nr_rule_check_ext_gap(struct nr_rule_ctx *c)
+{
+	const struct nr_rule_ext_gap *gap = c->rule->arg;
+	const char *hv = nr_facts_str(c->facts, "virt.hypervisor");
+	const char *kind = nr_mlevel_virt_ext_kind(c->facts);
+	json_object *parent = nr_mlevel_parent(c->levels, c->level), *ev;
+	enum nr_rule_verdict verdict;
+
+	if (!nr_rule_ext_missing(c, &verdict))
+		return verdict;
+	ev = json_object_new_array();
+	nr_rule_ev_fact(ev, c->facts, "cpu.virt_ext", "%s", gap->absent);
+	nr_rule_ev_fact(ev, c->facts, "kvm.available", "/dev/kvm absent");
+	if (hv)
+		nr_rule_ev_fact(ev, c->facts, gap->hv_fact, "%s is a guest of %s", c->id, hv);
+	return nr_rule_fire(c, ev, "ext", kind ? kind : "vmx or svm",
+	                    "host", parent ? nr_mlevel_id(parent) : "its host",
+	                    "hv", hv ? hv : "its hypervisor", "fix", gap->fix(hv), NULL);
+}
+
+enum nr_rule_verdict nr_rule_tally(struct nr_rule_ctx *c, size_t fired, size_t unknown,
+                                   const char *fact)
+{
+	if (fired)
+		return NR_RULE_FIRED;
+	return unknown ? nr_rule_unknown(c, fact) : NR_RULE_PASS;
+}
+
+bool nr_rule_kernel_older(struct nr_rule_ctx *c, const char *version, json_object **ev,
+                          enum nr_rule_verdict *verdict)
+{
+	const char *release = nr_facts_str(c->facts, "kernel.release");
+	int old;
+
+	*ev = NULL;
+	*verdict = NR_RULE_PASS;
+	if (!release) {
+		*verdict = nr_rule_unknown(c, "kernel.release");
+		return false;
+	}
+	old = nr_version_older(release, version);
+	if (old < 0)
+		*verdict = nr_rule_unknown(c, "kernel.release (not a version)");
+	if (old != 1)
+		return false;
+	*ev = json_object_new_array();
+	nr_rule_ev_artifact(*ev, c->level, "kernel", "uname-a", "kernel release %s", release);
 	return true;
 }
 

@@ -114,6 +114,26 @@ enum nr_rule_verdict nr_rule_unknown(struct nr_rule_ctx *c, const char *fact);
  * s390 kernels that never list sie). */
 bool nr_rule_ext_missing(struct nr_rule_ctx *c, enum nr_rule_verdict *verdict);
 
+/* The one check behind those rules (arg: a struct nr_rule_ext_gap): fires
+ * with {ext}, {host}, {hv} and {fix} when nr_rule_ext_missing() holds. */
+struct nr_rule_ext_gap {
+	const char *absent;                 /* evidence text: "cpu flags: no vmx, no svm" */
+	const char *hv_fact;                /* the fact that names the hypervisor */
+	const char *(*fix)(const char *hv); /* the fix, by hypervisor (hv may be NULL) */
+};
+enum nr_rule_verdict nr_rule_check_ext_gap(struct nr_rule_ctx *c);
+
+/* The end of a check that judged each guest of a level: FIRED when any
+ * fired, else UNKNOWN naming fact when any could not be judged, else PASS. */
+enum nr_rule_verdict nr_rule_tally(struct nr_rule_ctx *c, size_t fired, size_t unknown,
+                                   const char *fact);
+
+/* Whether the level's kernel.release is older than version.  True: it is,
+ * and ev (a new array) holds the uname evidence.  False: *verdict is PASS
+ * (not older) or UNKNOWN (no release, or not a version). */
+bool nr_rule_kernel_older(struct nr_rule_ctx *c, const char *version, json_object **ev,
+                          enum nr_rule_verdict *verdict);
+
 /* ---- evidence ---------------------------------------------------------- */
 
 /* Append {artifact, value} to ev; artifact may be NULL. */

@@ -106,9 +106,7 @@ static enum nr_rule_verdict check_guest_tcg(struct nr_rule_ctx *c)
 		             NULL);
 		fired++;
 	}
-	if (fired)
-		return NR_RULE_FIRED;
-	return tcg && kvm < 0 ? nr_rule_unknown(c, "kvm.available") : NR_RULE_PASS;
+	return nr_rule_tally(c, fired, tcg && kvm < 0, "kvm.available");
 }
 
 /* -machine accel=kvm:tcg or -accel kvm -accel tcg: KVM first, TCG if
@@ -153,9 +151,7 @@ static enum nr_rule_verdict check_guest_fallback(struct nr_rule_ctx *c)
 		nr_rule_fire(c, ev, "guest", label, "accel", list, NULL);
 		fired++;
 	}
-	if (fired)
-		return NR_RULE_FIRED;
-	return candidates && kvm < 0 ? nr_rule_unknown(c, "kvm.available") : NR_RULE_PASS;
+	return nr_rule_tally(c, fired, candidates && kvm < 0, "kvm.available");
 }
 
 static const struct nr_rule rules[] = {

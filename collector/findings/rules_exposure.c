@@ -95,9 +95,7 @@ static enum nr_rule_verdict check_guest_cmdline(struct nr_rule_ctx *c)
 		             "cpu", cpu, "model", model ? model : "qemu64", NULL);
 		fired++;
 	}
-	if (fired)
-		return NR_RULE_FIRED;
-	return unknown ? nr_rule_unknown(c, "guests[].virt_ext_exposed") : NR_RULE_PASS;
+	return nr_rule_tally(c, fired, unknown, "guests[].virt_ext_exposed");
 }
 
 /* What to change on the hypervisor that runs a level, by its kind. */
@@ -123,24 +121,8 @@ static const char *expose_fix(const char *hv)
 	       "kvm_amd";
 }
 
-static enum nr_rule_verdict check_l1_cpuinfo(struct nr_rule_ctx *c)
-{
-	const char *hv = nr_facts_str(c->facts, "virt.hypervisor");
-	const char *kind = nr_mlevel_virt_ext_kind(c->facts);
-	json_object *parent = nr_mlevel_parent(c->levels, c->level), *ev;
-	enum nr_rule_verdict verdict;
-
-	if (!nr_rule_ext_missing(c, &verdict))
-		return verdict;
-	ev = json_object_new_array();
-	nr_rule_ev_fact(ev, c->facts, "cpu.virt_ext", "cpu flags: no vmx, no svm");
-	nr_rule_ev_fact(ev, c->facts, "kvm.available", "/dev/kvm absent");
-	if (hv)
-		nr_rule_ev_fact(ev, c->facts, "virt.hypervisor", "%s is a guest of %s", c->id, hv);
-	return nr_rule_fire(c, ev, "ext", kind ? kind : "vmx or svm",
-	                    "host", parent ? nr_mlevel_id(parent) : "its host",
-	                    "hv", hv ? hv : "its hypervisor", "fix", expose_fix(hv), NULL);
-}
+static const struct nr_rule_ext_gap gap_vmx = { "cpu flags: no vmx, no svm", "virt.hypervisor",
+	                                         expose_fix };
 
 static const struct nr_rule rules[] = {
 	{
@@ -185,7 +167,8 @@ static const struct nr_rule rules[] = {
 		       "VirtualBox: `VBoxManage modifyvm VMNAME --nested-hw-virt on`; VMware: "
 		       "`vhv.enable = \"TRUE\"`; Hyper-V: `Set-VMProcessor -ExposeVirtualizationExtensions "
 		       "$true`; Xen: `nestedhvm=1`; TCG: run it under KVM.",
-		.check = check_l1_cpuinfo,
+		.check = nr_rule_check_ext_gap,
+		.arg = &gap_vmx,
 	},
 };
 

@@ -96,7 +96,6 @@ static enum nr_rule_verdict check_old_kernel(struct nr_rule_ctx *c)
 	enum nr_rule_verdict v;
 	json_object *ev;
 	bool applies;
-	int old;
 
 	v = intel_only(c, &applies);
 	if (!applies)
@@ -107,15 +106,8 @@ static enum nr_rule_verdict check_old_kernel(struct nr_rule_ctx *c)
 	case -1:
 		return nr_rule_unknown(c, "kvm.available");
 	}
-	if (!release)
-		return nr_rule_unknown(c, "kernel.release");
-	old = nr_version_older(release, "5.3");
-	if (old < 0)
-		return nr_rule_unknown(c, "kernel.release (not a version)");
-	if (!old)
-		return NR_RULE_PASS;
-	ev = json_object_new_array();
-	nr_rule_ev_artifact(ev, c->level, "kernel", "uname-a", "kernel release %s", release);
+	if (!nr_rule_kernel_older(c, "5.3", &ev, &v))
+		return v;
 	return nr_rule_fire(c, ev, "release", release, NULL);
 }
 

@@ -99,9 +99,7 @@ static enum nr_rule_verdict check_cap(struct nr_rule_ctx *c)
 		nr_rule_fire(c, ev, "guest", label, "machine", machine, "why", why, NULL);
 		fired++;
 	}
-	if (fired)
-		return NR_RULE_FIRED;
-	return unknown ? nr_rule_unknown(c, "guests[].cap_nested_hv") : NR_RULE_PASS;
+	return nr_rule_tally(c, fired, unknown, "guests[].cap_nested_hv");
 }
 
 static enum nr_rule_verdict check_kvm_hv(struct nr_rule_ctx *c)

@@ -45,22 +45,7 @@ static const char *sie_fix(const char *hv)
 	       "host-model), with nested=1 and hpage=0 in its host's kvm module";
 }
 
-static enum nr_rule_verdict check_sie(struct nr_rule_ctx *c)
-{
-	const char *hv = nr_facts_str(c->facts, "virt.hypervisor");
-	json_object *parent = nr_mlevel_parent(c->levels, c->level), *ev;
-	enum nr_rule_verdict verdict;
-
-	if (!nr_rule_ext_missing(c, &verdict))
-		return verdict;
-	ev = json_object_new_array();
-	nr_rule_ev_fact(ev, c->facts, "cpu.virt_ext", "cpu features: no sie");
-	nr_rule_ev_fact(ev, c->facts, "kvm.available", "/dev/kvm absent");
-	if (hv)
-		nr_rule_ev_fact(ev, c->facts, "virt.stack", "%s is a guest of %s", c->id, hv);
-	return nr_rule_fire(c, ev, "host", parent ? nr_mlevel_id(parent) : "its host",
-	                    "hv", hv ? hv : "its hypervisor", "fix", sie_fix(hv), NULL);
-}
+static const struct nr_rule_ext_gap gap_sie = { "cpu features: no sie", "virt.stack", sie_fix };
 
 static const struct nr_rule rules[] = {
 	{
@@ -94,7 +79,8 @@ static const struct nr_rule rules[] = {
 		       "`{fix}`: for a KVM host, `-cpu host` (libvirt `host-passthrough` or "
 		       "`host-model`) with nested=1 and hpage=0; for z/VM, which gives its guests no "
 		       "SIE, run the KVM host in an LPAR or under KVM.",
-		.check = check_sie,
+		.check = nr_rule_check_ext_gap,
+		.arg = &gap_sie,
 	},
 };
 

@@ -80,22 +80,15 @@ static enum nr_rule_verdict check_old_default(struct nr_rule_ctx *c)
 {
 	const char *module = nr_facts_str(c->facts, "kvm.module");
 	const char *release = nr_facts_str(c->facts, "kernel.release");
+	enum nr_rule_verdict verdict;
 	json_object *ev;
-	int old;
 
 	if (!module)
 		return no_module(c);
 	if (strcmp(module, "kvm_intel") != 0 || nr_facts_bool(c->facts, "kvm.nested") == 1)
 		return NR_RULE_PASS;
-	if (!release)
-		return nr_rule_unknown(c, "kernel.release");
-	old = nr_version_older(release, "4.20");
-	if (old < 0)
-		return nr_rule_unknown(c, "kernel.release (not a version)");
-	if (!old)
-		return NR_RULE_PASS;
-	ev = json_object_new_array();
-	nr_rule_ev_artifact(ev, c->level, "kernel", "uname-a", "kernel release %s", release);
+	if (!nr_rule_kernel_older(c, "4.20", &ev, &verdict))
+		return verdict;
 	nr_rule_ev_fact(ev, c->facts, "kvm.nested", "kvm_intel nested = %s",
 	                nr_facts_bool(c->facts, "kvm.nested") == 0 ? "N" : "unknown");
 	return nr_rule_fire(c, ev, "release", release, NULL);
