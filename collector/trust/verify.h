@@ -48,8 +48,9 @@ const char *nr_check_name(enum nr_check_id id);
 const char *nr_check_status_name(enum nr_check_status s);
 
 /* Run every check.  0 when they ran (see the statuses), negative when
- * verification could not run at all (unreadable bundle, no schemas
- * directory, ssh-keygen missing), with err filled. */
+ * verification could not run at all (unreadable bundle, ssh-keygen
+ * missing), with err filled.  Schemas that cannot be found or loaded make
+ * the schema check skipped, with the reason in its message. */
 int nr_verify_run(const char *bundle, const struct nr_verify_opts *o, struct nr_verify_result *res,
                   struct nr_error *err);
 
