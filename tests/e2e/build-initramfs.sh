@@ -77,7 +77,7 @@ esac
 
 for c in busybox dropbear cpio ldd dpkg-deb dpkg-query apt-get apt-cache; do
 	command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] ||
-		die "'$c' not found (make deps installs busybox-static, dropbear-bin, cpio)"
+		die "'$c' not found (make test-deps installs busybox-static, dropbear-bin, cpio)"
 done
 BUSYBOX=$(command -v busybox)
 DROPBEAR=$(command -v dropbear 2>/dev/null || echo /usr/sbin/dropbear)
