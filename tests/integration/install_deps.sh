@@ -112,20 +112,18 @@ rc=0; wait "$pid" || rc=$?
 check sigterm "$rc" 143
 unset FAKE_APT_SECONDS
 
-FAKE_APT_FAIL=1
-export FAKE_APT_FAIL
-start
-wait_answer || :
-rc=0; wait "$pid" || rc=$?
-check apt-fails "$rc" 100
+# uninterrupted NAME EXPECTED_RC: a run nobody signals.
+uninterrupted() {
+	start
+	wait_answer || :
+	rc=0; wait "$pid" || rc=$?
+	check "$1" "$rc" "$2"
+}
+export FAKE_APT_FAIL=1
+uninterrupted apt-fails 100
 unset FAKE_APT_FAIL
-
-FAKE_APT_SECONDS=0
-export FAKE_APT_SECONDS
-start
-wait_answer || :
-rc=0; wait "$pid" || rc=$?
-check completes "$rc" 0
+export FAKE_APT_SECONDS=0
+uninterrupted completes 0
 
 # Someone else's policy-rc.d: used, and left exactly as it was.
 printf '#!/bin/sh\nexit 101\n' >"$P"
