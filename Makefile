@@ -106,7 +106,12 @@ check-integration: $(CHECK_DIR)/nest-report $(HELPER_BINS)
 	@NR_BIN=$(abspath $(CHECK_DIR)/nest-report) NR_HELPERS=$(abspath build/helpers) \
 	  NR_SHARED_DIR=$(SHARED_DIR) NR_TESTS="$(T)" tests/run-integration.sh
 
-bench: build/nest-report
+build/bench/sha256: bench/sha256.c build/libnr.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(NR_CFLAGS) $(LDFLAGS) -o $@ $^ $(NR_LIBS)
+
+bench: build/nest-report build/bench/sha256
+	@NR_SHA_BENCH=$(abspath build/bench/sha256) bench/sha256.sh
 	@NR_BIN=$(abspath build/nest-report) bench/local.sh
 	@if [ "$$(id -u)" = 0 ]; then NR_BIN=$(abspath build/nest-report) bench/remote.sh; \
 	else echo "bench/remote.sh skipped: needs root (it starts sshd servers)"; fi

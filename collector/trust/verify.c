@@ -167,14 +167,18 @@ static int check_member(struct nr_bundle_reader *r, const struct nr_bundle_membe
 	uint64_t got = 0;
 	ssize_t n;
 
-	nr_sha256_init(&sha);
+	if (nr_sha256_init(&sha) < 0)
+		return nr_error_set(err, ENOMEM, "cannot start a sha256 hash");
 	while ((n = nr_bundle_read(r, buf, HASH_CHUNK, err)) > 0) {
 		nr_sha256_update(&sha, buf, (size_t)n);
 		got += (uint64_t)n;
 	}
-	if (n < 0)
+	if (n < 0) {
+		nr_sha256_release(&sha);
 		return (int)n;
-	nr_sha256_final(&sha, digest);
+	}
+	if (nr_sha256_final(&sha, digest) < 0)
+		return nr_error_set(err, EIO, "cannot hash member '%s': libcrypto failed", m->path);
 	nr_sha256_hex(digest, hex);
 	if (got != l->size)
 		detail(c, "member '%s': %llu bytes, the manifest says %llu", m->path,
