@@ -138,12 +138,6 @@ int nr_cmd_sign(int argc, char **argv)
 	return rc;
 }
 
-/* "sign.enabled = no" in the config: collect does not sign unless --sign-key. */
-static int off(const char *v)
-{
-	return v && (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0);
-}
-
 int nr_cmd_sign_prepare(const char *keyfile, int no_sign, struct nr_sign_key *key, char *why,
                         size_t whylen)
 {
@@ -151,7 +145,8 @@ int nr_cmd_sign_prepare(const char *keyfile, int no_sign, struct nr_sign_key *ke
 	int rc;
 
 	memset(key, 0, sizeof(*key));
-	if (no_sign || (!keyfile && off(nr_config_get("sign.enabled")))) {
+	/* "sign.enabled = no" in the config: no signing unless --sign-key. */
+	if (no_sign || (!keyfile && !nr_config_bool("sign.enabled", 1))) {
 		snprintf(why, whylen, "--no-sign");
 		return 0;
 	}
