@@ -25,6 +25,8 @@
 
 #include <stddef.h>
 
+#include "util/error.h"
+
 #define NR_REPLAY_META_DIR ".nest-report"
 #define NR_REPLAY_META NR_REPLAY_META_DIR "/meta"
 #define NR_REPLAY_COMMANDS NR_REPLAY_META_DIR "/commands"
@@ -44,6 +46,12 @@ int nr_replay_key_ok(const char *key);
 
 /* A command name for which/ (no '/', not starting with '.', not empty). */
 int nr_replay_cmd_ok(const char *cmd);
+
+/* Whether the tree open at rootfd is one --sysroot replays: a capture or a
+ * copy of /proc and /sys; a live root (its proc is procfs, or its sys
+ * sysfs) and anything else are refused (-EINVAL, err naming root and what
+ * to do).  replay_root.c. */
+int nr_replay_root_check(int rootfd, const char *root, struct nr_error *err);
 
 /* "<prefix>/<path without its leading slashes><suffix>" into out: where the
  * metadata about path lives (lists/, paths/).  0, or -ENAMETOOLONG. */

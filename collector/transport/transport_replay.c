@@ -420,8 +420,9 @@ struct nr_transport *nr_transport_replay_new(const char *root, struct nr_error *
 	}
 	r->base.ops = &replay_ops;
 	r->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (r->rootfd < 0) {
+	if (r->rootfd < 0)
 		nr_error_set(err, errno, "cannot replay %s: %s", root, strerror(errno));
+	if (r->rootfd < 0 || nr_replay_root_check(r->rootfd, root, err) < 0) {
 		replay_close(&r->base);
 		return NULL;
 	}
