@@ -22,7 +22,7 @@ SHARED_DIR ?= $(abspath ../shared)
 # stops the build with a line saying what to run.
 nr_pkg = $(if $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo y),$(shell $(PKG_CONFIG) $(2) $(1)),$(error pkg-config cannot find $(shell for p in $(1); do $(PKG_CONFIG) --exists $$p 2>/dev/null || printf '%s ' $$p; done)- run 'sudo make $(3)' (Debian) or install their -dev packages))
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call nr_pkg,$(PKGS),--cflags,deps))$(PKG_CFLAGS)
-NR_LIBS    = $(eval NR_LIBS := $$(call nr_pkg,$(PKGS),--libs,deps) -pthread)$(NR_LIBS)
+NR_LIBS    = $(eval NR_LIBS := $$(call nr_pkg,$(PKGS),--libs,deps) -lm -pthread)$(NR_LIBS)
 TEST_LIBS  = $(eval TEST_LIBS := $$(call nr_pkg,cmocka,--libs,test-deps))$(TEST_LIBS)
 
 NR_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow \

@@ -3,7 +3,8 @@
 # tree, then the tree moved elsewhere.  The installed binary finds its own
 # schemas relative to itself (RUNTIME_PREFIX, util/datadir.c), so `verify`
 # checks the schema and `sign` signs; the baked path follows PREFIX (the
-# Makefile rebuilds util/datadir.o when it changes).  With the schemas gone,
+# Makefile rebuilds util/datadir.o, and only it, when it changes).  The
+# build is from a clean copy of the sources, at -O0.  With the schemas gone,
 # `verify` says the schema check was skipped and why (exit 0, the last line
 # naming it) and `sign` still signs.  `uninstall` removes only what install
 # wrote, even when DATADIR is a directory others share.
@@ -11,16 +12,14 @@
 need_cmd make cc ssh-keygen zstd tar
 [ -f "$SRC_DIR/Makefile" ] || skip "needs the source tree's Makefile"
 
-# A copy of the tree (the build directory too, so that only what the new
-# PREFIX changes is rebuilt): the developer's own build is never touched.
+# A clean copy of the sources, as a user unpacking a release has, built from
+# nothing (the developer's own build is never touched).  -O0: quick, and it
+# links what -O2 would inline (it found a missing -lm).
 S="$T/src"
 mkdir -p "$S"
-for f in Makefile LICENSE README.md collector probes uploader schemas docs build; do
-	[ -e "$SRC_DIR/$f" ] && cp -a "$SRC_DIR/$f" "$S/"
+for f in Makefile LICENSE README.md collector probes uploader schemas docs; do
+	cp -a "$SRC_DIR/$f" "$S/" || fail "cannot copy $f"
 done
-rm -f "$S/build/nest-report"
-# -O0: the build is for its layout, not its speed (a clean CI machine has no
-# plain build to reuse).
 MK="make -C $S -j2 SAN=0 CFLAGS=-O0"
 
 $MK install PREFIX=/opt/nr DESTDIR="$T/stage" >"$T/make.out" 2>&1 ||
@@ -34,6 +33,14 @@ done
 [ -x "$ST/bin/nest-report" ] || fail "the installed binary is not executable"
 grep -q -a "/opt/nr/share/nest-report" "$ST/bin/nest-report" ||
 	fail "the binary was not rebuilt for PREFIX=/opt/nr (its baked DATADIR is another)"
+
+# Another PREFIX on the same build: only what bakes the path is rebuilt.
+$MK install PREFIX=/opt/other DESTDIR="$T/stage3" >"$T/make.out" 2>&1 ||
+	{ show "$T/make.out" 60; fail "make install PREFIX=/opt/other failed"; }
+grep -q "datadir\.c" "$T/make.out" || { show "$T/make.out"; fail "a new PREFIX did not rebuild util/datadir.c"; }
+! grep -q "manifest\.c" "$T/make.out" || fail "a new PREFIX rebuilt everything, not just what bakes the path"
+grep -q -a "/opt/other/share/nest-report" "$T/stage3/opt/other/bin/nest-report" ||
+	fail "the binary installed with PREFIX=/opt/other bakes another DATADIR"
 
 # Moved: nothing under /opt/nr exists, the tree is found relative to the binary.
 mkdir -p "$T/elsewhere"
