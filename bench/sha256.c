@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hashes FILE with nr_sha256 in 64 KiB reads, the size verify and show
  * read bundle members in, and prints the hex digest, as sha256sum does.
  * bench/sha256.sh times it against openssl and sha256sum on the same file. */

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # SHA-256 throughput: nr_sha256 (OpenSSL EVP) against `openssl dgst -sha256`
 # and `sha256sum` on the same file, warm in the page cache.
 # usage: bench/sha256.sh   (NR_SHA_BENCH=build/bench/sha256; SIZE_MB, default

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Real servers for the upload tests (tests/integration/upload_*.sh), all on
 # 127.0.0.1 and all stopped by PID at exit.  Source it after lib.sh:
 #   . "$(dirname "$0")/../lib.sh"

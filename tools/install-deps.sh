@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the Debian packages nest-report needs.  Idempotent; needs root.
 #   tools/install-deps.sh                 building and running it (make deps)
 #   tools/install-deps.sh --test          that, and what the tests need (make test-deps)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Uploading a bundle to where its readers are: HTTPS PUT or POST (libcurl)
  * and SFTP (libssh).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One HTTP(S) attempt with libcurl: PUT of one file, or the multipart POST
  * of the whole bundle; and what the result means for the retry loop.
  *

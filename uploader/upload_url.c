@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Upload URLs: parsing with libcurl's own parser (so we read a URL exactly
  * as the request will), the redacted form used in every message, and the
  * URL of a sibling file (the .sig next to the bundle). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "manifest.h"
 #include "level/facts.h"
 #include "findings/findings.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* manifest.json: the machine-readable heart of a bundle, described exactly
  * by schemas/manifest.schema.json. */
 #ifndef NR_MANIFEST_H

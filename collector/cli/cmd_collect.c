@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report [collect]`: collect this machine into a bundle. */
 #include "cmd_trust.h"
 #include "cmd_signals.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report show BUNDLE`: the maintainer's first screen.  Reads only
  * the manifest (the first member) unless --probe or --extract asks for
  * more, so it is fast on any bundle; findings are evaluated again with

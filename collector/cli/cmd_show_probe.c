@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `show --probe` (one probe's artifacts, streamed from the bundle) and
  * `show --extract`. */
 #include "bundle/bundle_extract.h"

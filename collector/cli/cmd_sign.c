@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report sign BUNDLE`: sign a bundle after the fact (collect signs
  * when it finds a key; this is for bundles made without one). */
 #include "cmd_signals.h"

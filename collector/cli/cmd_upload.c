@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report upload BUNDLE --to URL`: send a bundle (and its signature)
  * to a support portal, an object store or an SFTP drop. */
 #include "cmd_signals.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report verify BUNDLE`: the four checks of verify.h, each on its own
  * line (or in --json, schemas/verify.schema.json). */
 #include "cmd_trust.h"

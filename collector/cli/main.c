@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nest-report: collect the evidence a nested-virtualization bug report
  * needs, from every level, into one bundle.  This file only dispatches. */
 #include "commands.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Running an upload for a command: settle the settings (options, then the
  * environment, then the config file), read the token, find the signature,
  * read the manifest with the safe bundle reader, connect SSH the way remote

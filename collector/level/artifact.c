@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Artifact spooling: every byte a probe captures passes scrub -> cap ->
  * sha256 -> an unlinked temporary file.  Scrubbing comes first, so nothing
  * unscrubbed ever touches the disk; the file is unlinked at creation, so an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "collect.h"
 #include "discovery.h"
 #include "bundle/summary.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The layout of a captured tree, shared by the capture (transport_record.c,
  * which writes it) and the replay (transport_replay.c, which reads it).
  * docs/detection.md documents it for people making fixtures by hand.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What --sysroot accepts: a tree made by `nest-report capture` (it holds
  * .nest-report/) or a copy of /proc and /sys (it holds proc/ or sys/ as
  * plain directories).  Unlike sos's --sysroot, which points at a live root

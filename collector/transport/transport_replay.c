@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The replay transport: a captured tree stands in for a machine.
  *
  * Files are read from DIR/<path>, commands answer from their recorded

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "schemas.h"
 #include "util/datadir.h"
 

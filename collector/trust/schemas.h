@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Finding our published JSON schemas at run time (verify checks a
  * manifest against the schema version it declares). */
 #ifndef NR_SCHEMAS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "sshsig.h"
 #include "util/sha256.h"
 

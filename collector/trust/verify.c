@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "verify.h"
 #include "schemas.h"
 #include "util/sha256.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Verifying a bundle: four checks, each reported on its own, so a
  * maintainer (or a portal, through `verify --json`) knows what failed:
  *   signature  BUNDLE.sig against an allowed_signers file (ssh-keygen -Y);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Settings from configuration files, in git's config syntax:
  *
  *   # comment                         ; comment too

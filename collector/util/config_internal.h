@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by config.c (files, storage, the API), config_line.c (git's
  * syntax) and config_keys.c (the known keys, their values, suggestions).
  * Not an API. */

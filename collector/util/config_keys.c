@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The keys nest-report reads, what their values may be, and the closest
  * known names to a misspelt one.  A new key is added to this table, or it
  * is warned about as unknown. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "datadir.h"
 
 #include <stdio.h>

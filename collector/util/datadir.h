@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where an installed nest-report keeps its data (the JSON schemas).
  *
  * As git's RUNTIME_PREFIX: the binary is BINDIR_REL below some prefix, and

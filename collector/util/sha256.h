@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SHA-256 (FIPS 180-4), streaming, through OpenSSL's EVP interface
  * (libcrypto, already loaded by libssh and libcurl): the bundle writer, the
  * reader and verify all hash the same way, at the speed of the library's

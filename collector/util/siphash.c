@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "siphash.h"
 
 static uint64_t rotl(uint64_t x, unsigned b)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* SipHash-2-4 (Aumasson and Bernstein, 2012): a keyed 64-bit hash for hash
  * tables fed by untrusted input.  Without the key an attacker cannot make
  * names collide, so a crafted bundle cannot force a table into quadratic

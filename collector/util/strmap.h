@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A string-keyed hash map (open addressing, keys copied).  Small and
  * deliberately plain: the bundle reader uses it to catch duplicate member
  * names, verify to match members against the manifest.  Capacity grows;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Builds the tiny x86_64 guest that the end-to-end test boots under TCG, from
 # Debian packages only:
 #   - the Debian cloud kernel (linux-image-*-cloud-amd64), fetched with

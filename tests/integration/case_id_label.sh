@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # collect --case-id ID --label TEXT: recorded in the manifest (valid against
 # the schema, by python3-jsonschema and by verify), in summary.txt and in
 # the file name (nest-report-HOST-LABEL-CASE-STAMP, sos's order); `show`

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The command layer says every configuration mistake once, "nest-report:
 # warning: FILE:LINE: ...", whatever the command (and however many probe
 # threads read the config), and goes on; git's [section] form works.

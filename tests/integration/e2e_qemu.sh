@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # End to end with a real guest: boot a QEMU guest under TCG (never KVM) from
 # the Debian cloud kernel and a tiny busybox + dropbear initramfs built by
 # tests/e2e/build-initramfs.sh, reach it over user-mode networking's hostfwd

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # tools/install-deps.sh: `make deps` lists what building and running need
 # (every pkg-config module the Makefile asks for comes from a listed
 # package; no test peer such as nginx or QEMU), `--test` adds the tests'

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `make install` as a packager runs it: PREFIX=/opt/nr, DESTDIR a staging
 # tree, then the tree moved elsewhere.  The installed binary finds its own
 # schemas relative to itself (RUNTIME_PREFIX, util/datadir.c), so `verify`

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `collect --sysroot` replays a capture or a copy of /proc and /sys; it is
 # not sos's --sysroot (a live root).  `--sysroot /` and a directory that is
 # neither are refused with one line, exit 1, and no bundle; a bare /proc

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The licence is stated where a packager and a license scanner look: LICENSE
 # is the MIT licence, and every .c/.h/.sh/.py source (tracked by git, or
 # every such file when the tree is not a git checkout) says

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A bearer token is never sent to a URL that carries its own signature
 # (S3's X-Amz-Signature, GCS's X-Goog-Signature...): the real nginx test
 # server sees no Authorization header on those requests, while a plain URL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The config reader (collector/util/config*.c): git's [section] form and
  * section.key lines, quotes, escapes and comments; and one warning per bad
  * line, "FILE:LINE: ...", for each kind of mistake, naming the closest

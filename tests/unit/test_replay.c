@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The replay transport (collector/transport/transport_replay.c) over a tree written
  * here, hostile parts included, and the recording transport
  * (collector/run/transport_record.c) writing such a tree: record a replay,

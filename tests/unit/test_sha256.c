@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_sha256 (OpenSSL EVP underneath): the FIPS 180-4 / NIST CAVP
  * known-answer vectors, the same digests whatever the update sizes (every
  * split of a two-block message, byte by byte across block boundaries), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading OpenSSH key and signature formats (collector/trust/sshsig.c).  The
  * key and signature below were made with ssh-keygen 9.2 for these tests
  * (public halves only); the config reader is test_config.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* util/siphash.c against the SipHash paper's vectors (checked with
  * `openssl mac ... SIPHASH`), and util/strmap.c: put/find semantics, many
  * keys, and a layout that differs from one process to the next (the seed

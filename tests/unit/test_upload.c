@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The uploader's pure parts: the retry policy (which statuses are retried,
  * the backoff and its bounds), URLs (what is printed, where the signature
  * goes), the server's answer (ids, error text, capping, scrubbing) and
