@@ -1,26 +1,43 @@
 # nest-report build.  `make` builds ./nest-report; `make check` runs the whole
 # test suite under ASan+UBSan; `make deps` installs the Debian packages that
-# building and testing need.
+# building and running need, `make test-deps` also those the tests need.
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share/nest-report
+DOCDIR     ?= $(PREFIX)/share/doc/nest-report
 DESTDIR    ?=
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := libarchive libcurl json-c libssh
+PKGS       := libarchive libcurl json-c libssh libcrypto
 # -Werror is on for development and CI; packagers can override WERROR=.
 WERROR     ?= -Werror
 CFLAGS     ?= -O2 -g
 SHARED_DIR ?= $(abspath ../shared)
 
-NR_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow \
-              -Wno-missing-field-initializers -Icollector -Iprobes -Iuploader \
-              -DNR_VERSION='"$(VERSION)"' -DNR_DATADIR='"$(DATADIR)"' -pthread \
-              $(shell $(PKG_CONFIG) --cflags $(PKGS))
-NR_LIBS    := $(shell $(PKG_CONFIG) --libs $(PKGS)) -pthread
-TEST_LIBS  := $(shell $(PKG_CONFIG) --libs cmocka)
+# pkg-config runs when a build recipe first needs its answer, once, not
+# when the Makefile is read: `make deps` on a fresh machine must not
+# complain about the very libraries it is about to install.  A missing one
+# stops the build with a line saying what to run.
+nr_pkg = $(if $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo y),$(shell $(PKG_CONFIG) $(2) $(1)),$(error pkg-config cannot find $(shell for p in $(1); do $(PKG_CONFIG) --exists $$p 2>/dev/null || printf '%s ' $$p; done)- run 'sudo make $(3)' (Debian) or install their -dev packages))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(call nr_pkg,$(PKGS),--cflags,deps))$(PKG_CFLAGS)
+NR_LIBS    = $(eval NR_LIBS := $$(call nr_pkg,$(PKGS),--libs,deps) -lm -pthread)$(NR_LIBS)
+TEST_LIBS  = $(eval TEST_LIBS := $$(call nr_pkg,cmocka,--libs,test-deps))$(TEST_LIBS)
+
+NR_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Wshadow \
+             -Wno-missing-field-initializers -Icollector -Iprobes -Iuploader \
+             -DNR_VERSION='"$(VERSION)"' -pthread $(PKG_CFLAGS)
+
+# Where the installed data lives.  The binary finds it relative to itself
+# first (as git's RUNTIME_PREFIX does: BINDIR and DATADIR relative to
+# PREFIX), so a tree installed under DESTDIR, or moved, still works; the
+# absolute DATADIR is the fallback.  Only util/datadir.c sees these, and it
+# is rebuilt whenever they change (build/PATHS, as git's GIT-CFLAGS).
+BINDIR_REL  = $(patsubst $(PREFIX)/%,%,$(BINDIR))
+DATADIR_REL = $(patsubst $(PREFIX)/%,%,$(DATADIR))
+PATH_FLAGS  = -DNR_DATADIR='"$(DATADIR)"' -DNR_BINDIR_REL='"$(BINDIR_REL)"' \
+              -DNR_DATADIR_REL='"$(DATADIR_REL)"'
 
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
@@ -42,6 +59,11 @@ $(1)/%.o: %.c $(HDRS)
 $(1)/libnr.a: $$(patsubst %.c,$(1)/%.o,$$(LIB_SRC))
 	@rm -f $$@
 	$$(AR) rcs $$@ $$^
+$(1)/PATHS: FORCE
+	@mkdir -p $(1)
+	@echo '$$(PATH_FLAGS)' | cmp -s - $$@ || echo '$$(PATH_FLAGS)' >$$@
+$(1)/collector/util/datadir.o: $(1)/PATHS
+$(1)/collector/util/datadir.o: NR_CFLAGS += $$(PATH_FLAGS)
 $(1)/nest-report: $(1)/$(MAIN_SRC:.c=.o) $(1)/libnr.a
 	$$(CC) $$(CFLAGS) $(2) $$(LDFLAGS) -o $$@ $$^ $$(NR_LIBS)
 $(1)/tests/%: $(1)/tests/unit/%.o $$(patsubst %.c,$(1)/%.o,$$(TEST_SUPPORT)) $(1)/libnr.a
@@ -59,7 +81,7 @@ UNIT_BINS_SAN = $(patsubst tests/unit/%.c,build-san/tests/%,$(TEST_SRC))
 HELPER_BINS   = $(patsubst tests/helpers/%.c,build/helpers/%,$(HELPER_SRC))
 
 .DEFAULT_GOAL := all
-.PHONY: all check check-unit check-integration bench deps install uninstall clean
+.PHONY: all check check-unit check-integration bench deps test-deps install uninstall clean FORCE
 .SECONDARY:
 
 all: nest-report
@@ -84,23 +106,40 @@ check-integration: $(CHECK_DIR)/nest-report $(HELPER_BINS)
 	@NR_BIN=$(abspath $(CHECK_DIR)/nest-report) NR_HELPERS=$(abspath build/helpers) \
 	  NR_SHARED_DIR=$(SHARED_DIR) NR_TESTS="$(T)" tests/run-integration.sh
 
-bench: build/nest-report
+build/bench/sha256: bench/sha256.c build/libnr.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(NR_CFLAGS) $(LDFLAGS) -o $@ $^ $(NR_LIBS)
+
+bench: build/nest-report build/bench/sha256
+	@NR_SHA_BENCH=$(abspath build/bench/sha256) bench/sha256.sh
 	@NR_BIN=$(abspath build/nest-report) bench/local.sh
 	@if [ "$$(id -u)" = 0 ]; then NR_BIN=$(abspath build/nest-report) bench/remote.sh; \
 	else echo "bench/remote.sh skipped: needs root (it starts sshd servers)"; fi
 	@if [ -x bench/upload.sh ]; then NR_BIN=$(abspath build/nest-report) bench/upload.sh; fi
 
+# deps: what building and running need; test-deps: that and what the
+# tests need (sshd, nginx, QEMU...).
 deps:
 	./tools/install-deps.sh
 
-install: build/nest-report
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schemas
-	install -m 0755 build/nest-report $(DESTDIR)$(BINDIR)/nest-report
-	install -m 0644 schemas/*.json $(DESTDIR)$(DATADIR)/schemas/
+test-deps:
+	./tools/install-deps.sh --test
 
+SCHEMA_FILES := $(wildcard schemas/*.json schemas/*.md)
+DOC_FILES    := README.md LICENSE $(wildcard docs/*.md)
+
+install: build/nest-report
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DOCDIR)
+	install -m 0755 build/nest-report $(DESTDIR)$(BINDIR)/nest-report
+	install -m 0644 $(SCHEMA_FILES) $(DESTDIR)$(DATADIR)/schemas/
+	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
+
+# Only what install wrote: DATADIR=/usr/share must never mean rm -rf it.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nest-report
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(addprefix $(DESTDIR)$(DATADIR)/,$(SCHEMA_FILES))
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOC_FILES)))
+	-rmdir $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san nest-report

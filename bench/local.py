@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Benchmark of one local collection; see local.sh.
 
 The command list is not hard-coded: it is read from a manifest nest-report

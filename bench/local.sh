@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Local collection benchmark (issue: "Local collection end to end").
 # usage: bench/local.sh   (NR_BIN=path/to/nest-report; RUNS=N)
 # Prints nest-report's time as ratios against: its floor (the slowest single

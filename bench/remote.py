@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Benchmark of remote collection over SSH; see remote.sh.
 
 Every remote level is a real sshd (/usr/sbin/sshd) on 127.0.0.1 that this

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Remote collection benchmark (issue 4: "Every reachable level in one run").
 # usage: bench/remote.sh   (NR_BIN=path/to/nest-report; RUNS=N; SSH_RUNS=N)
 # Needs root: it starts its own OpenSSH sshd servers on loopback (random free

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Upload benchmark (issue: "Upload: bundles reach support portals reliably
 # and safely").  usage: bench/upload.sh   (NR_BIN=path/to/nest-report;
 # RUNS=N, default 3; SIZE_MB, default 200)

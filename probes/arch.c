@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Architecture families: the unit in which probes declare where they apply. */
 #include "probe.h"
 

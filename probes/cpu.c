@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CPU identity and virtualization extensions: /proc/cpuinfo and lscpu. */
 #include "level/facts.h"
 #include "parse.h"

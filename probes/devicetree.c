@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The device tree (/proc/device-tree, on ppc, arm, riscv, loongarch):
  * the board's compatible strings and model, the hypervisor node a KVM or
  * Xen guest is given ("linux,kvm", "xen,xen"), and the properties PowerVM

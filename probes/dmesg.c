@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The full kernel ring buffer.  Restricted kernels (dmesg_restrict=1) refuse
  * it to non-root users: that is a skip with advice, not a failure. */
 #include "level/facts.h"

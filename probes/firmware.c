@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Firmware and platform: DMI (sysfs identity files, readable by anyone, and
  * the full `dmidecode`, which needs root) and `x86info -a` on x86. */
 #include "level/facts.h"

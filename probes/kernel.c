@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel identity: `uname -a`, /proc/version and the boot command line. */
 #include "level/facts.h"
 #include "probes.h"

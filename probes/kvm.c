@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* KVM: every module parameter of kvm, kvm_intel, kvm_amd, kvm_hv, kvm_pr
  * and kvm_pvm (each its own artifact and fact), the loaded modules, and
  * whether /dev/kvm exists and opens read-write.  kvm_pvm (PVM, KVM on

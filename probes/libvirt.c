@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libvirt: versions, the domain list, each domain's XML (read-only
  * connection, so no --security-info secrets) and the per-domain QEMU logs,
  * which hold the exact command line libvirt generated. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pure parsers for probe output.
  *
  * Each parser takes a buffer (not NUL-terminated, possibly binary junk,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/cpuinfo parser: see parse.h.
  *
  * Each architecture prints its own keys, so parsing is two passes over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lscpu "Key: value" parser: see parse.h. */
 #include "parse.h"
 #include "parse_text.h"

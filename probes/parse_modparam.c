@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Kernel module parameter booleans: see parse.h. */
 #include "parse.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/bus/pci/devices parser: see parse.h.
  *
  * Each line is "BBDF\tVVVVDDDD\tIRQ\t..." (bus+devfn, then vendor and

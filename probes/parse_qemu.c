@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* QEMU command line parser: see parse.h.
  *
  * It reads the handful of options that decide whether a guest can run KVM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/sysinfo (s390x) parser: see parse.h.
  *
  * The kernel prints the STSI 1.1.1 (machine), 2.2.2 (LPAR) and 3.2.2

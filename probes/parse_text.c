@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Span helpers for the probe parsers: see parse_text.h. */
 #include "parse_text.h"
 #include "util/utf8.h"

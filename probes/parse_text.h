@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Text helpers shared by the parsers in parse_*.c.  Internal to probes/.
  *
  * Everything works on spans (pointer + length) into the caller's buffer, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Version extraction from tool banners: see parse.h. */
 #include "parse.h"
 #include "parse_text.h"

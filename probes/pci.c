@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* PCI devices (/proc/bus/pci/devices): devices only a hypervisor emulates
  * name who runs us on every architecture, including those whose cpuinfo
  * says nothing about it (ppc, arm, loongarch). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Probes: what is gathered on a level, and how it is turned into facts.
  *
  * A probe is a compile-time descriptor in the table in probes/registry.c

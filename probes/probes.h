@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The built-in probes, one per family of diagnostics. */
 #ifndef NR_PROBES_H
 #define NR_PROBES_H

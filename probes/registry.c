@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The probe table.  To add a probe: write probes/<family>.c exporting a
  * const struct nr_probe, declare it in probes.h, and list it here.  The
  * order is the order of the manifest and of `nest-report probes`. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* s390x: /proc/sysinfo describes this level and every level above it
  * (LPAR, then one VMnn block per hypervisor, VM00 innermost). */
 #include "level/facts.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Xen: /sys/hypervisor/type says "xen" in every Xen domain, and
  * /proc/xen/capabilities names the control domain (dom0), which for a
  * nested-virtualization report is the host, not a guest. */

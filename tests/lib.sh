@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared functions for tests/integration/*.sh (POSIX sh).  Source it first:
 #   . "$(dirname "$0")/../lib.sh"
 # It checks the environment run-integration.sh provides, makes a private

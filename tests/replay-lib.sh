@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by tests/integration/replay_*.sh (after tests/lib.sh): a small
 # captured tree to break in one way per test, and the checks every replay
 # of an untrusted tree must pass.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs every tests/integration/*.sh with NR_BIN (the binary under test),
 # NR_HELPERS and NR_SHARED_DIR set by the Makefile.  A script exits 0 on
 # pass, 77 on skip (with its reason on stderr), anything else on failure.

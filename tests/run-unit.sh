@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs each cmocka unit test binary given as an argument; fails if any fails.
 set -u
 fail=0

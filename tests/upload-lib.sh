@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Real servers for the upload tests (tests/integration/upload_*.sh), all on
 # 127.0.0.1 and all stopped by PID at exit.  Source it after lib.sh:
 #   . "$(dirname "$0")/../lib.sh"
@@ -9,7 +10,9 @@
 #                             $PKI/ca.pem, server.pem, server.key, other-ca.pem
 #   nginx_start               nginx with the dav module accepting PUT under
 #                             /dav/, HTTPS on $NGINX_PORT and plain HTTP on
-#                             $NGINX_HTTP_PORT; files land in $NGINX_WWW
+#                             $NGINX_HTTP_PORT; files land in $NGINX_WWW;
+#                             $NGINX_LOG has a line per request: "METHOD URI
+#                             STATUS auth=[the Authorization header]"
 #   portal_start NAME ARGS... tests/portal/portal.py over TLS with ARGS (its
 #                             --fault options...); sets PORTAL_URL,
 #                             PORTAL_LOG and PORTAL_STORE
@@ -67,6 +70,7 @@ nginx_start() {
 	_nd="$T/nginx"
 	mkdir -p "$_nd/www/dav" "$_nd/tmp" "$_nd/logs"
 	NGINX_WWW="$_nd/www/dav"
+	NGINX_LOG="$_nd/logs/access.log"
 	NGINX_PORT=$(free_port)
 	NGINX_HTTP_PORT=$(free_port)
 	_loc="root $_nd/www; client_max_body_size 0; location /dav/ { dav_methods PUT; create_full_put_path on; dav_access user:rw; }"
@@ -79,7 +83,8 @@ pid $_nd/nginx.pid;
 error_log $_nd/logs/error.log;
 events { worker_connections 64; }
 http {
-	access_log $_nd/logs/access.log;
+	log_format nr '\$request_method \$uri \$status auth=[\$http_authorization]';
+	access_log $_nd/logs/access.log nr;
 	client_body_temp_path $_nd/tmp/body;
 	proxy_temp_path $_nd/tmp/proxy;
 	fastcgi_temp_path $_nd/tmp/fastcgi;

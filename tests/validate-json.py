@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Validate a JSON document against one of our schemas with a real JSON
 Schema validator (Debian's python3-jsonschema, Draft 2020-12).
 

@@ -1,34 +1,73 @@
 #!/bin/sh
-# Installs the Debian packages that building, testing and benchmarking
-# nest-report need.  Idempotent; needs root (apt-get).
+# SPDX-License-Identifier: MIT
+# Installs the Debian packages nest-report needs.  Idempotent; needs root.
+#   tools/install-deps.sh                 building and running it (make deps)
+#   tools/install-deps.sh --test          that, and what the tests need (make test-deps)
+#   tools/install-deps.sh --list [--test] print the packages; install nothing
 set -eu
-BUILD="build-essential pkg-config libarchive-dev libcurl4-openssl-dev libjson-c-dev libssh-dev"
-TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip util-linux procps kmod"
-# Real peers for the integration and end-to-end tests: sshd on loopback and
-# in network namespaces, nginx (its dav module takes the upload tests' PUTs,
-# over TLS with certificates openssl makes), a QEMU guest under TCG booted
-# from a tiny initramfs.
-E2E="openssh-server openssh-client nginx openssl iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
-# The probes' own tools: what nest-report runs on a real machine.
-PROBE_TOOLS="dmidecode pciutils"
-case "$(uname -m)" in x86_64|i?86) PROBE_TOOLS="$PROBE_TOOLS x86info" ;; esac
+# Building: the compiler and the libraries the Makefile finds with pkg-config.
+BUILD="build-essential pkg-config libarchive-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libssl-dev"
+# Running: ssh-keygen signs bundles; the rest are the tools the probes run on
+# a real machine (lscpu, ps, modinfo, dmidecode, lspci, x86info).
+RUN="openssh-client util-linux procps kmod dmidecode pciutils"
+case "$(uname -m)" in x86_64|i?86) RUN="$RUN x86info" ;; esac
+# Testing: cmocka, the schema checker the tests compare with, the archivers
+# they unpack bundles with, and real peers for the integration and
+# end-to-end tests: sshd on loopback and in network namespaces, nginx (its
+# dav module takes the upload tests' PUTs, over TLS with certificates
+# openssl makes), a QEMU guest under TCG booted from a tiny initramfs.
+TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip openssh-server nginx openssl
+iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
+
+want_test= list=
+for arg in "$@"; do
+	case $arg in
+	--test) want_test=1 ;;
+	--list) list=1 ;;
+	*)
+		echo "usage: install-deps.sh [--test] [--list]" >&2
+		exit 2
+		;;
+	esac
+done
+packages="$BUILD $RUN${want_test:+ $TEST}"
+if [ -n "$list" ]; then
+	# shellcheck disable=SC2086
+	printf '%s\n' $packages
+	exit 0
+fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "install-deps: needs root; try: sudo make deps" >&2
+	echo "install-deps: needs root; try: sudo make ${want_test:+test-}deps" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# The tests start their own sshd on loopback; installing openssh-server must
-# not start a system-wide one on the user's machine.  policy-rc.d is Debian's
-# switch for "do not start services from maintainer scripts".
+
+# The tests start their own sshd and nginx; installing them must not start
+# system-wide ones on the user's machine.  policy-rc.d is Debian's switch
+# for "do not start services from maintainer scripts".  Ours must never
+# outlive this script: dash runs no EXIT trap when a signal kills it, so
+# INT, TERM and HUP are trapped too.  The traps are set before the file is
+# made, and a signal that arrives while apt-get runs is acted on when
+# apt-get returns (the shell waits for its foreground child), so the file
+# is never removed under a running install.
 policy=/usr/sbin/policy-rc.d
 own_policy=
+cleanup() {
+	if [ -n "$own_policy" ]; then
+		rm -f "$policy"
+		own_policy=
+	fi
+}
+trap cleanup EXIT
+trap 'cleanup; trap - EXIT; exit 129' HUP
+trap 'cleanup; trap - EXIT; exit 130' INT
+trap 'cleanup; trap - EXIT; exit 143' TERM
 if [ ! -e "$policy" ]; then
+	own_policy=1
 	printf '#!/bin/sh\nexit 101\n' >"$policy"
 	chmod 755 "$policy"
-	own_policy=1
 fi
-trap '[ -n "$own_policy" ] && rm -f "$policy"' EXIT
+apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $BUILD $TEST $E2E $PROBE_TOOLS >/dev/null
+apt-get install -y -qq --no-install-recommends $packages >/dev/null
 echo "install-deps: done"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_upload_run: check the request, pick the transport, and run each
  * transfer under the retry policy (upload_retry.c). */
 #include "upload_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Uploading a bundle to where its readers are: HTTPS PUT or POST (libcurl)
  * and SFTP (libssh).
  *
@@ -76,7 +77,9 @@ struct nr_upload_opts {
 	enum nr_upload_method method;      /* ignored for sftp:// */
 	bool allow_http;                   /* the user typed http:// */
 	const char *const *headers;        /* "Name: value" lines, NULL-terminated, or NULL */
-	const char *token;                 /* sent as "Authorization: Bearer"; NULL: none */
+	const char *token;                 /* sent as "Authorization: Bearer", except to a
+	                                    * URL that carries its own signature
+	                                    * (nr_upload_url_signature); NULL: none */
 	const char *cacert;                /* PEM file of trusted CAs; NULL: the system's */
 	int retries;                       /* retries after the first attempt */
 	struct nr_upload_fields fields;
@@ -153,6 +156,14 @@ int nr_upload_run(const struct nr_upload_opts *o, const struct nr_upload_bundle 
 /* "scheme://host[:port]" of url, for messages; "" when it cannot be parsed.
  * Never the user, password, path, query or fragment. */
 void nr_upload_url_redact(const char *url, char *out, size_t outlen);
+
+/* A URL that carries its own signature in the query (a presigned S3, GCS
+ * or Azure SAS URL): the name of that parameter ("X-Amz-Signature",
+ * "X-Goog-Signature", "Signature" with AWSAccessKeyId or GoogleAccessId,
+ * "sig" with sv), else NULL.  The token is never sent to such a URL: the
+ * stores refuse a request authenticated twice, and the token is not theirs
+ * to see. */
+const char *nr_upload_url_signature(const char *url);
 
 /* Reads a bearer token from path: the first line, trailing whitespace
  * stripped, at most 4 KiB, printable ASCII only (so it cannot inject a

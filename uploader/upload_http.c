@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One HTTP(S) attempt with libcurl: PUT of one file, or the multipart POST
  * of the whole bundle; and what the result means for the retry loop.
  *
@@ -22,7 +23,8 @@
 
 struct nr_upload_http {
 	CURL *curl;
-	struct curl_slist *headers;
+	struct curl_slist *headers;      /* the caller's */
+	struct curl_slist *with_token;   /* the caller's and Authorization; NULL: no token */
 	const struct nr_upload_ctx *c;
 	const char *what;                /* for progress */
 	struct nr_upload_read_fail read_fail;   /* a body source's read error */
@@ -67,14 +69,23 @@ static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_
 	return 0;
 }
 
-static int add_header(struct nr_upload_http *h, const char *line)
+static int add_header(struct curl_slist **list, const char *line)
 {
-	struct curl_slist *l = curl_slist_append(h->headers, line);
+	struct curl_slist *l = curl_slist_append(*list, line);
 
 	if (!l)
 		return -ENOMEM;
-	h->headers = l;
+	*list = l;
 	return 0;
+}
+
+/* The headers for a request to url: no token to a URL that carries its own
+ * signature (a presigned URL). */
+static void use_headers(struct nr_upload_http *h, const char *url)
+{
+	bool token = h->with_token && !nr_upload_url_signature(url);
+
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, token ? h->with_token : h->headers);
 }
 
 static int set_common(struct nr_upload_http *h, const struct nr_upload_ctx *c)
@@ -113,7 +124,6 @@ static int set_common(struct nr_upload_http *h, const struct nr_upload_ctx *c)
 	SET(CURLOPT_NOPROGRESS, 0L);
 	SET(CURLOPT_XFERINFOFUNCTION, on_progress);
 	SET(CURLOPT_XFERINFODATA, h);
-	SET(CURLOPT_HTTPHEADER, h->headers);
 #undef SET
 	return cc == CURLE_OK ? 0 : -EINVAL;
 }
@@ -128,12 +138,15 @@ struct nr_upload_http *nr_upload_http_new(const struct nr_upload_ctx *c, struct 
 	if (!h || !(h->curl = curl_easy_init()))
 		goto fail;
 	h->c = c;
-	for (i = 0, rc = 0; c->o->headers && c->o->headers[i] && rc == 0; i++)
-		rc = add_header(h, c->o->headers[i]);
+	for (i = 0, rc = 0; c->o->headers && c->o->headers[i] && rc == 0; i++) {
+		rc = add_header(&h->headers, c->o->headers[i]);
+		if (rc == 0 && c->o->token)
+			rc = add_header(&h->with_token, c->o->headers[i]);
+	}
 	if (rc == 0 && c->o->token) {
 		rc = asprintf(&auth, "Authorization: Bearer %s", c->o->token) < 0 ? -ENOMEM : 0;
 		if (rc == 0)
-			rc = add_header(h, auth);
+			rc = add_header(&h->with_token, auth);
 	}
 	if (rc == 0)
 		rc = set_common(h, c);
@@ -161,8 +174,9 @@ void nr_upload_http_free(struct nr_upload_http *h)
 	if (h->curl)
 		curl_easy_cleanup(h->curl);
 	/* The list holds the token: wipe it before it goes back to malloc. */
-	for (l = h->headers; l; l = l->next)
+	for (l = h->with_token; l; l = l->next)
 		explicit_bzero(l->data, strlen(l->data));
+	curl_slist_free_all(h->with_token);
 	curl_slist_free_all(h->headers);
 	free(h);
 }
@@ -277,6 +291,7 @@ void nr_upload_http_put(struct nr_upload_http *h, const char *what, const char *
 	h->what = what;
 	if (nr_upload_source_open(&s, path, &h->read_fail, out) == 0) {
 		curl_easy_setopt(k, CURLOPT_URL, url);
+		use_headers(h, url);
 		curl_easy_setopt(k, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(k, CURLOPT_READFUNCTION, nr_upload_source_read);
 		curl_easy_setopt(k, CURLOPT_READDATA, &s);
@@ -369,6 +384,7 @@ void nr_upload_http_post(struct nr_upload_http *h, struct nr_attempt_out *out)
 		goto done;
 	}
 	curl_easy_setopt(h->curl, CURLOPT_URL, h->c->o->url);
+	use_headers(h, h->c->o->url);
 	curl_easy_setopt(h->curl, CURLOPT_MIMEPOST, mime);
 	perform(h, out);
 	curl_easy_setopt(h->curl, CURLOPT_MIMEPOST, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared between the uploader's files; not an API. */
 #ifndef NR_UPLOAD_INTERNAL_H
 #define NR_UPLOAD_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the server answered: its status, the headers we act on, and the
  * start of its body, from which we take an id and URL on success or the
  * error text on failure.  Everything from the server is untrusted: capped,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The retry policy: which failures are worth another attempt, and how long
  * to wait before it. */
 #include "upload_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One SFTP attempt: a session opened by the caller's hook (so host keys
  * and authentication follow exactly the rules of remote collection), then
  * every file not yet delivered, each written to ".NAME.part" and renamed

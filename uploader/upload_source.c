@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A local file as a request body, read by curl through callbacks as the
  * transfer goes: never loaded whole, and seekable, so that curl can rewind
  * when it must send the body again. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bearer tokens.  A token comes from a file or the environment, never from
  * argv (which every user can read in ps).  It must be one line of
  * printable ASCII: anything else could smuggle a second header in.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Upload URLs: parsing with libcurl's own parser (so we read a URL exactly
  * as the request will), the redacted form used in every message, and the
  * URL of a sibling file (the .sig next to the bundle). */
@@ -152,4 +153,45 @@ done:
 	curl_free(path);
 	curl_url_cleanup(h);
 	return out;
+}
+
+/* Whether the raw query holds the parameter name (case-insensitive, as
+ * written: these names are never percent-encoded by the services). */
+static int has_param(const char *query, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = query; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL)
+		if (strncasecmp(p, name, n) == 0 && (p[n] == '=' || p[n] == '&' || !p[n]))
+			return 1;
+	return 0;
+}
+
+const char *nr_upload_url_signature(const char *url)
+{
+	/* The signature parameter, and the one that must come with it for a
+	 * name as generic as "Signature" or "sig" to mean a presigned URL. */
+	static const struct { const char *sig, *with; } forms[] = {
+		{ "X-Amz-Signature", NULL },           /* S3 and its clones, SigV4 */
+		{ "X-Goog-Signature", NULL },          /* GCS V4 */
+		{ "Signature", "AWSAccessKeyId" },     /* S3 SigV2 */
+		{ "Signature", "GoogleAccessId" },     /* GCS V2 */
+		{ "sig", "sv" },                       /* Azure Blob SAS */
+	};
+	const char *found = NULL;
+	char *query = NULL;
+	CURLU *h = url ? url_open(url) : NULL;
+	size_t i;
+
+	if (h && curl_url_get(h, CURLUPART_QUERY, &query, 0) == CURLUE_OK && query)
+		for (i = 0; i < sizeof(forms) / sizeof(forms[0]) && !found; i++)
+			if (has_param(query, forms[i].sig) && (!forms[i].with || has_param(query, forms[i].with)))
+				found = forms[i].sig;
+	if (query) {
+		memset(query, 0, strlen(query));
+		curl_free(query);
+	}
+	curl_url_cleanup(h);
+	return found;
 }

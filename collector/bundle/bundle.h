@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing a bundle: a tar (libarchive) compressed with zstd (gzip or xz on
  * request) holding manifest.json, summary.txt and
  * levels/<level>/<probe>/<artifact>.  Members are 0600.

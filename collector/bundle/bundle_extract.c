@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "bundle_extract.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing a bundle's members to disk, only when asked (`show --extract`).
  *
  * Everything is written under one directory and nowhere else, without

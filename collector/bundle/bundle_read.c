@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "bundle_read.h"
 #include "util/strmap.h"
 

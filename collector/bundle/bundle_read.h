@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading a bundle safely: the one reader that verify, show, diff, sign
  * and anything later use.  Bundles come from strangers, so the reader
  * streams the archive (libarchive, tar only, zstd/gzip/xz/none) and never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What changed between two bundles of the same setup ("I upgraded and now
  * it breaks"): per level, the facts that differ (versions, KVM module
  * parameters, virt extension, role, hypervisor ... every fact but the

@@ -1,8 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 #include "manifest.h"
 #include "level/facts.h"
 #include "findings/findings.h"
 #include "scrub/scrub.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,6 +155,24 @@ static json_object *signer_json(const struct nr_run_info *run)
 	return o;
 }
 
+int nr_manifest_tag_check(const char *v, struct nr_error *err)
+{
+	size_t i, n = strlen(v);
+
+	if (n == 0 || n > NR_MANIFEST_TAG_MAX)
+		return nr_error_set(err, EINVAL, "wants 1 to %d characters, not %zu", NR_MANIFEST_TAG_MAX, n);
+	for (i = 0; i < n; i++) {
+		char c = v[i];
+		/* ASCII by hand: isalnum() follows the locale. */
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return nr_error_set(err, EINVAL, "wants letters, digits, '.', '_' and '-', starting "
+			                    "with a letter or digit; character %zu is not one", i + 1);
+	}
+	return 0;
+}
+
 json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *levels,
                                size_t n_levels, json_object *files)
 {
@@ -176,6 +196,12 @@ json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *l
 	json_object_object_add(m, "totals", totals_json(levels, n_levels));
 	json_object_object_add(m, "files", json_object_get(files));
 	json_object_object_add(m, "signer", signer_json(run));
+	/* Only when given: a manifest:1 reader from before them still
+	 * validates every bundle made without them. */
+	if (run->case_id)
+		json_object_object_add(m, "case_id", json_object_new_string(run->case_id));
+	if (run->label)
+		json_object_object_add(m, "label", json_object_new_string(run->label));
 	json_object_object_add(m, "findings", run->findings ? json_object_get(run->findings)
 	                                                    : json_object_new_array());
 	return m;

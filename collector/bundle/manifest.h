@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* manifest.json: the machine-readable heart of a bundle, described exactly
  * by schemas/manifest.schema.json. */
 #ifndef NR_MANIFEST_H
@@ -22,7 +23,17 @@ struct nr_run_info {
 	/* Who will sign the bundle (informational: trust comes from the
 	 * verifier's allowed_signers); signer_id NULL: unsigned. */
 	const char *signer_id, *signer_type, *signer_fingerprint;
+	/* --case-id and --label (nr_manifest_tag_check); NULL: none. */
+	const char *case_id, *label;
 };
+
+#define NR_MANIFEST_TAG_MAX 64
+
+/* A case id or label: 1 to NR_MANIFEST_TAG_MAX of [A-Za-z0-9._-], the first
+ * a letter or digit, so it is safe in a file name, a shell and a URL.  0,
+ * or -EINVAL with err saying which byte is not (never quoting it: it may be
+ * a terminal escape). */
+int nr_manifest_tag_check(const char *v, struct nr_error *err);
 
 /* Build the manifest; `files` lists the non-artifact members (summary.txt)
  * as {path, size, sha256}.  Returns a new object or NULL (out of memory). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "summary.h"
 #include "level/facts.h"
 #include "findings/findings.h"
@@ -172,7 +173,11 @@ char *nr_summary_render(const struct nr_run_info *run, struct nr_level *levels, 
 		return NULL;
 	nr_time_format_utc(run->created, when, sizeof(when));
 	nr_manifest_totals(levels, n_levels, counts, &scrubbed, &artifacts);
-	text_add(&t, "nest-report %s bundle from %s, created %s\n\n", NR_VERSION, run->host, when);
+	text_add(&t, "nest-report %s bundle from %s, created %s\n", NR_VERSION, run->host, when);
+	if (run->case_id || run->label)
+		text_add(&t, "Case: %s%s%s%s\n", run->case_id ? run->case_id : "none",
+		         run->label ? " (label: " : "", run->label ? run->label : "", run->label ? ")" : "");
+	text_add(&t, "\n");
 	text_add(&t, "Levels (+ guest reached as a level, * guest seen but not reached):\n");
 	for (i = 0; i < n_levels; i++)
 		summary_level(&t, &levels[i]);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* summary.txt: the human-readable first page of a bundle. */
 #ifndef NR_SUMMARY_H
 #define NR_SUMMARY_H

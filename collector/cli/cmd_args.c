@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Option values every command parses the same way. */
 #include "commands.h"
 

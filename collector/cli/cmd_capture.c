@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report capture DIR`: record this machine into a tree that
  * `nest-report collect --sysroot DIR` replays. */
 #include "run/capture.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report [collect]`: collect this machine into a bundle. */
 #include "cmd_trust.h"
 #include "cmd_signals.h"
@@ -25,7 +26,7 @@ static const char collect_usage[] =
 	"usage: nest-report [collect] [OPTIONS]\n"
 	"\n"
 	"Collects this machine (level l0), and every level given with --level or\n"
-	"--topology over SSH, into nest-report-HOST-TIMESTAMP.tar.zst.\n"
+	"--topology over SSH, into nest-report-HOST[-LABEL][-CASEID]-TIMESTAMP.tar.zst.\n"
 	"Secrets in QEMU command lines, libvirt logs and domain XML are always scrubbed.\n"
 	"\n"
 	"options:\n"
@@ -37,8 +38,12 @@ static const char collect_usage[] =
 	"                            larger output is truncated and marked so\n"
 	"      --compress zstd|gzip|xz|none  bundle compression (default zstd)\n"
 	"      --json                print a machine-readable run summary on stdout\n"
+	"      --case-id ID          the support case this is for: in the manifest and the\n"
+	"                            file name (letters, digits, . _ -; at most 64)\n"
+	"      --label TEXT          a short label, likewise (\"after-upgrade\")\n"
 	"      --sysroot DIR         replay a tree made by 'nest-report capture' (or a\n"
-	"                            copy of /proc and /sys) as level l0, not this machine\n"
+	"                            copy of /proc and /sys) as level l0, not this machine;\n"
+	"                            unlike sos's --sysroot, never a live root such as /\n"
 	"\n"
 	"levels reached over SSH (agentless: nothing is installed on them):\n"
 	"      --level ID=[user@]host[:port][,via=ID][,sudo][,only=P:P][,skip=P:P]\n"
@@ -85,10 +90,28 @@ static void host_name(char *out, size_t outlen)
 	out[i] = '\0';
 }
 
-/* -o DIR puts the default name in DIR; anything else is the file name. */
-static int resolve_output(const char *output, const char *host, time_t now, const char *suffix,
-                          char *out, size_t outlen, bool *auto_name)
+struct collect_args {
+	const char *sign_key, *signer_id;
+	int no_sign;
+	const char *upload;    /* --upload URL */
+	struct nr_topology topo;
+	struct nr_ssh_opts ssh;
+	const char *output;
+	char **only, **skip;
+	int timeout_s;
+	unsigned long long cap;
+	const char *compression;
+	int json;
+	const char *sysroot;   /* replay this captured tree instead of the machine */
+	const char *case_id, *label;
+};
+
+/* -o DIR puts the default name in DIR, nest-report-HOST[-LABEL][-CASE]-STAMP
+ * (sos's order); anything else is the file name. */
+static int resolve_output(const char *output, const char *host, const struct collect_args *a,
+                          time_t now, char *out, size_t outlen, bool *auto_name)
 {
+	const char *suffix = nr_bundle_suffix(a->compression);
 	char stamp[32];
 	struct stat sb;
 	struct tm tm;
@@ -98,8 +121,10 @@ static int resolve_output(const char *output, const char *host, time_t now, cons
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	*auto_name = !output || (stat(output, &sb) == 0 && S_ISDIR(sb.st_mode));
 	if (*auto_name)
-		n = snprintf(out, outlen, "%s%snest-report-%s-%s%s", output ? output : "",
-		             output && output[strlen(output) - 1] != '/' ? "/" : "", host, stamp, suffix);
+		n = snprintf(out, outlen, "%s%snest-report-%s%s%s%s%s-%s%s", output ? output : "",
+		             output && output[strlen(output) - 1] != '/' ? "/" : "", host,
+		             a->label ? "-" : "", a->label ? a->label : "", a->case_id ? "-" : "",
+		             a->case_id ? a->case_id : "", stamp, suffix);
 	else
 		n = snprintf(out, outlen, "%s", output);
 	return n > 0 && (size_t)n < outlen ? 0 : -1;
@@ -246,21 +271,6 @@ static void report_json(struct nr_collect_run *run)
 	json_object_put(o);
 }
 
-struct collect_args {
-	const char *sign_key, *signer_id;
-	int no_sign;
-	const char *upload;    /* --upload URL */
-	struct nr_topology topo;
-	struct nr_ssh_opts ssh;
-	const char *output;
-	char **only, **skip;
-	int timeout_s;
-	unsigned long long cap;
-	const char *compression;
-	int json;
-	const char *sysroot;   /* replay this captured tree instead of the machine */
-};
-
 /* Returns -1 to continue, or an exit code. */
 static int parse_args(int argc, char **argv, struct collect_args *a)
 {
@@ -285,6 +295,8 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		{ "signer-id", required_argument, NULL, 0x2002 },
 		{ "no-sign", no_argument, NULL, 0x2003 },
 		{ "upload", required_argument, NULL, 0x3001 },
+		{ "case-id", required_argument, NULL, 0x4001 },
+		{ "label", required_argument, NULL, 0x4002 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -350,6 +362,14 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		case 0x2002: a->signer_id = optarg; break;
 		case 0x2003: a->no_sign = 1; break;
 		case 0x3001: a->upload = optarg; break;
+		case 0x4001:
+		case 0x4002:
+			if (nr_manifest_tag_check(optarg, &err) < 0) {
+				nr_msg_usage("collect", "%s %s", c == 0x4001 ? "--case-id" : "--label", err.msg);
+				return NR_EXIT_USAGE;
+			}
+			*(c == 0x4001 ? &a->case_id : &a->label) = optarg;
+			break;
 		case 'q': nr_msg_set_verbosity(NR_QUIET); break;
 		case 'v': nr_msg_set_verbosity(NR_VERBOSE); break;
 		case 'h': fputs(collect_usage, stdout); return NR_EXIT_OK;
@@ -394,9 +414,10 @@ static int setup_run(struct nr_collect_run *run, const struct collect_args *a, i
 	run->info.compression = a->compression;
 	run->info.timeout_s = a->timeout_s;
 	run->info.artifact_cap = a->cap;
-	if (resolve_output(a->output, host, run->info.created, nr_bundle_suffix(a->compression),
-	                   run->writer.final_path, sizeof(run->writer.final_path),
-	                   &run->writer.auto_name) < 0)
+	run->info.case_id = a->case_id;
+	run->info.label = a->label;
+	if (resolve_output(a->output, host, a, run->info.created, run->writer.final_path,
+	                   sizeof(run->writer.final_path), &run->writer.auto_name) < 0)
 		return nr_error_set(err, ENAMETOOLONG, "output path too long");
 	spool_dir_of(run->writer.final_path, spool, PATH_MAX);
 	if (access(spool, W_OK) < 0)

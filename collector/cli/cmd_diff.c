@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report diff A B`: what changed between two bundles (diff.h). */
 #include "cmd_trust.h"
 #include "commands.h"

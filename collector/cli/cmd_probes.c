@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report probes`: every probe, and whether it applies here. */
 #include "commands.h"
 #include "level/level.h"

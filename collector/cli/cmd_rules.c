@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report rules [--json] [--markdown]`: the findings rules, with their
  * ids, severities, hints and sources.  --markdown is docs/findings.md. */
 #include "commands.h"

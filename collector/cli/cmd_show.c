@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report show BUNDLE`: the maintainer's first screen.  Reads only
  * the manifest (the first member) unless --probe or --extract asks for
  * more, so it is fast on any bundle; findings are evaluated again with
@@ -140,6 +141,23 @@ static void print_findings(const struct show_args *a, json_object *findings)
 	}
 }
 
+/* "Case:      12345 (label: after-upgrade)", only when the bundle has them. */
+static void print_tags(json_object *m)
+{
+	const char *case_id = nr_mlevel_string(m, "case_id"), *label = nr_mlevel_string(m, "label");
+
+	if (!case_id && !label)
+		return;
+	printf("Case:      ");
+	nr_cmd_put_safe(stdout, case_id ? case_id : "none");
+	if (label) {
+		printf(" (label: ");
+		nr_cmd_put_safe(stdout, label);
+		putchar(')');
+	}
+	putchar('\n');
+}
+
 static void print_header(const struct show_args *a, json_object *m, const struct nr_verify_result *v)
 {
 	json_object *argv = nr_mlevel_member(m, "argv", json_type_array);
@@ -171,6 +189,7 @@ static void print_header(const struct show_args *a, json_object *m, const struct
 		nr_cmd_put_safe(stdout, nr_mlevel_string(signer, "fingerprint") ? nr_mlevel_string(signer, "fingerprint") : "?");
 		printf("; as the manifest says, not proof)\n");
 	}
+	print_tags(m);
 	printf("Command:  ");
 	for (i = 0; argv && i < json_object_array_length(argv) && i < 64; i++) {
 		putchar(' ');
@@ -240,6 +259,8 @@ static json_object *show_json(const struct show_args *a, json_object *m,
 	json_object_object_add(o, "argv", json_object_get(json_object_object_get(m, "argv")));
 	json_object_object_add(o, "signature", sig);
 	json_object_object_add(o, "signer", json_object_get(json_object_object_get(m, "signer")));
+	json_object_object_add(o, "case_id", json_object_get(nr_mlevel_member(m, "case_id", json_type_string)));
+	json_object_object_add(o, "label", json_object_get(nr_mlevel_member(m, "label", json_type_string)));
 	json_object_object_add(o, "levels", lvs);
 	json_object_object_add(o, "findings", fs);
 	json_object_object_add(o, "rules_version", json_object_new_string(NR_VERSION));

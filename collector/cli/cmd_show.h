@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report show`, split by job: cmd_show.c (options, the overview),
  * cmd_show_probe.c (--probe: one probe's artifacts; --extract). */
 #ifndef NR_CMD_SHOW_H

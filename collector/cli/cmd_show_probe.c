@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `show --probe` (one probe's artifacts, streamed from the bundle) and
  * `show --extract`. */
 #include "bundle/bundle_extract.h"
@@ -76,9 +77,10 @@ static int emit(struct nr_bundle_reader *r, struct want *w, bool json, bool tty,
 	const char *want_sha = nr_mlevel_string(w->art, "sha256");
 	ssize_t n;
 
-	if (json && !text)
+	if ((json && !text) || nr_sha256_init(&sha) < 0) {
+		free(text);
 		return nr_error_set(err, ENOMEM, "out of memory");
-	nr_sha256_init(&sha);
+	}
 	while ((n = nr_bundle_read(r, buf, CHUNK, err)) > 0) {
 		nr_sha256_update(&sha, buf, (size_t)n);
 		if (json) {
@@ -93,11 +95,11 @@ static int emit(struct nr_bundle_reader *r, struct want *w, bool json, bool tty,
 			fwrite(buf, 1, (size_t)n, stdout);
 		}
 	}
-	if (n >= 0) {
-		nr_sha256_final(&sha, digest);
+	if (n >= 0 && nr_sha256_final(&sha, digest) == 0) {
 		nr_sha256_hex(digest, hex);
 		w->sha_ok = want_sha && strcmp(hex, want_sha) == 0;
 	}
+	nr_sha256_release(&sha);
 	if (n >= 0 && json) {
 		w->binary = !is_text((const unsigned char *)text, kept);
 		w->content = w->binary ? NULL : json_object_new_string_len(text, (int)kept);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report sign BUNDLE`: sign a bundle after the fact (collect signs
  * when it finds a key; this is for bundles made without one). */
 #include "cmd_signals.h"
@@ -51,6 +52,9 @@ static int precheck(const char *bundle, const struct nr_bundle_limits *lim)
 		nr_msg_error("%s", err.msg);
 		rc = -1;
 	}
+	/* Signing needs no schema: a broken install only costs the check. */
+	if (rc == 0 && res.checks[NR_CHECK_SCHEMA].status == NR_CHECK_SKIP)
+		nr_msg_warn("%s: schema %s", bundle, res.checks[NR_CHECK_SCHEMA].message);
 	for (i = 0; rc == 0 && i < NR_CHECK_COUNT; i++)
 		if (res.checks[i].status == NR_CHECK_FAIL) {
 			nr_msg_error("%s: not signing: the %s check fails: %s", bundle,
@@ -135,12 +139,6 @@ int nr_cmd_sign(int argc, char **argv)
 	return rc;
 }
 
-/* "sign.enabled = no" in the config: collect does not sign unless --sign-key. */
-static int off(const char *v)
-{
-	return v && (strcmp(v, "no") == 0 || strcmp(v, "false") == 0 || strcmp(v, "0") == 0);
-}
-
 int nr_cmd_sign_prepare(const char *keyfile, int no_sign, struct nr_sign_key *key, char *why,
                         size_t whylen)
 {
@@ -148,7 +146,8 @@ int nr_cmd_sign_prepare(const char *keyfile, int no_sign, struct nr_sign_key *ke
 	int rc;
 
 	memset(key, 0, sizeof(*key));
-	if (no_sign || (!keyfile && off(nr_config_get("sign.enabled")))) {
+	/* "sign.enabled = no" in the config: no signing unless --sign-key. */
+	if (no_sign || (!keyfile && !nr_config_bool("sign.enabled", 1))) {
 		snprintf(why, whylen, "--no-sign");
 		return 0;
 	}

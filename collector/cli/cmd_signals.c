@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "cmd_signals.h"
 #include "transport/transport.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One interrupt handler for every command.  SIGINT, SIGTERM and SIGHUP set
  * nr_interrupted (which transports poll, so in-flight work stops) and
  * unlink the temporary files the command registered: a bundle or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "cmd_trust.h"
 #include "util/config.h"
 #include "msg.h"

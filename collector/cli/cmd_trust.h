@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the commands that read bundles (verify, show, diff,
  * sign): options every one of them takes, and safe printing of strings
  * that come from a bundle. */

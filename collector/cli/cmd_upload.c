@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report upload BUNDLE --to URL`: send a bundle (and its signature)
  * to a support portal, an object store or an SFTP drop. */
 #include "cmd_signals.h"
@@ -36,7 +37,8 @@ static const char upload_usage[] =
 	"                            manifest\n"
 	"      --header 'NAME: VALUE'  extra request header (repeatable)\n"
 	"      --token-file FILE     bearer token (else NEST_REPORT_TOKEN, else\n"
-	"                            upload.token_file); never on the command line\n"
+	"                            upload.token_file); never on the command line, and\n"
+	"                            never to a presigned URL (X-Amz-Signature...)\n"
 	"      --cacert FILE         trust this CA (PEM) instead of the system's\n"
 	"                            (default: upload.cacert from the config file)\n"
 	"      --retries N           retries on connection errors, stalls, 408, 429 and\n"

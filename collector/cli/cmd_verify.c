@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report verify BUNDLE`: the four checks of verify.h, each on its own
  * line (or in --json, schemas/verify.schema.json). */
 #include "cmd_trust.h"
@@ -32,8 +33,9 @@ static const char verify_usage[] =
 	NR_LIMIT_USAGE
 	"  -h, --help                show this help\n"
 	"\n"
-	"exit status: 0 every check passed (or was skipped, as an unchecked signature),\n"
-	"3 a check failed, 1 could not verify, 2 usage error\n";
+	"exit status: 0 every check passed (or was skipped, as an unchecked signature,\n"
+	"or the schema when no schemas are installed: the last line names what was\n"
+	"not checked), 3 a check failed, 1 could not verify, 2 usage error\n";
 
 
 static json_object *check_json(const struct nr_check *c)
@@ -84,7 +86,7 @@ static void report_text(const char *bundle, const struct nr_verify_result *res)
 {
 	static const char *const colors[] = { "\033[32m", "\033[1;31m", "\033[33m" };
 	const char *reset = nr_msg_sgr(stdout, "\033[0m");
-	char failed[128] = "";
+	char failed[128] = "", skipped[128] = "";
 	size_t j, n;
 	int i;
 
@@ -107,14 +109,18 @@ static void report_text(const char *bundle, const struct nr_verify_result *res)
 		if (c->status == NR_CHECK_FAIL)
 			snprintf(failed + strlen(failed), sizeof(failed) - strlen(failed), "%s%s",
 			         failed[0] ? ", " : "", nr_check_name((enum nr_check_id)i));
+		/* A skipped check counts as passed for the exit status, so the
+		 * last line must say which were not made. */
+		if (c->status == NR_CHECK_SKIP)
+			snprintf(skipped + strlen(skipped), sizeof(skipped) - strlen(skipped), "%s%s",
+			         skipped[0] ? ", " : "", nr_check_name((enum nr_check_id)i));
 	}
 	nr_cmd_put_safe(stdout, bundle);
 	if (failed[0])
 		printf(": %sNOT verified%s: failed %s\n", nr_msg_sgr(stdout, colors[1]), reset, failed);
 	else
-		printf(": %sverified%s%s\n", nr_msg_sgr(stdout, colors[0]), reset,
-		       res->checks[NR_CHECK_SIGNATURE].status == NR_CHECK_PASS ? ""
-		               : " (contents only: the signature was not checked)");
+		printf(": %sverified%s%s%s%s\n", nr_msg_sgr(stdout, colors[0]), reset,
+		       skipped[0] ? " (not checked: " : "", skipped, skipped[0] ? ")" : "");
 }
 
 int nr_cmd_verify(int argc, char **argv)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Subcommands, git-style.  Each takes (argc, argv) with argv[0] the
  * subcommand name and returns the process exit code:
  *   0 success, 1 could not run, 2 usage error, 130 interrupted.

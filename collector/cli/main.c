@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* nest-report: collect the evidence a nested-virtualization bug report
  * needs, from every level, into one bundle.  This file only dispatches. */
 #include "commands.h"
 #include "msg.h"
+#include "util/config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +42,12 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	size_t i;
+	size_t i, n = nr_config_warning_count();
+
+	/* Read the configuration now, so that every mistake in it is said
+	 * once, whatever the command ends up reading. */
+	for (i = 0; i < n; i++)
+		nr_msg_warn("%s", nr_config_warning(i));
 
 	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	                  strcmp(argv[1], "help") == 0)) {

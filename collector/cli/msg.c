@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "msg.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one place that prints (curl's tool_msgs.c is the model).  Library
  * code returns errors; commands report them through these.  Messages go to
  * stderr prefixed "nest-report: ", lowercase, one line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Running an upload for a command: settle the settings (options, then the
  * environment, then the config file), read the token, find the signature,
  * read the manifest with the safe bundle reader, connect SSH the way remote
@@ -294,6 +295,24 @@ static void report_failure(const struct nr_upload_result *res, const struct nr_e
 		                                "--token-file or NEST_REPORT_TOKEN");
 }
 
+/* A token is not sent to a URL that carries its own signature (upload.h):
+ * say so, once, naming the parameter, so a 403 is not blamed on it. */
+static void say_presigned(const struct nr_upload_opts *o, bool token)
+{
+	const char *bundle = nr_upload_url_signature(o->url);
+	const char *sig = o->sig_url ? nr_upload_url_signature(o->sig_url) : bundle;
+
+	if (!token || (!bundle && !sig) || strncasecmp(o->url, "sftp://", 7) == 0)
+		return;
+	if (bundle && sig)
+		nr_msg_info("the upload URL%s carr%s its own signature (%s): the token is not sent",
+		            o->sig_url ? "s" : "", o->sig_url ? "y" : "ies", bundle);
+	else
+		nr_msg_info("the %s URL carries its own signature (%s): the token goes only with the %s",
+		            bundle ? "bundle's" : "signature's", bundle ? bundle : sig,
+		            bundle ? "signature" : "bundle");
+}
+
 /* BUNDLE.sig when it exists and is to be sent; else NULL, saying so when
  * the bundle is unsigned. */
 static const char *signature_of(const struct nr_upload_opts *o, const char *bundle, char *sig,
@@ -336,6 +355,8 @@ int nr_upload_cli_run(const struct nr_upload_cli *c, const char *bundle, json_ob
 	if (rc == 0)
 		b.sig_path = signature_of(&o, bundle, sig, sizeof(sig));
 	rep.signed_ = b.sig_path != NULL;
+	if (rc == 0)
+		say_presigned(&o, token != NULL);
 	if (rc == 0) {
 		nr_upload_url_redact(o.url, rep.dest, sizeof(rep.dest));
 		if (o.allow_http)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The command layer's side of uploading, shared by `nest-report upload` and
  * `nest-report collect --upload`: settings from the options, then the
  * environment, then the config file (upload.url, upload.method,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Showing an upload: the progress line (TTY only), one warning per retry,
  * and the result as text or JSON (schemas/upload-result.schema.json). */
 #include "upload_cli.h"

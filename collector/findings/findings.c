@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The findings engine: run the rule table over a manifest's levels, render
  * each firing through its rule's templates, gather what could not be
  * checked, and sort.  See findings.h and rule.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Findings: triage rules over the facts of every level of a bundle.
  *
  * The engine reads the manifest's JSON, never live structs: its input is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Findings and rules as text: severity and scope names, counts, and the
  * virt-host-validate style line of summary.txt, `collect` and `show`. */
 #include "rule.h"

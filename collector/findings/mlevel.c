@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading manifest level objects for the findings: see mlevel.h. */
 #include "mlevel.h"
 #include "level/facts.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading the level objects of a manifest (schemas/manifest.schema.json)
  * for the findings.  Every accessor tolerates anything: a missing key, a
  * wrong type or a NULL object gives "unknown" (NULL, -1), never a crash,

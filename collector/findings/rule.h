@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rule table behind the findings (findings.h), and what a rule's check
  * function may use.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Evidence for findings: {artifact, value} entries that point into the
  * bundle, so a maintainer can open what a rule saw.  See rule.h. */
 #include "rule.h"

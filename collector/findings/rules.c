@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rule table: one group per theme, in the order of docs/findings.md.
  * To add a rule: append it to its theme's table in rules_<theme>.c (ids
  * are stable: never rename or reuse one), give it a positive and a negative

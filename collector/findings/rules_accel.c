@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* KVM or TCG: whether a level can run KVM guests at all, and whether its
  * QEMU guests really use KVM.  The kernel document calls the confusion of
  * "nested virt" (QEMU under KVM, or TCG) with "nested KVM" (KVM on KVM)

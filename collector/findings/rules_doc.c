@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Rendering the rule table: JSON for programs, markdown for
  * docs/findings.md.  See rules_doc.h. */
 #include "rules_doc.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rule table rendered for people and programs: `nest-report rules
  * [--json] [--markdown]` prints these, and docs/findings.md is the
  * markdown, so the documentation cannot drift from the code (a unit test

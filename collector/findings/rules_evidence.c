@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Missing evidence: what the kernel document's "Reporting bugs from nested
  * setups" asks for and the bundle lacks, each with how to add it.  These
  * read the manifest's probe list and level tree, not facts. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whether the guest hypervisor (L1) is given VMX or SVM: as L0's QEMU
  * command line asks for it, and as L1's own /proc/cpuinfo shows it. */
 #include "rule.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Live migration caveats: an L1 running L2 guests on AMD must not be
  * migrated or saved at all; on Intel it needs Linux 5.3 and QEMU 4.2. */
 #include "rule.h"

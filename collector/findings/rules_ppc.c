@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ppc64: a guest hypervisor needs cap-nested-hv=on on its machine (given
  * by L0's QEMU) and the kvm_hv module loaded inside it. */
 #include "rule.h"

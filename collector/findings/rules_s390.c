@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* s390x: the host's hpage parameter excludes nested, and a guest
  * hypervisor needs the sie CPU feature. */
 #include "rule.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Version skew between a level and its parent.  The kernel document asks
  * for every level's versions, and the reference nested test bed keeps L0
  * and L1 on the same kernel, QEMU and libvirt "for consistency's sake":

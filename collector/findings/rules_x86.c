@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* x86 KVM module parameters on the host (L0): nested itself, the
  * parameters that make L2 fast, and the kernels where nested was off by
  * default. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Artifact spooling: every byte a probe captures passes scrub -> cap ->
  * sha256 -> an unlinked temporary file.  Scrubbing comes first, so nothing
  * unscrubbed ever touches the disk; the file is unlinked at creation, so an
@@ -129,10 +130,12 @@ int nr_artifact_begin(struct nr_artifact *a, const char *spool_dir, uint64_t cap
 	s->base.limit = cap;
 	s->art = a;
 	s->cap = cap;
-	nr_sha256_init(&s->sha);
 	a->size = 0;
+	if (nr_sha256_init(&s->sha) < 0)
+		rc = nr_error_set(err, ENOMEM, "cannot start a sha256 hash");
 out:
 	if (rc < 0) {
+		nr_scrub_free(s->scrub);
 		if (a->fd >= 0)
 			close(a->fd);
 		a->fd = -1;
@@ -151,18 +154,20 @@ struct nr_sink *nr_artifact_sink_base(struct nr_artifact_sink *s)
 int nr_artifact_end(struct nr_artifact *a, struct nr_artifact_sink *s, struct nr_error *err)
 {
 	unsigned char digest[NR_SHA256_LEN];
-	int rc;
+	int rc, hrc;
 
 	rc = nr_scrub_finish(s->scrub);
 	if (rc == 0 && (rc = spool_flush(s)) < 0)
 		a->spool_errno = -rc;
 	a->scrubbed = nr_scrub_count(s->scrub);
 	a->truncated = a->truncated || s->full;
-	nr_sha256_final(&s->sha, digest);
+	hrc = nr_sha256_final(&s->sha, digest);
 	nr_sha256_hex(digest, a->sha256);
 	nr_scrub_free(s->scrub);
 	if (rc < 0)
 		nr_error_set(err, -rc, "cannot spool %s: %s", a->name, strerror(-rc));
+	else if (hrc < 0)
+		rc = nr_error_set(err, -hrc, "cannot hash %s: libcrypto failed", a->name);
 	free(s);
 	return rc;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Deriving a level's virtualization role and hypervisor (and, on ppc64,
  * its virtualization capability) from the facts its probes parsed, the
  * way systemd-detect-virt and lscpu do.  Sources are tried strongest

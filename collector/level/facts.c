@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The facts object: layout, dotted-path access and evidence. */
 #include "facts.h"
 #include "level.h"

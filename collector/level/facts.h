@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A level's facts: the JSON object every probe's parse() fills, and the
  * derivations over it (virt role, hypervisor, KVM availability) that need
  * several probes' evidence.  The same code runs at collection time and when

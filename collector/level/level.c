@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Collecting one level: detect its basics, run the selected probes
  * concurrently (a thread each, every probe under its own deadline), then
  * parse artifacts into facts. */

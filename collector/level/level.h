@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A level (L0, L1, ...) and the collection of its probes.
  *
  * nr_level_collect() detects the level's basics through its transport,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The nr_probe_* calls probes make (probe.h), implemented over a level's
  * transport.  Each probe runs in its own thread and owns its result, so
  * nothing here needs a lock. */

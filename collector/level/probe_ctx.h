@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The state behind a struct nr_probe_ctx: one probe running on one level. */
 #ifndef NR_PROBE_CTX_H
 #define NR_PROBE_CTX_H

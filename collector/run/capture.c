@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `nest-report capture DIR`: run the probes over a recording transport and
  * keep the tree they leave.  See capture.h. */
 #include "capture.h"

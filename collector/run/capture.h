@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Capturing this machine into a tree that `collect --sysroot` replays.
  *
  * The normal probes run over a recording transport that wraps the local

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "collect.h"
 #include "discovery.h"
 #include "bundle/summary.h"
@@ -212,11 +213,11 @@ static json_object *file_entry(const char *path, const char *buf, size_t len)
 	json_object *o = json_object_new_object();
 	unsigned char digest[NR_SHA256_LEN];
 	char hex[NR_SHA256_HEX];
-	struct nr_sha256 sha;
 
-	nr_sha256_init(&sha);
-	nr_sha256_update(&sha, buf, len);
-	nr_sha256_final(&sha, digest);
+	if (nr_sha256_digest(buf, len, digest) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
 	nr_sha256_hex(digest, hex);
 	json_object_object_add(o, "path", json_object_new_string(path));
 	json_object_object_add(o, "size", json_object_new_int64((int64_t)len));
@@ -244,7 +245,7 @@ static int check_spools(const struct nr_collect_run *run, struct nr_error *err)
 
 int nr_collect_execute(struct nr_collect_run *run, struct nr_error *err)
 {
-	json_object *files = NULL, *manifest = NULL;
+	json_object *files = NULL, *manifest = NULL, *entry;
 	char *summary = NULL;
 	const char *mtext;
 	size_t slen = 0, mlen;
@@ -260,11 +261,13 @@ int nr_collect_execute(struct nr_collect_run *run, struct nr_error *err)
 	run->info.findings = nr_manifest_findings(run->levels, run->n_levels);
 	summary = nr_summary_render(&run->info, run->levels, run->n_levels, &slen);
 	files = json_object_new_array();
-	if (!summary || !files || !run->info.findings) {
+	entry = summary ? file_entry("summary.txt", summary, slen) : NULL;
+	if (!summary || !files || !run->info.findings || !entry) {
+		json_object_put(entry);
 		rc = nr_error_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	json_object_array_add(files, file_entry("summary.txt", summary, slen));
+	json_object_array_add(files, entry);
 	manifest = nr_manifest_build(&run->info, run->levels, run->n_levels, files);
 	mtext = manifest ? json_object_to_json_string_length(
 	                           manifest, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One collection run: levels in, one bundle out.  The command layer parses
  * options and prints; this does the work and reports through nr_error. */
 #ifndef NR_COLLECT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "discovery.h"
 #include "level/facts.h"
 #include "transport/transport_ssh.h"

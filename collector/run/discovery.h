@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Discovery: which guest seen on a level (a QEMU process in its facts) is
  * which reached child level.  Matched by a hostfwd port when the child was
  * reached through the parent's loopback, else by name (guest name = the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing a capture tree: see record_tree.h. */
 #include "record_tree.h"
 #include "transport/replay.h"

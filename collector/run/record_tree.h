@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing a capture tree (layout in replay.h) for the recording transport.
  *
  * A recording is staged under DIR/.nest-report as it arrives, scrubbed and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "topology.h"
 #include "probe.h"
 #include "transport/transport_ssh.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The tree of levels to collect: l0 is this machine; every other level is
  * reached over SSH, from l0 or `via` another level.  Built from --level
  * flags or a --topology JSON file (schemas/topology.schema.json); both make

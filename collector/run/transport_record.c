@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The recording transport: wraps another transport and tees every result
  * into a capture tree (record_tree.c; layout in replay.h), scrubbed and
  * capped, so that the replay transport can answer the same questions

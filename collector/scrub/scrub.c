@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Always-on secret scrubber: see scrub.h for the contract and
  * docs/scrubbing.md for every form recognised and what is left alone.
  *

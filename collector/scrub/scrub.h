@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Secret scrubbing: always on, cannot be turned off.
  *
  * Every artifact passes through a streaming scrubber before it is hashed

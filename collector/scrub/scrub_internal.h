@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scrubber's internals, shared by scrub.c (records, fragments and the
  * API), scrub_scan.c (byte tests, output, quote tracking) and
  * scrub_rules.c (the secret forms: key=value, JSON, URL userinfo, XML).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The secret forms the scrubber recognises: QEMU-style key=value lists,
  * JSON members, URL userinfo and XML <secret> elements (docs/scrubbing.md
  * lists them all).  See scrub.c for the design. */

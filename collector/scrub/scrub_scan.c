@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The scrubber's primitives: byte tests, output of kept and hidden spans,
  * and shell/JSON quote tracking.  See scrub.c for the design. */
 #include "scrub_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "memsink.h"
 
 #include <errno.h>

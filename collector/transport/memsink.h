@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A capped in-memory sink, for the small things that are read rather than
  * stored: a command's stderr, `uname -m`, a file a probe looks at before
  * deciding what to collect.  Like curl's dynbuf, it has a hard cap. */

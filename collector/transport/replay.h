@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The layout of a captured tree, shared by the capture (transport_record.c,
  * which writes it) and the replay (transport_replay.c, which reads it).
  * docs/detection.md documents it for people making fixtures by hand.
@@ -25,6 +26,8 @@
 
 #include <stddef.h>
 
+#include "util/error.h"
+
 #define NR_REPLAY_META_DIR ".nest-report"
 #define NR_REPLAY_META NR_REPLAY_META_DIR "/meta"
 #define NR_REPLAY_COMMANDS NR_REPLAY_META_DIR "/commands"
@@ -44,6 +47,12 @@ int nr_replay_key_ok(const char *key);
 
 /* A command name for which/ (no '/', not starting with '.', not empty). */
 int nr_replay_cmd_ok(const char *cmd);
+
+/* Whether the tree open at rootfd is one --sysroot replays: a capture or a
+ * copy of /proc and /sys; a live root (its proc is procfs, or its sys
+ * sysfs) and anything else are refused (-EINVAL, err naming root and what
+ * to do).  replay_root.c. */
+int nr_replay_root_check(int rootfd, const char *root, struct nr_error *err);
 
 /* "<prefix>/<path without its leading slashes><suffix>" into out: where the
  * metadata about path lives (lists/, paths/).  0, or -ENAMETOOLONG. */

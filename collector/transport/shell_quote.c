@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "shell_quote.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Quoting for the remote login shell: the one place where an argument
  * becomes shell text.  Every remote command is built from a constant script
  * and arguments passed through nr_shell_quote, never by pasting. */

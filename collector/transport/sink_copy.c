@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Copying an open file into a sink: shared by every transport that reads
  * files it has opened itself (local, replay). */
 #include "transport.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Jump chains without an OpenSSH client: a direct-tcpip channel on the
  * parent's session, pumped to one end of a socketpair by a thread; the other
  * end is the child session's socket.  The child can itself be a parent, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "ssh_frame.h"
 
 #include <errno.h>

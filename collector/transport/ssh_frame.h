@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Framing of responses from a remote worker shell.  A response is
  *
  *   STDOUT-BYTES "\n" TOKEN " " EXIT-CODE "\n" STDERR-BYTES "\n" TOKEN

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared between the ssh transport's files; not an API. */
 #ifndef NR_SSH_INTERNAL_H
 #define NR_SSH_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening an SSH session as OpenSSH users expect: ~/.ssh/config (aliases,
  * Port, User, IdentityFile, ProxyCommand, UserKnownHostsFile), known_hosts
  * checking with accept-new as an opt-in, and authentication by agent, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Path resolution confined to a tree: see sysroot.h. */
 #include "sysroot.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Opening paths inside a captured tree without ever leaving it.
  *
  * A replayed tree is untrusted: a symlink proc/cpuinfo -> /etc/shadow or

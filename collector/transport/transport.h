@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The transport interface: how a level is reached.
  *
  * A small vtable in the spirit of curl's connection filters.  Probes never

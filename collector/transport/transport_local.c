@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The local transport: commands via posix_spawn in their own process group,
  * files via plain reads.  Modelled on libvirt's virCommand and git's
  * run-command: argv only (never a shell), a clean environment, stdin from

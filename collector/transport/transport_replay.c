@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The replay transport: a captured tree stands in for a machine.
  *
  * Files are read from DIR/<path>, commands answer from their recorded
@@ -420,8 +421,9 @@ struct nr_transport *nr_transport_replay_new(const char *root, struct nr_error *
 	}
 	r->base.ops = &replay_ops;
 	r->rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (r->rootfd < 0) {
+	if (r->rootfd < 0)
 		nr_error_set(err, errno, "cannot replay %s: %s", root, strerror(errno));
+	if (r->rootfd < 0 || nr_replay_root_check(r->rootfd, root, err) < 0) {
 		replay_close(&r->base);
 		return NULL;
 	}

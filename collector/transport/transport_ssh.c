@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SSH transport's operations.
  *
  * A level's session runs a few long-lived worker shells (exec channels

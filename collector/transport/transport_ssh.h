@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SSH transport: agentless collection over libssh exec channels.
  *
  * One session per level; probes run concurrently over up to

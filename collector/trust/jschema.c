@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "jschema.h"
 #include "jschema_regex.h"
 #include "util/strmap.h"

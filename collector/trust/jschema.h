@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small JSON Schema (draft 2020-12) validator for our own schemas, so
  * that `verify` can check a manifest without Python at run time.
  *

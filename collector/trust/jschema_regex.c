@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "jschema_regex.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ECMA-262 patterns (JSON Schema's "pattern") on POSIX extended regexes;
  * see jschema.h for the subset.  Internal to the schema validator. */
 #ifndef NR_JSCHEMA_REGEX_H

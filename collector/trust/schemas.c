@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 #include "schemas.h"
+#include "util/datadir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -54,6 +56,8 @@ static int source_tree_dir(char *out, size_t outlen)
 int nr_schemas_dir(char *out, size_t outlen, struct nr_error *err)
 {
 	const char *env = getenv("NR_SCHEMA_DIR");
+	char cand[2][4096], tried[2 * 4096 + 64] = "";
+	size_t n, i;
 
 	if (env && *env && is_schema_dir(env) && strlen(env) < outlen) {
 		strcpy(out, env);
@@ -61,12 +65,20 @@ int nr_schemas_dir(char *out, size_t outlen, struct nr_error *err)
 	}
 	if (source_tree_dir(out, outlen) == 0)
 		return 0;
-	if (is_schema_dir(NR_DATADIR "/schemas") && strlen(NR_DATADIR "/schemas") < outlen) {
-		strcpy(out, NR_DATADIR "/schemas");
-		return 0;
+	n = nr_datadir_candidates(cand, 2);
+	for (i = 0; i < n; i++) {
+		char dir[4096 + 16];
+
+		snprintf(dir, sizeof(dir), "%s/schemas", cand[i]);
+		if (is_schema_dir(dir) && strlen(dir) < outlen) {
+			strcpy(out, dir);
+			return 0;
+		}
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s", i ? ", " : "", dir);
 	}
-	return nr_error_set(err, ENOENT, "no schemas directory (looked in $NR_SCHEMA_DIR, the "
-	                    "source tree and %s/schemas): reinstall nest-report", NR_DATADIR);
+	return nr_error_set(err, ENOENT, "no schemas directory (looked in %s%s); reinstall "
+	                    "nest-report or set NR_SCHEMA_DIR", env && *env ? "$NR_SCHEMA_DIR, " : "",
+	                    tried);
 }
 
 static int declares(const char *path, const char *id)

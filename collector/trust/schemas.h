@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Finding our published JSON schemas at run time (verify checks a
  * manifest against the schema version it declares). */
 #ifndef NR_SCHEMAS_H
@@ -10,7 +11,9 @@
 
 /* The schemas directory, first of: $NR_SCHEMA_DIR; the source tree when
  * this binary is an uninstalled build (its schemas match its code better
- * than an older installed copy); NR_DATADIR/schemas.  0, or -ENOENT. */
+ * than an older installed copy); DATADIR/schemas found relative to the
+ * binary, then the absolute one (util/datadir.h).  0, or -ENOENT naming
+ * where it looked. */
 int nr_schemas_dir(char *out, size_t outlen, struct nr_error *err);
 
 /* The schema in that directory (a *.schema.json file) whose $id is id.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "sign.h"
 #include "util/config.h"
 #include "util/spawn_run.h"

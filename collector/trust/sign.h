@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Detached SSH signatures of bundles (SSHSIG, namespace "nest-report"),
  * made and checked by delegating to ssh-keygen -Y, as git does: ssh-agent,
  * encrypted and hardware keys come for free, and a maintainer can check a

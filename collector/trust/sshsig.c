@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "sshsig.h"
 #include "util/sha256.h"
 
@@ -96,15 +97,13 @@ static int key_blob_info(const unsigned char *blob, size_t len, char *type, size
 {
 	const unsigned char *p = blob, *t;
 	unsigned char digest[NR_SHA256_LEN];
-	struct nr_sha256 sha;
 	size_t tlen;
 
 	if (get_string(&p, blob + len, &t, &tlen) < 0 || tlen == 0)
 		return -1;
 	copy_field(type, typelen, t, tlen);
-	nr_sha256_init(&sha);
-	nr_sha256_update(&sha, blob, len);
-	nr_sha256_final(&sha, digest);
+	if (nr_sha256_digest(blob, len, digest) < 0)
+		return -1;
 	memcpy(fpr, "SHA256:", 7);
 	nr_base64_encode_nopad(digest, sizeof(digest), fpr + 7, NR_SSH_FPR_MAX - 7);
 	return 0;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading OpenSSH key and signature formats, without OpenSSH: enough to
  * name who signed (a key fingerprint, as `ssh-keygen -l` prints it) and
  * to tell a signature file from junk.  Checking a signature is

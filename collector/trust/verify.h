@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Verifying a bundle: four checks, each reported on its own, so a
  * maintainer (or a portal, through `verify --json`) knows what failed:
  *   signature  BUNDLE.sig against an allowed_signers file (ssh-keygen -Y);
@@ -48,8 +49,9 @@ const char *nr_check_name(enum nr_check_id id);
 const char *nr_check_status_name(enum nr_check_status s);
 
 /* Run every check.  0 when they ran (see the statuses), negative when
- * verification could not run at all (unreadable bundle, no schemas
- * directory, ssh-keygen missing), with err filled. */
+ * verification could not run at all (unreadable bundle, ssh-keygen
+ * missing), with err filled.  Schemas that cannot be found or loaded make
+ * the schema check skipped, with the reason in its message. */
 int nr_verify_run(const char *bundle, const struct nr_verify_opts *o, struct nr_verify_result *res,
                   struct nr_error *err);
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Time and interruption: the two questions every deadline loop asks.
  * Kept apart from any transport so that low-level helpers (sink copies,
  * readers) can ask them without reaching up into a transport's file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_error: how library code reports a failure without printing.
  *
  * Every fallible function returns 0 (or a count) on success and a negative

@@ -1,99 +1,78 @@
+/* SPDX-License-Identifier: MIT */
 #include "sha256.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <pthread.h>
 #include <string.h>
 
-static const uint32_t k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-	0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-	0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-	0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
+/* Fetched once: OpenSSL 3 looks an implicit EVP_sha256() up in its
+ * provider store on every init, under a lock every probe thread would
+ * share.  Never freed: it lives as long as the process. */
+static EVP_MD *sha256_md;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 
-static uint32_t ror(uint32_t x, unsigned n)
+static void fetch_md(void)
 {
-	return (x >> n) | (x << (32 - n));
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
-static void compress(struct nr_sha256 *s, const unsigned char *p)
+int nr_sha256_init(struct nr_sha256 *s)
 {
-	uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
-	int i;
+	EVP_MD_CTX *ctx;
 
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
-	for (i = 16; i < 64; i++)
-		w[i] = (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10)) + w[i - 7] +
-		       (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 16];
-	a = s->h[0]; b = s->h[1]; c = s->h[2]; d = s->h[3];
-	e = s->h[4]; f = s->h[5]; g = s->h[6]; h = s->h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
-		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-		h = g; g = f; f = e; e = d + t1;
-		d = c; c = b; b = a; a = t1 + t2;
+	s->ctx = NULL;
+	s->failed = true;
+	pthread_once(&md_once, fetch_md);
+	if (!sha256_md)
+		return -EIO;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx)
+		return -ENOMEM;
+	if (EVP_DigestInit_ex(ctx, sha256_md, NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return -EIO;
 	}
-	s->h[0] += a; s->h[1] += b; s->h[2] += c; s->h[3] += d;
-	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
-}
-
-void nr_sha256_init(struct nr_sha256 *s)
-{
-	static const uint32_t iv[8] = {
-		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-	};
-	memcpy(s->h, iv, sizeof(iv));
-	s->total = 0;
-	s->used = 0;
+	s->ctx = ctx;
+	s->failed = false;
+	return 0;
 }
 
 void nr_sha256_update(struct nr_sha256 *s, const void *data, size_t len)
 {
-	const unsigned char *p = data;
-
-	s->total += len;
-	while (len > 0) {
-		size_t take = 64 - s->used;
-
-		if (take > len)
-			take = len;
-		memcpy(s->block + s->used, p, take);
-		s->used += take;
-		p += take;
-		len -= take;
-		if (s->used == 64) {
-			compress(s, s->block);
-			s->used = 0;
-		}
-	}
+	if (!s->failed && len > 0 && EVP_DigestUpdate(s->ctx, data, len) != 1)
+		s->failed = true;
 }
 
-void nr_sha256_final(struct nr_sha256 *s, unsigned char out[NR_SHA256_LEN])
+int nr_sha256_final(struct nr_sha256 *s, unsigned char out[NR_SHA256_LEN])
 {
-	uint64_t bits = s->total * 8;
-	unsigned char pad = 0x80;
-	unsigned char len_be[8];
-	int i;
+	unsigned int n = 0;
+	int rc = 0;
 
-	nr_sha256_update(s, &pad, 1);
-	pad = 0;
-	while (s->used != 56)
-		nr_sha256_update(s, &pad, 1);
-	for (i = 0; i < 8; i++)
-		len_be[i] = (unsigned char)(bits >> (56 - 8 * i));
-	nr_sha256_update(s, len_be, 8);
-	for (i = 0; i < 8; i++) {
-		out[4 * i] = (unsigned char)(s->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(s->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(s->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)s->h[i];
-	}
+	if (!s->ctx)
+		rc = -ENOMEM;
+	else if (s->failed || EVP_DigestFinal_ex(s->ctx, out, &n) != 1 || n != NR_SHA256_LEN)
+		rc = -EIO;
+	if (rc < 0)
+		memset(out, 0, NR_SHA256_LEN);
+	nr_sha256_release(s);
+	return rc;
+}
+
+void nr_sha256_release(struct nr_sha256 *s)
+{
+	EVP_MD_CTX_free(s->ctx);
+	s->ctx = NULL;
+	s->failed = true;
+}
+
+int nr_sha256_digest(const void *data, size_t len, unsigned char out[NR_SHA256_LEN])
+{
+	struct nr_sha256 s;
+
+	if (nr_sha256_init(&s) == 0)
+		nr_sha256_update(&s, data, len);
+	return nr_sha256_final(&s, out);
 }
 
 void nr_sha256_hex(const unsigned char digest[NR_SHA256_LEN], char out[NR_SHA256_HEX])

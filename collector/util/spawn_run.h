@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Running a helper program (ssh-keygen, ssh-add) for the trust commands:
  * an argv, never a shell; searched in PATH; stdin from an fd or
  * /dev/null; stdout to an fd or captured (capped); the start of stderr

@@ -1,19 +1,48 @@
+/* SPDX-License-Identifier: MIT */
 #include "strmap.h"
+#include "siphash.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Keys come from strangers (member names of a bundle): with a fixed hash a
+ * crafted bundle could make every name land in one chain, and each insert
+ * and lookup walk all of them.  The key is drawn once per process, so the
+ * layout cannot be predicted from outside. */
+static struct nr_siphash_key seed;
+static pthread_once_t seed_once = PTHREAD_ONCE_INIT;
+
+static void draw_seed(void)
+{
+	ssize_t got = getrandom(&seed, sizeof(seed), GRND_NONBLOCK);
+	struct timespec ts;
+	int fd;
+
+	if (got == (ssize_t)sizeof(seed))
+		return;
+	fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	got = fd >= 0 ? read(fd, &seed, sizeof(seed)) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (got == (ssize_t)sizeof(seed))
+		return;
+	/* No entropy source at all (a very early boot): weaker, never fatal. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	seed.k0 ^= (uint64_t)ts.tv_nsec << 32 ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)&seed;
+	seed.k1 ^= (uint64_t)ts.tv_sec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)&ts;
+}
 
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
-
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	pthread_once(&seed_once, draw_seed);
+	return nr_siphash24(&seed, s, strlen(s));
 }
 
 static struct nr_strmap_slot *probe_slot(struct nr_strmap_slot *slots, size_t cap, const char *key)

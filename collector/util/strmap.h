@@ -1,7 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /* A string-keyed hash map (open addressing, keys copied).  Small and
  * deliberately plain: the bundle reader uses it to catch duplicate member
  * names, verify to match members against the manifest.  Capacity grows;
- * callers cap the number of entries themselves. */
+ * callers cap the number of entries themselves.  Keys are hashed with
+ * SipHash under a key drawn once per process, so names from an untrusted
+ * bundle cannot be chosen to collide. */
 #ifndef NR_STRMAP_H
 #define NR_STRMAP_H
 

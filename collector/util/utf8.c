@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* UTF-8 checks for JSON output: see utf8.h. */
 #include "utf8.h"
 

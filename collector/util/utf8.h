@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* UTF-8 for JSON: text from a machine (a command's stderr, a line of
  * /proc/version, a file name in a replayed tree) can hold any bytes, and
  * JSON text must be UTF-8 (RFC 8259).  Strings headed for the manifest are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Version comparison for the findings: see version_cmp.h. */
 #include "version_cmp.h"
 

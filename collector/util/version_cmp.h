@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Comparing software versions the way the findings need it: a kernel
  * release ("4.18.0-305.el8.x86_64", "5.10.0-18-amd64"), a QEMU version
  * ("4.1.92") or a libvirt version ("9.0.0") against a threshold ("5.3").

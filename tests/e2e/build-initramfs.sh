@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Builds the tiny x86_64 guest that the end-to-end test boots under TCG, from
 # Debian packages only:
 #   - the Debian cloud kernel (linux-image-*-cloud-amd64), fetched with
@@ -77,7 +78,7 @@ esac
 
 for c in busybox dropbear cpio ldd dpkg-deb dpkg-query apt-get apt-cache; do
 	command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] ||
-		die "'$c' not found (make deps installs busybox-static, dropbear-bin, cpio)"
+		die "'$c' not found (make test-deps installs busybox-static, dropbear-bin, cpio)"
 done
 BUSYBOX=$(command -v busybox)
 DROPBEAR=$(command -v dropbear 2>/dev/null || echo /usr/sbin/dropbear)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A stand-in for a running QEMU: does nothing but wait to be killed, so that
  * its /proc/PID/cmdline (whatever argv the test gave it) can be probed.
  * Exits by itself after an hour in case a test's cleanup never ran. */

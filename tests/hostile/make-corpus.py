@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Build the hostile-bundle corpus from one good bundle.
 
 usage: make-corpus.py GOOD_BUNDLE.tar.zst OUTDIR

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Broken (and a few tricky but valid) variants of real manifests, each
 judged by python3-jsonschema, for tests/integration/verify_schema_agree.sh
 to compare with nest-report's own validator (collector/jschema.c).

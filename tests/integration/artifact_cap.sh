@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --max-artifact-size caps every artifact: a fake lscpu printing 50 MB of
 # 'A' lines with --max-artifact-size 1M is stored as exactly 1048576 bytes,
 # marked truncated, hashed as stored, and the run does not wait for (or

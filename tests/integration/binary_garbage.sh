@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Commands that print binary garbage.  A fake lscpu printing 1 MiB of random
 # bytes: the run succeeds, the cpu probe is ok and the artifact is stored
 # byte for byte, with the right sha256.  Then garbage where it reaches the

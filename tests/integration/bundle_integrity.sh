@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The bundle is exactly what the manifest says: every member listed with its
 # size and sha256, nothing unlisted, nothing missing; the file is 0600 (even
 # under umask 0); the manifest validates against its schema; every

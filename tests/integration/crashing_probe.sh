@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A command that crashes (SIGSEGV) is data, not a failure of the run: the
 # run succeeds, the artifact is recorded with what it printed before dying
 # and exit_code null (it did not exit), and the other probes are unharmed.

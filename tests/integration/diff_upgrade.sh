@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `diff A B` on two fixture bundles of one host, before and after an
 # upgrade (tests/fixtures/sysroots/intel-host-{before,after}: new kernel
 # and QEMU, kvm_intel nested=N, TSX flags gone, dmesg timing out): the text

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Running out of space: -o into a tiny tmpfs.  The run must fail (exit 1)
 # with an error that says the bundle could not be written and why (no space
 # left), and leave the directory empty: no temporary file, no partial

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # End to end with a real guest: boot a QEMU guest under TCG (never KVM) from
 # the Debian cloud kernel and a tiny busybox + dropbear initramfs built by
 # tests/e2e/build-initramfs.sh, reach it over user-mode networking's hostfwd
@@ -25,7 +26,7 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 ||
 	skip "needs qemu-system-x86_64 (Debian package qemu-system-x86), which is not installed"
 for c in ssh-keygen dropbearkey; do
 	command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] ||
-		fail "'$c' not found: make deps installs openssh-client and dropbear-bin"
+		fail "'$c' not found: make test-deps installs openssh-client and dropbear-bin"
 done
 
 GUEST=nr-e2e-l1

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `nest-report rules` in its three forms, docs/findings.md generated from
 # the same table, and the findings of a local run wired through: manifest
 # (schema-valid), summary.txt and the run summary, text and --json.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The findings of a replayed real machine, end to end: each of the 19
 # trees of $NR_SHARED_DIR/fixtures/real-machines collected with
 # `collect --sysroot`.  The trees hold no /dev, so /dev/kvm is unknown: no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The libvirt probe with a fake virsh listing domains whose names are not
 # safe file names ("my vm", "web/1", "../x", "-rf") or differ only in such
 # characters ("my vm" and "my_vm").  Every domain's XML must end up in the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Two runs into the same directory must give two bundles.  The default name
 # has a one-second timestamp, so quick successive runs get the same name;
 # the second must not silently replace the first one's evidence.

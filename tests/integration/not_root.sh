@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Without root the run still succeeds; what needs root is "skipped" with a
 # reason that says so (dmesg when the kernel restricts it, dmidecode,
 # x86info), the manifest records root false, and the user is told to re-run

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Binary junk in every file the probes read and in every piece of the
 # replay's metadata (meta, which, exit codes, listings, path records): the
 # run succeeds, the manifest is valid UTF-8 JSON that validates, and no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Directories where files are expected (cpuinfo, /proc/version, a recorded
 # command output, the meta file, a `which` record, /dev/kvm's record):
 # each is refused as not a file, and the run goes on.

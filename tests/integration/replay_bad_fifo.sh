@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # FIFOs where the probes and the replay's own metadata expect files: no
 # read ever blocks on one (each is refused without being opened), the run
 # finishes quickly, and the probes that wanted them record why.

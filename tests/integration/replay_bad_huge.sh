@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A 100 MB cpuinfo (sparse: 100 MB of NULs after the real text) and a
 # 100 MB recorded dmesg output: each becomes an artifact capped at
 # --max-artifact-size and marked truncated; the run neither hangs nor

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A replayed tree is untrusted: symlinks in it that point outside it
 # (absolute ones at this machine's files, relative ones climbing out with
 # "..", a directory link at the real /proc, a recorded command output

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Files cut short: cpuinfo in the middle of its flags line, an empty
 # /proc/version, s390's sysinfo in the middle of a VMnn block, lscpu in
 # the middle of a key, a PCI line without its IDs, an exit code with no

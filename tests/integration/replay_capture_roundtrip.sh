@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `nest-report capture DIR` on this machine, then `collect --sysroot DIR`:
 # the replay gives the same facts as a live collect (role, hypervisor,
 # virt_ext, KVM, versions ...).  The capture is scrubbed like a bundle (a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The trees in tests/fixtures/captured/, made by `nest-report capture` on
 # real machines, replay to the facts their README states, with no probe
 # failing, an intact bundle and a manifest that validates.  A captured tree

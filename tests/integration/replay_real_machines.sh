@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Every real machine of $NR_SHARED_DIR/fixtures/real-machines, unpacked and
 # replayed with `collect --sysroot`.  Its role, hypervisor, virt_ext and
 # s390 stack depth must be those of the table below, and the table must

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A running QEMU whose command line is full of secrets (every form QEMU and
 # libvirt use: secret objects in key=value and JSON syntax, SPICE/VNC
 # passwords, Ceph keys in rbd: filenames, iSCSI passwords in options and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `show` on fixture bundles made here, deterministically, from the committed
 # sysroots (tests/fixtures/sysroots): the text output with NO_COLOR, after
 # normalising times, host names and paths, equals tests/golden/show-*.txt.

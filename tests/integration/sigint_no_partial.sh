@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Interrupting a run (SIGINT, as Ctrl-C does; SIGTERM too) while a command
 # hangs: nest-report exits promptly (130 for SIGINT), says no bundle was
 # written, leaves no file at all in the output directory (no partial

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Signing: keys made here (ed25519 and rsa) sign at collect time; the
 # signature checks with `nest-report verify` and with stock
 # `ssh-keygen -Y verify`; key selection (--sign-key, config, ssh-agent,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # L0 + L1 over loopback against a real OpenSSH sshd (generated host key,
 # authorized client key, private known_hosts): the bundle validates against
 # the manifest schema and every member's sha256 matches; l1 is transport ssh,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A blackholed level (packets to it vanish: SYNs go out of a veth whose peer
 # is down, to a permanent neighbour entry, inside a network namespace this
 # test made) ends as `unreachable` within --connect-timeout (alone, the run

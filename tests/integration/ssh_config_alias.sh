@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Addressing as ssh users expect: a level given as a Host alias of the ssh
 # config (--ssh-config) gets its HostName, Port, User, IdentityFile and
 # UserKnownHostsFile from there (no --identity, no --known-hosts on the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A connection dropped mid-collection: l1's sshd session process is killed
 # while remote commands are still running (fakes `lscpu` and `dmesg` that
 # sleep first) and after other probes of l1 have finished.  l1 ends

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Levels that cannot be collected, each next to a good one, in one run
 # against real sshd servers on loopback:
 #   good      a working server                                -> ok

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Hostile arguments cannot inject over the real remote shell.  The remote
 # level's PATH (a real sshd on loopback) has a fake `virsh` whose
 # `list --all --name` prints domain names made to break shell quoting:

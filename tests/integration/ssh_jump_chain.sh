@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Jump chains through real sshd servers in network namespaces this test
 # creates (no address is added outside them):
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A remote command that hangs is killed at the timeout, on the remote side
 # too.  The remote level (a real sshd on loopback; the remote machine is
 # this one) has a fake `lscpu` first in its sessions' PATH that starts a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `sudo` on a remote level runs the probes through `sudo -n`, and a sudo
 # that refuses (as `sudo -n` does when it would need a password) fails that
 # level promptly with a message about sudo, never hangs the run.  Three real

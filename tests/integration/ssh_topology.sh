@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # --topology FILE describes the same tree as --level flags and gives the
 # same levels (id, depth, parent, transport, target, status, probes run),
 # whatever the order of the file's entries; per-level only/skip and via

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A command that writes a lot to stderr (warnings, deprecation notices)
 # before its real output.  nest-report keeps only the first bytes of stderr,
 # but must keep draining it: the command must run to completion, with its

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # A command that hangs (a fake virsh sleeping 600 s, first in PATH) must not
 # hang the run: with --timeout 2 the libvirt probe ends as "timeout", the
 # bundle is still written, the run takes seconds, and the whole process

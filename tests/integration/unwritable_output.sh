@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # An output location that cannot be written is refused up front: exit 1, one
 # clear error line naming the place, and nothing left behind (no bundle, no
 # temporary or spool file).  Root can write anywhere, so the unwritable

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `collect --upload URL` collects, signs and uploads in one run: the bundle
 # and its signature arrive at a real nginx (PUT) byte for byte, after the
 # signature exists; with --json the collect report carries the upload

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Retries against the reference portal with faults injected: 500 twice then
 # success (two retries reported on stderr, one copy stored); 429 with
 # Retry-After: 2 (the next request comes no sooner than 2 s later); 401

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `upload --method post` to the reference portal (tests/portal/, Python's
 # standard library over TLS on loopback): the portal parses the multipart
 # body, checks the manifest part against the bundle's own manifest.json,

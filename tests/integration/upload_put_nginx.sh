@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `upload` by HTTPS PUT to a real nginx (Debian's, with its dav module) on
 # loopback, with a CA and server certificate made here: the bytes that land
 # are the bundle's and the signature's; a collection URL ending in '/' gets

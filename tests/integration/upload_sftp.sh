@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `upload` to sftp:// against a real OpenSSH sshd on loopback (the helpers
 # of the remote-level tests: generated host key, client key, private
 # known_hosts), with the host-key and authentication rules of remote

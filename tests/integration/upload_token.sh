@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The bearer token never shows: not in argv (ps, /proc/PID/cmdline) while an
 # upload runs, whether it came from --token-file or NEST_REPORT_TOKEN; not on
 # stderr or stdout, even when a server quotes the Authorization header back

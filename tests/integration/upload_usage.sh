@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # `upload` usage errors exit 2 with one "nest-report: ..." line and a hint,
 # and send nothing; --help exits 0; an Authorization header on the command
 # line is refused (argv is public); local problems (a missing bundle or CA

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Usage errors exit 2 with exactly one "nest-report: ..." line and a hint
 # line on stderr, and create nothing; --help of every command exits 0;
 # `probes --json` is valid JSON naming every probe.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The hostile-bundle corpus (tests/hostile/make-corpus.py, generated here
 # from a good bundle): each bundle is refused with its own message, by the
 # check that covers it, and never followed or written out.  show --extract

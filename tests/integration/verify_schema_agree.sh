@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # nest-report's own JSON Schema validator (verify's schema check) and
 # python3-jsonschema agree on real manifests (this machine, the fixture
 # sysroots) and on broken variants of them (tests/hostile/schema-mutants.py):

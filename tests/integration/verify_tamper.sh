@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # One byte changed in a member, in the manifest or in the signature: verify
 # fails (exit 3) on the check that covers it, and says so; stock
 # ssh-keygen -Y verify agrees.  verify --json validates against

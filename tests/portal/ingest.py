@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What a portal does with an uploaded nest-report bundle, in order.
 
 1. The manifest.json part must be byte for byte the bundle's own first

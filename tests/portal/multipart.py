@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A streaming multipart/form-data reader (RFC 7578), standard library only.
 
 Bundles can be hundreds of megabytes, so parts are written to files as they

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """A reference ingest server for nest-report bundles (the upload contract in
 schemas/upload-api.md), in Python's standard library plus python3-jsonschema.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support for the findings, see findings_case.h. */
 #include <setjmp.h>
 #include <stdarg.h>

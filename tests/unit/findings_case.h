@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support for the findings: manifest levels built from small JSON
  * specs (the files of tests/fixtures/findings/), and checks on what the engine
  * returns.

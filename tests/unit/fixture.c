@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support: fixture readers, see fixture.h. */
 #include "fixture.h"
 

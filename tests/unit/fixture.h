@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support: reading fixtures.
  *
  * Two sources.  The shared real-machine snapshots live outside the repo, in

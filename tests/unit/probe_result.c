@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support: probe results from buffers, see probe_result.h. */
 #include <setjmp.h>
 #include <stdarg.h>

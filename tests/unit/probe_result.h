@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Test support: a probe result whose artifacts are made from buffers, so a
  * probe's real parse() runs on fixture content, and nr_facts_derive() on
  * what it fills, without a transport. */

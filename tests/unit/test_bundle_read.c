@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The safe bundle reader (collector/bundle/bundle_read.c) and extraction
  * (bundle_extract.c): tars are built here with libarchive, one thing wrong
  * in each, and every one must be refused with its own message. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_facts_derive (collector/level/detect.c) over the facts the real probes'
  * parse() functions fill: the 19 real machines (their cpuinfo, sysinfo and
  * PCI devices), s390 stacks, and written evidence for what the fixtures do

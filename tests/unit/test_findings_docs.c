@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* docs/findings.md is generated from the rule table and must not drift
  * from it; `nest-report rules --json` lists the same rules. */
 #include <setjmp.h>

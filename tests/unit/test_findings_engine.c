@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The findings engine itself: unknown facts never fire, what could not be
  * checked is reported once per level, the order is fixed, templates
  * render, hostile manifests are survived, and the rule table is sound. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The findings on the 19 real machines: their facts come from the real
  * probes' parse() over each machine's captured /proc (cpuinfo, sysinfo,
  * PCI devices) and its lscpu output, then nr_facts_derive(), as a replay

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every rule, positive and negative, on fixture levels: each file of
  * tests/fixtures/findings/ is a small setup (levels with only the facts
  * that matter) and what each rule must say about it.  A last test fails

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON Schema subset validator (collector/trust/jschema.c) and its ECMA ->
  * POSIX pattern translation (jschema_regex.c).  Agreement with
  * python3-jsonschema on real manifests is checked by

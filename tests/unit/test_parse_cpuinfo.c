@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_cpuinfo_parse on the 19 real machines, this machine, and bad input. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_lscpu_parse on what lscpu printed on the 19 real machines, on this
  * machine, in the newer tree layout, and on bad input. */
 #include <setjmp.h>

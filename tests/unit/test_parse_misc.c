@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_modparam_bool on values read from this machine's /sys/module, and
  * nr_version_extract on real `qemu-system-x86_64 --version`,
  * `libvirtd --version` and `virsh version` output. */

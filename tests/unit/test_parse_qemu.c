@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_qemu_argv_parse on captured /proc/PID/cmdline files, the Fedora
  * nested-VMX test bed's L1/L2 command lines, a libvirt 9 argv, and on
  * hand-written argv for each option form and each kind of bad input. */

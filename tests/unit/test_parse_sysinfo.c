@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_sysinfo_parse on the four real s390 machines, on written nested
  * stacks, and on bad input. */
 #include <setjmp.h>

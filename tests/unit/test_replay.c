@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The replay transport (collector/transport/transport_replay.c) over a tree written
  * here, hostile parts included, and the recording transport
  * (collector/run/transport_record.c) writing such a tree: record a replay,
@@ -82,6 +83,9 @@ static int setup(void **state)
 	put("t/.nest-report/paths/dev/kvm.info", "exists: yes\nchar_device: yes\nopen_rw: yes\n");
 	put("t/.nest-report/lists/proc.list", "123\n456\n..\n.\nbad/name\n\n789\n");
 	put("t/dev/null-ish", "not a device\n");
+	put("plain/proc/cpuinfo", "processor\t: 0\n");
+	put("plain/sys/kernel/mm/x", "1\n");
+	put("notatree/etc/hostname", "h\n");
 	at(path, sizeof(path), "t/esc");
 	mkdir(path, 0755);
 	at(path, sizeof(path), "t/esc/shadow");
@@ -298,7 +302,7 @@ static void test_list(void **state)
  * root unknown. */
 static void test_plain_tree(void **state)
 {
-	struct nr_transport *t = open_tree("t/proc");
+	struct nr_transport *t = open_tree("plain");
 	char path[256];
 
 	(void)state;
@@ -318,6 +322,27 @@ static void test_not_a_dir(void **state)
 	assert_int_equal(err.code, ENOTDIR);
 	assert_null(nr_transport_replay_new("/nonexistent/nest-report", &err));
 	assert_int_equal(err.code, ENOENT);
+}
+
+/* --sysroot is not sos's: a live root (/, whose proc is procfs) and a tree
+ * that is neither a capture nor a /proc+/sys copy are refused by name. */
+static void test_refused_roots(void **state)
+{
+	struct nr_error err = { 0 };
+	char path[2048];
+
+	(void)state;
+	assert_null(nr_transport_replay_new("/", &err));
+	assert_int_equal(err.code, EINVAL);
+	assert_non_null(strstr(err.msg, "/ is a live system, not a capture"));
+	at(path, sizeof(path), "notatree");
+	assert_null(nr_transport_replay_new(path, &err));
+	assert_int_equal(err.code, EINVAL);
+	assert_non_null(strstr(err.msg, "is neither a capture (no .nest-report/) nor a copy of /proc"));
+	/* The proc directory of a tree is not a tree. */
+	at(path, sizeof(path), "t/proc");
+	assert_null(nr_transport_replay_new(path, &err));
+	assert_int_equal(err.code, EINVAL);
 }
 
 /* ---- recording ----------------------------------------------------------- */
@@ -450,6 +475,7 @@ int main(void)
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_plain_tree),
 		cmocka_unit_test(test_not_a_dir),
+		cmocka_unit_test(test_refused_roots),
 		cmocka_unit_test(test_record_replay),
 		cmocka_unit_test(test_capture_keep),
 	};

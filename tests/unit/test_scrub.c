@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests for the secret scrubber (collector/scrub/scrub.c).
  *
  * Inputs are written the way QEMU, libvirt and its logs really print them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Hostile arguments must reach the command verbatim, never as shell code:
  * each quoted line is run through a real /bin/sh and the argv it sees is
  * compared with what we meant to pass. */

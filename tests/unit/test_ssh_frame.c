@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The response framing must carry any bytes (binary, huge, containing
  * near-markers) exactly, however the stream is cut into chunks. */
 #include <stdarg.h>

@@ -1,6 +1,7 @@
-/* Reading OpenSSH key and signature formats (collector/trust/sshsig.c) and the
- * config reader (collector/util/config.c).  The key and signature below were
- * made with ssh-keygen 9.2 for these tests (public halves only). */
+/* SPDX-License-Identifier: MIT */
+/* Reading OpenSSH key and signature formats (collector/trust/sshsig.c).  The
+ * key and signature below were made with ssh-keygen 9.2 for these tests
+ * (public halves only); the config reader is test_config.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,10 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "util/config.h"
 #include "trust/sshsig.h"
 
 static const char ed_pub[] =
@@ -89,57 +87,12 @@ static void test_sshsig(void **state)
 	                                 "-----END SSH SIGNATURE-----\n", 80, &s, &err), -EBADMSG);
 }
 
-static char cfgdir[] = "/tmp/nr-test-config-XXXXXX";
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void test_config(void **state)
-{
-	char path[512], out[512];
-	struct nr_error err = { 0 };
-
-	(void)state;
-	assert_non_null(mkdtemp(cfgdir));
-	snprintf(path, sizeof(path), "%s/nest-report", cfgdir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/nest-report/config", cfgdir);
-	write_file(path, "# comment\n\n  sign_key = ~/.ssh/work  \nsigner_id=me@example\nbroken line\nempty =\n"
-	                 "signer_id = second@example\n");
-	setenv("XDG_CONFIG_HOME", cfgdir, 1);
-	setenv("HOME", "/home/someone", 1);
-	nr_config_reset();
-	assert_string_equal(nr_config_get("sign_key"), "~/.ssh/work");
-	assert_string_equal(nr_config_path("sign_key", out, sizeof(out)), "/home/someone/.ssh/work");
-	assert_string_equal(nr_config_get("signer_id"), "me@example");   /* the first one wins */
-	assert_null(nr_config_get("empty"));
-	assert_null(nr_config_get("nope"));
-	assert_int_equal(nr_config_check(&err), -EINVAL);
-	assert_non_null(strstr(err.msg, "config:5: expected key = value"));
-	/* A relative XDG_CONFIG_HOME is ignored (XDG spec): ~/.config then. */
-	setenv("XDG_CONFIG_HOME", "relative", 1);
-	nr_config_reset();
-	assert_null(nr_config_get("sign_key"));
-	nr_config_reset();
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/nest-report", cfgdir);
-	rmdir(path);
-	rmdir(cfgdir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_pubkey_fingerprints),
 		cmocka_unit_test(test_sshsig),
-		cmocka_unit_test(test_config),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* collector/transport/sysroot.c: resolution confined to a tree, with openat2 and
  * with the user-space walk, on the same hostile tree: symlinks out of it
  * (absolute, relative, through ".."), loops, FIFOs, devices, directories

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --level specs and --topology files must build the same tree, ordered
  * parents first, and refuse what would misroute or leak. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The uploader's pure parts: the retry policy (which statuses are retried,
  * the backoff and its bounds), URLs (what is printed, where the signature
  * goes), the server's answer (ids, error text, capping, scrubbing) and
@@ -136,6 +137,34 @@ static void test_url_sibling(void **state)
 	free(s);
 }
 
+/* URLs that carry their own signature: the real forms of S3 (V4 and V2),
+ * GCS (V4 and V2) and Azure SAS, in any case; and look-alikes that do not. */
+static void test_url_signature(void **state)
+{
+	(void)state;
+	assert_string_equal(nr_upload_url_signature(
+		"https://b.s3.eu-west-1.amazonaws.com/in/x.tar.zst?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+		"&X-Amz-Credential=AKIA%2F20260101%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Date=20260101T000000Z"
+		"&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature=0123abcd"), "X-Amz-Signature");
+	assert_string_equal(nr_upload_url_signature(
+		"https://storage.googleapis.com/b/x?X-Goog-Algorithm=GOOG4-RSA-SHA256&x-goog-signature=ab"),
+		"X-Goog-Signature");
+	assert_string_equal(nr_upload_url_signature(
+		"https://b.s3.amazonaws.com/x?AWSAccessKeyId=AKIA&Expires=1&Signature=abc%3D"), "Signature");
+	assert_string_equal(nr_upload_url_signature(
+		"https://storage.googleapis.com/b/x?GoogleAccessId=a%40b&Expires=1&Signature=abc"), "Signature");
+	assert_string_equal(nr_upload_url_signature(
+		"https://a.blob.core.windows.net/c/x?sv=2022-11-02&se=2026&sr=b&sp=cw&sig=abc%3D"), "sig");
+	assert_null(nr_upload_url_signature("https://portal.example.org/v1/bundles"));
+	assert_null(nr_upload_url_signature("https://portal.example.org/v1/?ticket=1&Signature=x"));
+	assert_null(nr_upload_url_signature("https://portal.example.org/v1/?sig=1"));
+	assert_null(nr_upload_url_signature("https://h/p?X-Amz-Signaturex=1"));
+	assert_null(nr_upload_url_signature("https://h/X-Amz-Signature=1/p"));
+	assert_null(nr_upload_url_signature("https://h/p#X-Amz-Signature=1"));
+	assert_null(nr_upload_url_signature("not a url"));
+	assert_null(nr_upload_url_signature(NULL));
+}
+
 static void test_scrub(void **state)
 {
 	char s[100] = "a SECRET-1 b SECRET-1SECRET-1 c";
@@ -261,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_url_parse),
 		cmocka_unit_test(test_url_redact),
 		cmocka_unit_test(test_url_sibling),
+		cmocka_unit_test(test_url_signature),
 		cmocka_unit_test(test_scrub),
 		cmocka_unit_test(test_response_text),
 		cmocka_unit_test(test_response_ids),

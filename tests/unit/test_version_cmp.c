@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_version_compare and friends on the version strings the findings meet:
  * kernel releases with distribution suffixes, QEMU's rc numbering, libvirt. */
 #include <setjmp.h>
