@@ -6,6 +6,7 @@
 #include "probes.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,19 +40,13 @@ static int dmesg_collect(struct nr_probe_ctx *ctx)
 /* "ACPI: RSDP 0x00000000000E0000 000024 (v02 FIRECK)": the firmware's OEM
  * ID names a microVM that has no DMI at all (Firecracker: FIRECK,
  * cloud-hypervisor: CLOUDH), and QEMU's firmware (BOCHS), VirtualBox
- * (VBOX) or Hyper-V (VRTUAL) elsewhere. */
-static void dmesg_parse_acpi(const char *buf, size_t len, const char *path, json_object *facts)
+ * (VBOX) or Hyper-V (VRTUAL) elsewhere.  hit..end is the rest of the line. */
+static void dmesg_parse_acpi(const char *hit, const char *end, const char *path, json_object *facts)
 {
-	static const char needle[] = "ACPI: RSDP ";
-	const char *hit = memmem(buf, len, needle, sizeof(needle) - 1), *end, *open, *oem;
+	const char *open, *oem;
 	char value[16];
 	size_t n;
 
-	if (!hit)
-		return;
-	end = memchr(hit, '\n', len - (size_t)(hit - buf));
-	if (!end)
-		end = buf + len;
 	open = memmem(hit, (size_t)(end - hit), "(v", 2);
 	if (!open || !(oem = memchr(open, ' ', (size_t)(end - open))))
 		return;
@@ -65,34 +60,50 @@ static void dmesg_parse_acpi(const char *buf, size_t len, const char *path, json
 	nr_facts_evidence(facts, "kernel.acpi_oem", path, value);
 }
 
-/* "Hypervisor detected: KVM" is what the x86 kernel printed at boot from
- * the CPUID hypervisor leaf: the strongest evidence of who runs us. */
-static void dmesg_parse(const struct nr_artifacts *arts, json_object *facts)
+/* The boot lines come first: a "Linux version" line in the first 64 KiB
+ * says the log reaches back to boot. */
+#define BOOT_WINDOW 65536
+
+struct dmesg_scan {
+	const char *path;
+	json_object *facts;
+	bool boot, acpi, hypervisor;
+};
+
+static int dmesg_line(void *ud, const char *line, size_t len, uint64_t offset)
 {
-	static const char needle[] = "Hypervisor detected: ";
-	const char *buf, *hit;
-	size_t len;
+	static const char acpi[] = "ACPI: RSDP ", hv[] = "Hypervisor detected: ";
+	struct dmesg_scan *s = ud;
+	const char *hit, *end = line + len;
 	char value[64];
 
-	buf = nr_artifacts_get(arts, "dmesg", &len);
-	if (!buf || len == 0)
-		return;
-	/* Captured from boot only if the ring buffer has not wrapped: the
-	 * absence of a boot line proves nothing once it has. */
-	if (memmem(buf, len < 65536 ? len : 65536, "Linux version ", 14)) {
-		nr_facts_set(facts, "kernel.dmesg_captured", json_object_new_boolean(1));
-		nr_facts_evidence(facts, "kernel.dmesg_captured", nr_artifacts_path(arts, "dmesg"),
-		                  "kernel log from boot");
+	if (!s->boot && offset < BOOT_WINDOW && memmem(line, len, "Linux version ", 14)) {
+		s->boot = true;
+		nr_facts_set(s->facts, "kernel.dmesg_captured", json_object_new_boolean(1));
+		nr_facts_evidence(s->facts, "kernel.dmesg_captured", s->path, "kernel log from boot");
 	}
-	dmesg_parse_acpi(buf, len, nr_artifacts_path(arts, "dmesg"), facts);
-	hit = memmem(buf, len, needle, sizeof(needle) - 1);
-	if (!hit)
-		return;
-	hit += sizeof(needle) - 1;
-	nr_probe_first_line(hit, len - (size_t)(hit - buf), value, sizeof(value));
-	nr_facts_set(facts, "kernel.hypervisor_detected", nr_json_str_or_null(value));
-	nr_facts_evidence(facts, "kernel.hypervisor_detected", nr_artifacts_path(arts, "dmesg"),
-	                  value);
+	if (!s->acpi && (hit = memmem(line, len, acpi, sizeof(acpi) - 1))) {
+		s->acpi = true;
+		dmesg_parse_acpi(hit, end, s->path, s->facts);
+	}
+	/* "Hypervisor detected: KVM" is what the x86 kernel printed at boot
+	 * from the CPUID hypervisor leaf: the strongest evidence of who runs us. */
+	if (!s->hypervisor && (hit = memmem(line, len, hv, sizeof(hv) - 1))) {
+		s->hypervisor = true;
+		hit += sizeof(hv) - 1;
+		nr_probe_first_line(hit, (size_t)(end - hit), value, sizeof(value));
+		nr_facts_set(s->facts, "kernel.hypervisor_detected", nr_json_str_or_null(value));
+		nr_facts_evidence(s->facts, "kernel.hypervisor_detected", s->path, value);
+	}
+	return s->acpi && s->hypervisor && offset >= BOOT_WINDOW;
+}
+
+/* Line by line through a window: a dmesg runs to hundreds of MB. */
+static void dmesg_parse(const struct nr_artifacts *arts, json_object *facts)
+{
+	struct dmesg_scan s = { nr_artifacts_path(arts, "dmesg"), facts, false, false, false };
+
+	nr_artifacts_lines(arts, "dmesg", dmesg_line, &s);
 }
 
 const struct nr_probe nr_probe_dmesg = {

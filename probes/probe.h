@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <json-c/json.h>
 
 /* Architecture families, as a bitmask for nr_probe.arches. */
@@ -63,7 +64,9 @@ size_t nr_probe_count(void);
  * bare command name; it is looked up on the level and the path found is
  * recorded.  Returns 0 (whatever the exit code: see *exit_code, may be
  * NULL), -ENOENT when the command is not installed (recorded as such),
- * -ETIMEDOUT, or another negative errno. */
+ * -ETIMEDOUT, or another negative errno.  A command stopped at the
+ * artifact cap has *exit_code 0: its output is there, truncated (and
+ * recorded so). */
 int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *const *argv,
                  int *exit_code);
 
@@ -129,6 +132,17 @@ void nr_probe_safe_name(char *out, size_t outlen, const char *in);
  * belongs to arts; do not free it. */
 #define NR_PARSE_CAP (16u * 1024 * 1024)
 const char *nr_artifacts_get(const struct nr_artifacts *arts, const char *artifact, size_t *len);
+/* Read the artifact's first NR_PARSE_CAP bytes a line at a time through a
+ * window of NR_SCAN_WINDOW bytes, never holding the whole of it (dmesg and
+ * logs run to hundreds of MB).  fn gets each line without its '\n', not
+ * NUL-terminated, and its offset in the artifact; a line longer than
+ * NR_SCAN_LINE_MAX comes in pieces of that size.  fn returns non-zero to
+ * stop.  0, or -ENOENT when the probe did not store the artifact. */
+#define NR_SCAN_WINDOW (64u * 1024)
+#define NR_SCAN_LINE_MAX 4096u
+typedef int (*nr_line_fn)(void *ud, const char *line, size_t len, uint64_t offset);
+int nr_artifacts_lines(const struct nr_artifacts *arts, const char *artifact, nr_line_fn fn,
+                       void *ud);
 /* "levels/<id>/<probe>/<artifact>": for evidence. */
 const char *nr_artifacts_path(const struct nr_artifacts *arts, const char *artifact);
 /* Iterate artifact names of this probe: returns NULL past the end. */

@@ -6,8 +6,10 @@
 #include "parse.h"
 #include "util/utf8.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Any string may come from a machine's bytes; JSON text must be UTF-8. */
 static json_object *json_str_utf8(const char *s)
@@ -207,6 +209,51 @@ const char *nr_artifacts_get(const struct nr_artifacts *arts, const char *artifa
 		a->cached = nr_artifact_read(a, NR_PARSE_CAP, &a->cached_len);
 	*len = a->cached_len;
 	return a->cached;
+}
+
+int nr_artifacts_lines(const struct nr_artifacts *arts, const char *artifact, nr_line_fn fn,
+                       void *ud)
+{
+	struct nr_artifact *a = view_find(arts, artifact);
+	uint64_t end, off = 0, line_off = 0;
+	size_t have = 0, len, adv;
+	char *buf, *p, *nl;
+	bool eof = false;
+	ssize_t n;
+	int stop = 0;
+
+	if (!a || a->fd < 0)
+		return -ENOENT;
+	buf = malloc(NR_SCAN_WINDOW);
+	if (!buf)
+		return -ENOMEM;
+	end = a->size < NR_PARSE_CAP ? a->size : NR_PARSE_CAP;
+	while (!stop && !eof) {
+		/* After the lines are out, at most NR_SCAN_LINE_MAX is left:
+		 * there is always room to read more. */
+		len = NR_SCAN_WINDOW - have < end - off ? NR_SCAN_WINDOW - have : (size_t)(end - off);
+		n = len ? pread(a->fd, buf + have, len, (off_t)off) : 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		eof = n <= 0;
+		if (n > 0) {
+			off += (uint64_t)n;
+			have += (size_t)n;
+		}
+		for (p = buf; !stop && have > 0; p += adv, have -= adv, line_off += adv) {
+			nl = memchr(p, '\n', have <= NR_SCAN_LINE_MAX ? have : NR_SCAN_LINE_MAX + 1);
+			if (nl)
+				adv = (len = (size_t)(nl - p)) + 1;
+			else if (have > NR_SCAN_LINE_MAX || eof)
+				adv = len = have < NR_SCAN_LINE_MAX ? have : NR_SCAN_LINE_MAX;
+			else
+				break;
+			stop = fn(ud, p, len, line_off);
+		}
+		memmove(buf, p, have);
+	}
+	free(buf);
+	return 0;
 }
 
 const char *nr_artifacts_path(const struct nr_artifacts *arts, const char *artifact)

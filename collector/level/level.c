@@ -288,7 +288,7 @@ int nr_level_collect(struct nr_level *lv, const struct nr_collect_opts *opts,
 
 void nr_level_parse(struct nr_level *lv)
 {
-	size_t i;
+	size_t i, j;
 
 	nr_facts_begin(lv->facts, lv->arch_name, lv->arch);
 	for (i = 0; i < lv->n_results; i++) {
@@ -296,6 +296,14 @@ void nr_level_parse(struct nr_level *lv)
 
 		if (lv->results[i].probe->parse && lv->results[i].n_arts > 0)
 			lv->results[i].probe->parse(&view, lv->facts);
+		/* What parse() read back is not needed again: holding every
+		 * probe's copies (up to 16 MiB each) to the end of the run would
+		 * make the peak grow with the inputs. */
+		for (j = 0; j < lv->results[i].n_arts; j++) {
+			free(lv->results[i].arts[j].cached);
+			lv->results[i].arts[j].cached = NULL;
+			lv->results[i].arts[j].cached_len = 0;
+		}
 	}
 	nr_facts_derive(lv->facts);
 }

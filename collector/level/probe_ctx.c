@@ -211,10 +211,17 @@ static void *cmd_execute(void *arg)
 	                 &errs.base, &res, &job->err);
 	a->truncated = res.truncated;
 	a->exit_code = res.exit_code;
-	a->has_exit = !res.timed_out && res.term_signal == 0 && res.exit_code >= 0;
-	job->exit_code = a->has_exit ? res.exit_code : -1;
 	if (nr_artifact_end(a, sink, rc < 0 ? NULL : &job->err) < 0 && rc == 0)
 		rc = -EIO;
+	/* At the cap we stop the command (locally a kill, remotely head -c
+	 * closes its pipe): the status it then ends with is ours, not its
+	 * own.  The manifest says "truncated" and no exit code; the probe
+	 * hears 0, since the output it asked for is there.  (The artifact
+	 * knows best: the scrubber may hold the byte over the cap until the
+	 * end, so the transport need not have seen the sink fill.) */
+	a->has_exit = !res.timed_out && !a->truncated && res.term_signal == 0 &&
+	              res.exit_code >= 0;
+	job->exit_code = a->has_exit ? res.exit_code : a->truncated && !res.timed_out ? 0 : -1;
 	if (errs.len > 0)
 		a->stderr_text = nr_scrub_string(errs.buf, &a->scrubbed);
 out:
