@@ -28,6 +28,11 @@ struct nr_bundle_writer {
 	bool auto_name;
 	time_t mtime;
 	unsigned long long size;          /* of the finished bundle */
+	/* Optional: every byte of the bundle file, in order, as it is written,
+	 * so that what needs all of it (a signature) needs no second pass.
+	 * The tee cannot fail the bundle: its failures are its own. */
+	void (*tee)(void *ud, const void *buf, size_t len);
+	void *tee_ud;
 };
 
 /* The compression's file suffix (".tar.zst"...); NULL if unknown. */

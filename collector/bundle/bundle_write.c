@@ -137,6 +137,35 @@ static int write_members(struct archive *a, struct nr_bundle_writer *w, const ch
 	return rc;
 }
 
+/* libarchive's output: the temporary file, and the tee. */
+struct output {
+	struct nr_bundle_writer *w;
+	int fd;
+};
+
+static la_ssize_t output_write(struct archive *a, void *ud, const void *buf, size_t len)
+{
+	struct output *o = ud;
+	const char *p = buf;
+	size_t left = len;
+
+	while (left > 0) {
+		ssize_t n = write(o->fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			archive_set_error(a, errno, "%s", strerror(errno));
+			return -1;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (o->w->tee)
+		o->w->tee(o->w->tee_ud, buf, len);
+	return (la_ssize_t)len;
+}
+
 static int open_tmp(struct nr_bundle_writer *w, struct nr_error *err)
 {
 	const char *slash = strrchr(w->final_path, '/');
@@ -202,12 +231,13 @@ int nr_bundle_write(struct nr_bundle_writer *w, const char *manifest, size_t man
                     size_t n_levels, struct nr_error *err)
 {
 	struct archive *a = archive_write_new();
+	struct output o = { w, -1 };
 	struct stat sb;
 	int fd = -1, rc;
 
 	if (!a)
 		return nr_error_set(err, ENOMEM, "out of memory");
-	fd = open_tmp(w, err);
+	fd = o.fd = open_tmp(w, err);
 	if (fd < 0) {
 		rc = fd;
 		goto out;
@@ -215,7 +245,7 @@ int nr_bundle_write(struct nr_bundle_writer *w, const char *manifest, size_t man
 	if (archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
 	    add_filter(a, w->compression) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(a, fd) != ARCHIVE_OK) {
+	    archive_write_open2(a, &o, NULL, output_write, NULL, NULL) != ARCHIVE_OK) {
 		rc = nr_error_set(err, EIO, "cannot start the bundle: %s", archive_error_string(a));
 		goto out;
 	}

@@ -441,8 +441,9 @@ int nr_cmd_collect(int argc, char **argv)
 {
 	static struct collect_args a;
 	static struct nr_collect_run run;
+	static struct nr_cmd_signer signer;
 	struct nr_error err = { 0 };
-	char host[128], spool[PATH_MAX], why[NR_ERROR_MSG_MAX], signer[256];
+	char host[128], spool[PATH_MAX], why[NR_ERROR_MSG_MAX], signer_id[256];
 	struct nr_sign_key key;
 	int rc, signing;
 
@@ -458,15 +459,21 @@ int nr_cmd_collect(int argc, char **argv)
 		rc = NR_EXIT_USAGE;
 		goto out;
 	}
-	nr_cmd_signer_id(a.signer_id, signer, sizeof(signer));
+	nr_cmd_signer_id(a.signer_id, signer_id, sizeof(signer_id));
 	if (a.upload)   /* the manifest records argv: keep only scheme://host of the URL */
 		nr_upload_cli_hide_url(argc, argv, "--upload", a.upload);
 	host_name(host, sizeof(host));
 	rc = setup_run(&run, &a, argc, argv, host, spool, &err);
 	if (signing) {
-		run.info.signer_id = signer;
+		run.info.signer_id = signer_id;
 		run.info.signer_type = key.type[0] ? key.type : NULL;
 		run.info.signer_fingerprint = key.fingerprint[0] ? key.fingerprint : NULL;
+		/* Signed as it is written: no second pass over the bundle. */
+		signer.key = &key;
+		signer.planned = run.writer.final_path;
+		run.writer.tee = nr_cmd_sign_tee;
+		run.writer.tee_ud = &signer;
+		nr_cmd_signals_watch(signer.sf.tmp_path, &signer.sf.tmp_live);
 	}
 	if (rc == 0) {
 		nr_cmd_signals_watch(run.writer.tmp_path, &run.writer.tmp_live);
@@ -474,6 +481,8 @@ int nr_cmd_collect(int argc, char **argv)
 		rc = nr_collect_execute(&run, &err);
 		nr_cmd_signals_unwatch(run.writer.tmp_path);
 	}
+	if (rc < 0)
+		nr_cmd_sign_drop(&signer);
 	if (rc == -EINTR || (rc < 0 && nr_interrupted)) {
 		nr_msg_error("interrupted; no bundle written");
 		rc = NR_EXIT_INTERRUPTED;
@@ -481,9 +490,8 @@ int nr_cmd_collect(int argc, char **argv)
 		nr_msg_error("%s", err.msg);
 		rc = NR_EXIT_ERROR;
 	} else {
-		nr_cmd_sign_finish(run.writer.final_path, &key, signing, why, signature_path,
+		nr_cmd_sign_finish(&signer, run.writer.final_path, why, signature_path,
 		                   sizeof(signature_path));
-		signing = 0;
 		rc = NR_EXIT_OK;
 		if (a.upload && a.json)
 			rc = nr_upload_cli_after_collect(a.upload, &a.ssh, run.writer.final_path, &upload_result);

@@ -181,31 +181,55 @@ void nr_cmd_signer_id(const char *opt, char *out, size_t outlen)
 	snprintf(out, outlen, "%s@%s", user ? user : "unknown", host);
 }
 
-void nr_cmd_sign_finish(const char *bundle, struct nr_sign_key *key, int chosen, const char *why,
-                        char *sig, size_t siglen)
+void nr_cmd_sign_tee(void *ud, const void *buf, size_t len)
 {
-	static struct nr_sig_file sf;
+	struct nr_cmd_signer *s = ud;
+
+	if (!s->started) {
+		s->started = 1;
+		nr_sign_stream_start(s->key, s->planned, &s->sf, &s->stream, &s->err);
+	}
+	nr_sign_stream_write(s->stream, buf, len);
+}
+
+void nr_cmd_sign_drop(struct nr_cmd_signer *s)
+{
+	nr_sign_stream_abort(s->stream, &s->sf);
+	s->stream = NULL;
+	nr_cmd_signals_unwatch(s->sf.tmp_path);
+}
+
+void nr_cmd_sign_finish(struct nr_cmd_signer *s, const char *bundle, const char *why, char *sig,
+                        size_t siglen)
+{
 	struct nr_error err = { 0 };
 	int rc;
 
 	sig[0] = '\0';
-	if (!chosen) {
+	if (!s->key) {
 		if (strcmp(why, "--no-sign") != 0)
 			nr_msg_warn("the bundle is unsigned: %s; sign it later with: nest-report sign %s",
 			            why, bundle);
 		return;
 	}
-	nr_cmd_signals_watch(sf.tmp_path, &sf.tmp_live);
-	rc = nr_sign_bundle(bundle, key, &sf, &err);
-	nr_cmd_signals_unwatch(sf.tmp_path);
+	if (s->stream) {
+		rc = nr_sign_stream_finish(s->stream, bundle, s->key, &s->sf, &err);
+		s->stream = NULL;
+	} else if (s->started) {
+		rc = -1;
+		err = s->err;
+	} else {   /* the writer never wrote (cannot happen): sign the file */
+		rc = nr_sign_bundle(bundle, s->key, &s->sf, &err);
+	}
+	nr_cmd_signals_unwatch(s->sf.tmp_path);
 	if (rc < 0) {
 		nr_msg_warn("the bundle is written but unsigned: %s; sign it later with: "
 		            "nest-report sign %s", err.msg, bundle);
 	} else {
-		snprintf(sig, siglen, "%s", sf.path);
-		nr_msg_info("signed: %s (%s key %s, %s)", sf.path,
-		            key->type[0] ? nr_ssh_key_kind(key->type) : "SSH",
-		            key->fingerprint[0] ? key->fingerprint : "fingerprint unknown", key->source);
+		snprintf(sig, siglen, "%s", s->sf.path);
+		nr_msg_info("signed: %s (%s key %s, %s)", s->sf.path,
+		            s->key->type[0] ? nr_ssh_key_kind(s->key->type) : "SSH",
+		            s->key->fingerprint[0] ? s->key->fingerprint : "fingerprint unknown",
+		            s->key->source);
 	}
-	nr_sign_key_release(key);
 }

@@ -44,9 +44,26 @@ int nr_cmd_sign_prepare(const char *keyfile, int no_sign, struct nr_sign_key *ke
 /* The identity the manifest records: --signer-id, signer_id in the
  * config, else user@host. */
 void nr_cmd_signer_id(const char *opt, char *out, size_t outlen);
-/* Sign the written bundle and report it (never fails the run: an unsigned
- * bundle is still good).  Sets sig (the .sig path, "" when unsigned). */
-void nr_cmd_sign_finish(const char *bundle, struct nr_sign_key *key, int chosen, const char *why,
-                        char *sig, size_t siglen);
+/* The signer of a collect run: the bundle writer's tee (nr_cmd_sign_tee)
+ * starts ssh-keygen at the bundle's first byte and hands it every byte
+ * (trust/sign.h, nr_sign_stream), so the bundle is never read back.  The
+ * caller sets key (NULL: not signing) and planned (the bundle path as
+ * planned), and watches sf.tmp_path for its signal handler. */
+struct nr_cmd_signer {
+	struct nr_sign_key *key;
+	const char *planned;
+	struct nr_sig_file sf;
+	struct nr_sign_stream *stream;
+	struct nr_error err;          /* why it could not start */
+	int started;
+};
+void nr_cmd_sign_tee(void *signer, const void *buf, size_t len);
+/* The run wrote no bundle: stop ssh-keygen, remove its file. */
+void nr_cmd_sign_drop(struct nr_cmd_signer *s);
+/* The bundle is written (at bundle): put the signature beside it and report
+ * it (never fails the run: an unsigned bundle is still good; why says why
+ * there is no key).  Sets sig (the .sig path, "" when unsigned). */
+void nr_cmd_sign_finish(struct nr_cmd_signer *s, const char *bundle, const char *why, char *sig,
+                        size_t siglen);
 
 #endif

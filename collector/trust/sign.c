@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "sign.h"
+#include "sign_internal.h"
 #include "util/config.h"
 #include "util/spawn_run.h"
 
@@ -172,7 +173,7 @@ int nr_sign_read_sig(const char *sig, struct nr_sshsig *out, struct nr_error *er
 	return rc;
 }
 
-static int open_tmp(struct nr_sig_file *sf, struct nr_error *err)
+int nr_sign_tmp_open(struct nr_sig_file *sf, struct nr_error *err)
 {
 	const char *slash = strrchr(sf->path, '/');
 	int dirlen = slash ? (int)(slash - sf->path) + 1 : 0, fd;
@@ -204,10 +205,32 @@ static int check_written(const struct nr_sig_file *sf, const struct nr_sign_key 
 	return 0;
 }
 
+int nr_sign_tmp_commit(struct nr_sig_file *sf, int fd, const struct nr_sign_key *key,
+                       struct nr_error *err)
+{
+	int rc = check_written(sf, key, err);
+
+	if (rc == 0 && fsync(fd) < 0)
+		rc = nr_error_set(err, errno, "cannot write %s: %s", sf->tmp_path, strerror(errno));
+	if (rc == 0 && rename(sf->tmp_path, sf->path) < 0)
+		rc = nr_error_set(err, errno, "cannot rename into %s: %s", sf->path, strerror(errno));
+	if (rc == 0)
+		sf->tmp_live = 0;
+	return rc;
+}
+
+void nr_sign_tmp_drop(struct nr_sig_file *sf)
+{
+	if (sf->tmp_live) {
+		unlink(sf->tmp_path);
+		sf->tmp_live = 0;
+	}
+}
+
 int nr_sign_bundle(const char *bundle, const struct nr_sign_key *key, struct nr_sig_file *sf,
                    struct nr_error *err)
 {
-	const char *argv[] = { "ssh-keygen", "-Y", "sign", "-f", key->path, "-n", NR_SIGN_NAMESPACE, NULL };
+	const char *argv[] = NR_SIGN_ARGV(key);
 	struct nr_spawn_io io;
 	char why[256];
 	int in = -1, out = -1, rc;
@@ -218,10 +241,9 @@ int nr_sign_bundle(const char *bundle, const struct nr_sign_key *key, struct nr_
 	in = open(bundle, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return nr_error_set(err, errno, "cannot open %s: %s", bundle, strerror(errno));
-	out = rc = open_tmp(sf, err);
+	out = rc = nr_sign_tmp_open(sf, err);
 	if (rc < 0)
 		goto out;
-	/* stdin to stdout: ssh-keygen never names (or clobbers) a file itself. */
 	io.in_fd = in;
 	io.out_fd = out;
 	rc = nr_spawn_run(argv, &io, err);
@@ -229,21 +251,12 @@ int nr_sign_bundle(const char *bundle, const struct nr_sign_key *key, struct nr_
 		rc = nr_error_set(err, EIO, "ssh-keygen -Y sign failed: %s",
 		                  nr_spawn_reason(&io, why, sizeof(why)));
 	if (rc == 0)
-		rc = check_written(sf, key, err);
-	if (rc == 0 && fsync(out) < 0)
-		rc = nr_error_set(err, errno, "cannot write %s: %s", sf->tmp_path, strerror(errno));
-	if (rc == 0 && rename(sf->tmp_path, sf->path) < 0)
-		rc = nr_error_set(err, errno, "cannot rename into %s: %s", sf->path, strerror(errno));
-	if (rc == 0)
-		sf->tmp_live = 0;
+		rc = nr_sign_tmp_commit(sf, out, key, err);
 out:
 	if (out >= 0)
 		close(out);
 	close(in);
-	if (sf->tmp_live) {
-		unlink(sf->tmp_path);
-		sf->tmp_live = 0;
-	}
+	nr_sign_tmp_drop(sf);
 	free(io.out);
 	return rc;
 }

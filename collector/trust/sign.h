@@ -54,6 +54,25 @@ int nr_sign_sig_path(const char *bundle, char *out, size_t outlen);
 int nr_sign_bundle(const char *bundle, const struct nr_sign_key *key, struct nr_sig_file *sf,
                    struct nr_error *err);
 
+/* Signing while the bundle is written (collect): start ssh-keygen -Y sign
+ * before the first byte, with the signature going to a temporary file
+ * beside bundle (the path planned); hand every byte of the bundle, in
+ * order, to nr_sign_stream_write (the bundle writer's tee); finish with
+ * the path the bundle took.  finish checks and renames the signature into
+ * BUNDLE.sig as nr_sign_bundle does; abort (also after a failed start, or
+ * a run that wrote no bundle) kills ssh-keygen and removes the temporary
+ * file.  A failure to feed it is kept for finish: the bundle never waits on
+ * a failed signer. */
+struct nr_sign_stream;
+int nr_sign_stream_start(const struct nr_sign_key *key, const char *bundle,
+                         struct nr_sig_file *sf, struct nr_sign_stream **out,
+                         struct nr_error *err);
+void nr_sign_stream_write(void *stream, const void *buf, size_t len);
+int nr_sign_stream_finish(struct nr_sign_stream *s, const char *bundle,
+                          const struct nr_sign_key *key, struct nr_sig_file *sf,
+                          struct nr_error *err);
+void nr_sign_stream_abort(struct nr_sign_stream *s, struct nr_sig_file *sf);
+
 /* Check bundle's signature against an allowed_signers file.  identity
  * NULL: the principal(s) allowed_signers lists for the signing key.  0 good
  * (*principal set), -EBADMSG bad or not allowed (err says why), other
