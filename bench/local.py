@@ -9,29 +9,19 @@ import json
 import os
 import shlex
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
-RUNS = int(os.environ.get("RUNS", "5"))
-SOS_RUNS = int(os.environ.get("SOS_RUNS", "3"))
+import benchlib as B
+
+RUNS = max(5, int(os.environ.get("RUNS", "5")))
 SOS_PLUGINS = "kvm,libvirt,processor,hardware,kernel,process"
 
 
-def timed(argv, **kw):
-    t0 = time.monotonic()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
-    return time.monotonic() - t0
-
-
-def median(f, n):
-    return statistics.median(f() for _ in range(n))
-
-
 def manifest_of(nr, outdir, extra):
-    out = subprocess.run([nr, "-q", "-o", outdir] + extra, check=True, capture_output=True, text=True)
+    out = subprocess.run([nr, "-q", "--no-sign", "-o", outdir] + extra, check=True,
+                         capture_output=True, text=True)
     bundle = out.stdout.strip()
     m = json.loads(subprocess.run(["tar", "--zstd", "-xOf", bundle, "manifest.json"],
                                   check=True, capture_output=True).stdout)
@@ -50,22 +40,11 @@ def work_of(manifest):
     return cmds, files
 
 
-def scenario(nr, tmp, extra, title, x86info):
+def scenario(nr, tmp, extra, title, targets, sos_dir):
+    """Interleaved rounds: nest-report, the sequential shell, every
+    command alone (the floor: the slowest), and sos when installed."""
     m = manifest_of(nr, tmp, extra)
     cmds, files = work_of(m)
-    floor_cmd, floor = None, 0.0
-    for argv in cmds:
-        t = median(lambda: timed(argv), RUNS)
-        if t > floor:
-            floor_cmd, floor = argv, t
-
-    def run_nr():
-        t = timed([nr, "-q", "-o", tmp] + extra)
-        for f in os.listdir(tmp):
-            os.unlink(os.path.join(tmp, f))
-        return t
-
-    nr_t = median(run_nr, RUNS)
     script = os.path.join(tmp, "sequential.sh")
     with open(script, "w") as s:
         s.write("#!/bin/sh\n")
@@ -73,30 +52,46 @@ def scenario(nr, tmp, extra, title, x86info):
             s.write(shlex.join(argv) + " >/dev/null 2>&1\n")
         for f in files:
             s.write("cat " + shlex.quote(f) + " >/dev/null 2>&1\n")
-    sh_t = median(lambda: timed(["sh", script]), RUNS)
-    os.unlink(script)
-    print(f"{title}: median of {RUNS} runs ({len(cmds)} commands, {len(files)} files; "
-          f"root: {os.geteuid() == 0})")
-    print(f"  nest-report            {nr_t * 1000:8.0f} ms")
-    print(f"  floor                  {floor * 1000:8.0f} ms  ({shlex.join(floor_cmd or [])})")
-    print(f"  sequential shell       {sh_t * 1000:8.0f} ms")
-    print(f"  ratio nest-report/floor          {nr_t / floor:6.2f}x   (target <= 1.15x)")
-    print(f"  ratio shell/nest-report          {sh_t / nr_t:6.2f}x   (target > 1x)")
-    return nr_t
+    slowest = {}
 
-
-def sos_time(tmp):
-    sos_dir = os.path.join(tmp, "sos")
-    os.mkdir(sos_dir)
-
-    def run_sos():
-        t = timed(["sos", "report", "--batch", "-q", "-o", SOS_PLUGINS, "--tmp-dir", sos_dir])
-        shutil.rmtree(sos_dir)
-        os.mkdir(sos_dir)
+    def run_nr():
+        t = B.timed([nr, "-q", "--no-sign", "-o", tmp] + extra)
+        for f in os.listdir(tmp):
+            if f != "sequential.sh" and f != "sos":
+                os.unlink(os.path.join(tmp, f))
         return t
 
-    t = median(run_sos, SOS_RUNS)
+    def run_floor():
+        best = 0.0
+        for argv in cmds:
+            t = B.timed(argv)
+            if t > best:
+                best = t
+                slowest["argv"] = argv
+        return best
+
+    variants = [("nr", run_nr), ("shell", lambda: B.timed(["sh", script])), ("floor", run_floor)]
+    if sos_dir:
+        variants.append(("sos", lambda: sos_once(sos_dir)))
+    s = B.rounds(variants, RUNS)
+    os.unlink(script)
+    print(f"{title}: median of {RUNS} interleaved rounds, min-max ({len(cmds)} commands, "
+          f"{len(files)} files; root: {os.geteuid() == 0})")
+    print(f"  nest-report              {B.fmt_time(s['nr'])}")
+    print(f"  floor                    {B.fmt_time(s['floor'])}  (slowest command alone, "
+          f"last: {shlex.join(slowest.get('argv', []))})")
+    print(f"  sequential shell         {B.fmt_time(s['shell'])}")
+    print(f"  ratio nest-report/floor      {B.fmt_ratio(B.ratios(s['nr'], s['floor']), '<= 1.15x')}")
+    print(f"  ratio shell/nest-report      {B.fmt_ratio(B.ratios(s['shell'], s['nr']), '> 1x')}")
+    if sos_dir:
+        print(f"  sos report --batch -o {SOS_PLUGINS}  {B.fmt_time(s['sos'])}")
+        print(f"  ratio sos/nest-report        {B.fmt_ratio(B.ratios(s['sos'], s['nr']), targets)}")
+
+
+def sos_once(sos_dir):
+    t = B.timed(["sos", "report", "--batch", "-q", "-o", SOS_PLUGINS, "--tmp-dir", sos_dir])
     shutil.rmtree(sos_dir)
+    os.mkdir(sos_dir)
     return t
 
 
@@ -104,22 +99,17 @@ def main():
     nr = os.path.abspath(sys.argv[1])
     tmp = tempfile.mkdtemp(prefix="nr-bench-")
     try:
-        has_x86info = shutil.which("x86info") is not None
-        results = []
-        if has_x86info:
-            results.append((scenario(nr, tmp, [], "with x86info", True), 2))
-        # Without x86info, the rest can no longer hide behind its 1 s clock
-        # estimate: --skip x86info stands in for a machine without it.
-        results.append((scenario(nr, tmp, ["--skip", "x86info"], "without x86info", False), 20))
+        sos_dir = None
         if shutil.which("sos"):
-            sos_t = sos_time(tmp)
-            print(f"sos report --batch -o {SOS_PLUGINS}: {sos_t * 1000:.0f} ms "
-                  f"(median of {SOS_RUNS})")
-            for (t, target), name in zip(results, ["with", "without"] if has_x86info else ["without"]):
-                print(f"  ratio sos/nest-report {name} x86info   {sos_t / t:6.2f}x   "
-                      f"(target >= {target}x)")
+            sos_dir = os.path.join(tmp, "sos")
+            os.mkdir(sos_dir)
         else:
             print("sos report: not installed (apt-get install sosreport), ratio not measured")
+        if shutil.which("x86info"):
+            scenario(nr, tmp, [], "with x86info", ">= 2x", sos_dir)
+        # Without x86info, the rest can no longer hide behind its 1 s clock
+        # estimate: --skip x86info stands in for a machine without it.
+        scenario(nr, tmp, ["--skip", "x86info"], "without x86info", ">= 20x", sos_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Local collection benchmark (issue: "Local collection end to end").
-# usage: bench/local.sh   (NR_BIN=path/to/nest-report; RUNS=N)
+# usage: bench/local.sh   (NR_BIN=path/to/nest-report; RUNS=N, at least 5)
 # Prints nest-report's time as ratios against: its floor (the slowest single
 # command it runs, timed alone here), a plain sequential shell script running
 # the same commands and reading the same files, and sos report.

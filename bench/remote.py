@@ -3,27 +3,38 @@
 
 Every remote level is a real sshd (/usr/sbin/sshd) on 127.0.0.1 that this
 script starts with its own host key, authorized client key and known_hosts,
-and stops at the end.  The baseline's work list is not hard-coded: it is
-read from a manifest nest-report itself produced (the commands and files of
-the remote level), so the ssh loop runs exactly what nest-report ran there,
-the same argv and the same files, with one `ssh` invocation each.
+and stops at the end.  Each sshd runs in a mount namespace of its own where
+root's home is an empty directory: the login shell reads no rc file, for
+nest-report's workers and for the ssh loop alike (root's rc files on this
+machine start pyenv, and would otherwise be most of what both sides cost).
+
+The same work on both sides: the ssh loop runs, one `ssh host CMD` each,
+every operation nest-report's probes make on a level: the commands (argv
+from the manifest of a collection), the files read (the manifest's, and
+those a capture of this machine records), the command lookups, directory
+listings and device checks (from the capture), and the root check.
+
+Rounds are interleaved (benchlib.py); the far side's CPU time and program
+launches are counted by `perf stat` over the sshd's whole process tree
+(its counters are inherited by every process the server starts), minus
+what an idle server costs, and set against the commands' own, each run
+alone under perf stat on this machine (which is the far side here).
 """
 import ctypes
 import json
 import os
-import resource
 import shlex
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-RUNS = int(os.environ.get("RUNS", "3"))
-SSH_RUNS = int(os.environ.get("SSH_RUNS", "2"))
+import benchlib as B
+
+RUNS = max(5, int(os.environ.get("RUNS", "5")))
 LEVELS = 8
 SSHD = "/usr/sbin/sshd"
 PR_SET_CHILD_SUBREAPER = 36
@@ -41,11 +52,10 @@ def keygen(path, comment):
 
 
 def proc_tree(root):
-    """root and all its descendants (from ps), to stop a server completely."""
+    """root and all its descendants (from ps)."""
     out = subprocess.run(["ps", "-e", "-o", "pid=", "-o", "ppid="], capture_output=True,
                          text=True).stdout
-    pairs = [tuple(int(x) for x in line.split()) for line in out.splitlines() if line.strip()]
-    parent = dict(pairs)
+    parent = dict(tuple(int(x) for x in line.split()) for line in out.splitlines() if line.strip())
     keep = {root} if root in parent else set()
     grew = True
     while grew:
@@ -57,140 +67,120 @@ def proc_tree(root):
     return keep
 
 
-class Servers:
-    def __init__(self, tmp, n):
-        self.tmp = tmp
-        self.pids = []
-        self.procs = []
-        self.ports = []
-        self.key = os.path.join(tmp, "id")
-        self.known_hosts = os.path.join(tmp, "known_hosts")
-        self.ssh_config = os.path.join(tmp, "ssh_config")
-        keygen(self.key, "nr-bench-client")
-        shutil.copy(self.key + ".pub", os.path.join(tmp, "authorized_keys"))
-        open(self.ssh_config, "w").close()
-        os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
-        try:
-            with open(self.known_hosts, "w") as kh:
-                for i in range(n):
-                    kh.write(self.start(i))
-        except BaseException:
-            self.stop()
-            raise
+# The servers running: what reap_orphans() must leave alone.
+LIVE = set()
 
-    def start(self, i):
-        d = os.path.join(self.tmp, "sshd%d" % i)
-        os.mkdir(d)
-        keygen(os.path.join(d, "host_key"), "nr-bench-host-%d" % i)
-        port = free_port()
+
+class Server:
+    """One sshd on 127.0.0.1, root's home empty, optionally under perf."""
+
+    def __init__(self, base, n, key_pub, perf_out=None):
+        d = tempfile.mkdtemp(prefix="sshd%d-" % n, dir=base)
+        self.dir = d
+        keygen(os.path.join(d, "host_key"), "nr-bench-host-%d" % n)
+        self.port = free_port()
         conf = os.path.join(d, "sshd_config")
+        home = os.path.join(d, "home")
+        os.mkdir(home, 0o700)
         with open(conf, "w") as f:
             f.write("\n".join([
-                "ListenAddress 127.0.0.1:%d" % port,
+                "ListenAddress 127.0.0.1:%d" % self.port,
                 "HostKey %s/host_key" % d,
                 "PidFile %s/sshd.pid" % d,
-                "AuthorizedKeysFile %s/authorized_keys" % self.tmp,
+                "AuthorizedKeysFile %s" % key_pub,
                 "StrictModes no", "UsePAM no", "PermitRootLogin prohibit-password",
                 "PasswordAuthentication no", "KbdInteractiveAuthentication no",
                 "AllowTcpForwarding yes", "MaxStartups 100", "MaxSessions 20",
                 "LogLevel ERROR", ""]))
-        # -D: a child of ours, so that the CPU time of everything it serves
-        # (sessions, shells, the probes' commands) comes back to us when it
-        # is reaped (RUSAGE_CHILDREN).
-        proc = subprocess.Popen([SSHD, "-D", "-f", conf, "-E", os.path.join(d, "sshd.log")])
+        # The bind mount lives in the namespace: root's real home is never
+        # touched, and it goes when the server does.
+        argv = ["unshare", "-m", "--propagation", "private", "sh", "-c",
+                'mount --bind "$1" /root && shift && exec "$@"', "sh", home]
+        if perf_out:
+            argv += B.perf_prefix(perf_out)
+        argv += [SSHD, "-D", "-f", conf, "-E", os.path.join(d, "sshd.log")]
+        self.proc = subprocess.Popen(argv)
+        LIVE.add(self.proc.pid)
         pidfile = os.path.join(d, "sshd.pid")
-        for _ in range(100):
+        for _ in range(200):
             if os.path.exists(pidfile) and os.path.getsize(pidfile) > 0:
                 break
-            time.sleep(0.05)
-        self.procs.append(proc)
-        self.pids.append(proc.pid)
-        self.ports.append(port)
+            if self.proc.poll() is not None:
+                raise RuntimeError("sshd did not start: " + open(os.path.join(d, "sshd.log")).read())
+            time.sleep(0.02)
+        self.pid = int(open(pidfile).read())
         with open(os.path.join(d, "host_key.pub")) as f:
             kind, blob = f.read().split()[:2]
-        return "[127.0.0.1]:%d %s %s\n" % (port, kind, blob)
+        self.known = "[127.0.0.1]:%d %s %s\n" % (self.port, kind, blob)
+
+    def idle(self, limit_s=10.0):
+        """Wait until every session has ended (the listener alone)."""
+        deadline = time.monotonic() + limit_s
+        while len(proc_tree(self.pid)) > 1 and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def stop(self):
-        """Stop the servers and reap them (their sessions are over by now)."""
-        for proc in self.procs:
-            for p in sorted(proc_tree(proc.pid) - {proc.pid}):
-                try:
-                    os.kill(p, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            proc.terminate()
-        for proc in self.procs:
+        for p in sorted(proc_tree(self.pid) - {self.pid}):
             try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        self.procs = []
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        LIVE.discard(self.proc.pid)
 
-    def nr_args(self, n):
+
+class Client:
+    """The client key, known_hosts and the command lines for both sides."""
+
+    def __init__(self, tmp):
+        self.key = os.path.join(tmp, "id")
+        keygen(self.key, "nr-bench-client")
+        self.pub = self.key + ".pub"
+        self.known_hosts = os.path.join(tmp, "known_hosts")
+        self.ssh_config = os.path.join(tmp, "ssh_config")
+        open(self.ssh_config, "w").close()
+        open(self.known_hosts, "w").close()
+
+    def trust(self, servers):
+        with open(self.known_hosts, "a") as f:
+            for s in servers:
+                f.write(s.known)
+
+    def nr_args(self, servers):
         args = ["--ssh-config", self.ssh_config, "--known-hosts", self.known_hosts,
                 "--identity", self.key]
-        for i in range(n):
-            args += ["--level", "l%d=root@127.0.0.1:%d" % (i + 1, self.ports[i])]
+        for i, s in enumerate(servers):
+            args += ["--level", "l%d=root@127.0.0.1:%d" % (i + 1, s.port)]
         return args
 
-    def ssh_argv(self, i):
-        return ["ssh", "-F", "/dev/null", "-i", self.key, "-p", str(self.ports[i]),
+    def ssh_argv(self, server):
+        return ["ssh", "-F", "/dev/null", "-i", self.key, "-p", str(server.port),
                 "-o", "UserKnownHostsFile=" + self.known_hosts, "-o", "StrictHostKeyChecking=yes",
                 "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
                 "root@127.0.0.1"]
 
 
-def timed(argv, **kw):
-    t0 = time.monotonic()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
-    return time.monotonic() - t0
-
-
-def median(f, n):
-    return statistics.median(f() for _ in range(n))
-
-
-def collect(nr, outdir, args):
-    out = subprocess.run([nr, "-q", "-o", outdir] + args, check=True, capture_output=True,
-                         text=True)
-    bundle = out.stdout.strip()
-    m = json.loads(subprocess.run(["tar", "--zstd", "-xOf", bundle, "manifest.json"], check=True,
-                                  capture_output=True).stdout)
-    os.unlink(bundle)
-    return m
-
-
-def work_of(level):
-    cmds, files = [], []
-    for probe in level["probes"]:
-        for a in probe["artifacts"]:
-            if a["command"]:
-                cmds.append(a["command"])
-            elif a["source"]:
-                files.append(a["source"])
-    return cmds, files
-
-
-def reap_descendants(keep, limit_s=10.0):
-    """Reap every descendant of ours but the trees of the pids in keep:
-    shells a server left behind were reparented to us (we are a child
-    subreaper), and reaping them brings their CPU time into
-    RUSAGE_CHILDREN."""
+def reap_orphans():
+    """Reap what the servers' sessions left to us (we are a subreaper), so
+    that nothing of a run is still running when its counters are read."""
+    deadline = time.monotonic() + 10
     me = os.getpid()
-    deadline = time.monotonic() + limit_s
     while True:
         kept = set()
-        for k in keep:
+        for k in LIVE:
             kept |= proc_tree(k)
-        left = proc_tree(me) - kept - {me}
-        # ps itself is a child of ours while it runs.
-        left = {p for p in left if os.path.exists("/proc/%d" % p)}
+        left = {p for p in proc_tree(me) - kept - {me} if os.path.exists("/proc/%d" % p)}
         try:
-            while True:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-                if pid == 0:
-                    break
+            while os.waitpid(-1, os.WNOHANG)[0] != 0:
+                pass
         except ChildProcessError:
             pass
         if not left:
@@ -201,118 +191,226 @@ def reap_descendants(keep, limit_s=10.0):
                     os.kill(p, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-        time.sleep(0.05)
+        time.sleep(0.02)
 
 
-def cpu_of_run(nr, tmp, n, extra, keep):
-    """CPU seconds of one collection of n levels: (nest-report, the remote
-    side), the remote side being everything under fresh sshd servers
-    (sessions, login shells, worker shells, the probes' commands)."""
-    # Orphans of earlier runs are reaped first: their time is not this run's.
-    reap_descendants(keep)
-    sub = tempfile.mkdtemp(dir=tmp)
-    srv = Servers(sub, n)
-    out = os.path.join(sub, "out")
-    os.mkdir(out)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+# ---- the work of one level ---------------------------------------------------
+
+def manifest_of(nr, outdir, args):
+    out = subprocess.run([nr, "-q", "--no-sign", "-o", outdir] + args, check=True,
+                         capture_output=True, text=True)
+    bundle = out.stdout.strip()
+    m = json.loads(subprocess.run(["tar", "--zstd", "-xOf", bundle, "manifest.json"], check=True,
+                                  capture_output=True).stdout)
+    os.unlink(bundle)
+    return m
+
+
+def level_work(nr, tmp, client, server, extra):
+    """The operations nest-report makes on a level, as shell commands for
+    the ssh loop, and the commands' argv (for their own cost)."""
+    outdir = tempfile.mkdtemp(dir=tmp)
+    m = manifest_of(nr, outdir, client.nr_args([server]) + extra)
+    l1 = [lv for lv in m["levels"] if lv["id"] == "l1"][0]
+    if l1["status"] != "ok":
+        sys.exit("the remote level was not collected: %s %s" % (l1["status"], l1["errors"]))
+    cmds, files, lookups = [["uname", "-m"]], set(), []
+    for p in l1["probes"]:
+        lookups += [c["name"] for c in p["commands"]]
+        for a in p["artifacts"]:
+            if a["command"]:
+                cmds.append(a["command"])
+            elif a["source"]:
+                files.add(a["source"])
+    cap = os.path.join(outdir, "capture")
+    subprocess.run([nr, "capture", "-q", cap] + extra, check=True, stdout=subprocess.DEVNULL)
+    meta = os.path.join(cap, ".nest-report")
+    lists, infos = [], []
+    for root, _, names in os.walk(cap):
+        for n in names:
+            path = os.path.join(root, n)
+            rel = "/" + os.path.relpath(path, cap)
+            if root.startswith(os.path.join(meta, "lists")) and n.endswith(".list"):
+                lists.append(rel[len("/.nest-report/lists"):-len(".list")])
+            elif root.startswith(os.path.join(meta, "paths")) and n.endswith(".info"):
+                infos.append(rel[len("/.nest-report/paths"):-len(".info")])
+            elif not root.startswith(meta):
+                files.add(rel)
+    shutil.rmtree(outdir)
+    ops = [shlex.join(argv) for argv in cmds]
+    ops += ["cat " + shlex.quote(f) for f in sorted(files)]
+    ops += ["command -v " + shlex.quote(c) for c in lookups]
+    ops += ["ls -A " + shlex.quote(d) for d in lists]
+    ops += ["test -c %s && echo chr" % shlex.quote(p) for p in infos]
+    ops += ["id -u"]
+    counts = "%d commands, %d files, %d lookups, %d listings, %d device checks, the root check" % (
+        len(cmds), len(files), len(lookups), len(lists), len(infos))
+    return ops, cmds, counts
+
+
+# ---- the measurements --------------------------------------------------------
+
+def run_nr(nr, outdir, args):
+    def once():
+        t = B.timed([nr, "-q", "--no-sign", "-o", outdir] + args)
+        for f in os.listdir(outdir):
+            os.unlink(os.path.join(outdir, f))
+        return t
+    return once
+
+
+def run_loop(ssh, ops):
+    def once():
+        t = time.monotonic()
+        for op in ops:
+            subprocess.run(ssh + ["--", op], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        return time.monotonic() - t
+    return once
+
+
+def far_side(tmp, client, work):
+    """(CPU s, launches) of one fresh server under perf serving work(server)
+    (None: no connection at all)."""
+    out = os.path.join(tmp, "perf-%d.txt" % time.monotonic_ns())
+    srv = Server(tmp, 0, client.pub, perf_out=out)
     try:
-        p = subprocess.Popen([nr, "-q", "-o", out] + srv.nr_args(n) + extra,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, _, ru = os.wait4(p.pid, 0)
-        p.returncode = 0
-        # Let the listeners see their sessions end and reap them.
-        for _ in range(100):
-            if all(len(proc_tree(q.pid)) <= 1 for q in srv.procs):
-                break
-            time.sleep(0.05)
+        client.trust([srv])
+        if work:
+            work(srv)
+        srv.idle()
+        reap_orphans()
     finally:
         srv.stop()
-        reap_descendants(keep)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    mine = ru.ru_utime + ru.ru_stime
-    return mine, total - mine
+        reap_orphans()
+    cpu, execs = B.perf_parse(out)
+    os.unlink(out)
+    shutil.rmtree(srv.dir, ignore_errors=True)
+    return cpu, execs
 
 
-def scenario(nr, tmp, srv, extra, title):
-    outdir = os.path.join(tmp, "out")
-    os.makedirs(outdir, exist_ok=True)
-    m = collect(nr, outdir, srv.nr_args(LEVELS) + extra)
-    bad = [(l["id"], l["status"]) for l in m["levels"] if l["status"] != "ok"]
-    if bad:
-        sys.exit("levels not collected: %r" % bad)
-    l1 = [l for l in m["levels"] if l["id"] == "l1"][0]
-    cmds, files = work_of(l1)
+def far_side_rounds(nr, tmp, client, ops, extra):
+    """Per round: an idle server, a level collected by nest-report (the ssh
+    loop once, for scale: it takes half a minute); each is then taken
+    minus the idle server's own start and stop."""
+    outdir = tempfile.mkdtemp(dir=tmp)
+    samples = {"idle": [], "nr": [], "loop": []}
 
-    def run_nr(n):
-        def once():
-            t = timed([nr, "-q", "-o", outdir] + srv.nr_args(n) + extra)
-            for f in os.listdir(outdir):
-                os.unlink(os.path.join(outdir, f))
-            return t
-        return once
+    def nr_work(srv):
+        subprocess.run([nr, "-q", "--no-sign", "-o", outdir] + client.nr_args([srv]) + extra,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for f in os.listdir(outdir):
+            os.unlink(os.path.join(outdir, f))
 
-    t0 = median(run_nr(0), RUNS)
-    t1 = median(run_nr(1), RUNS)
-    t8 = median(run_nr(LEVELS), RUNS)
-    ssh = srv.ssh_argv(0)
-    loop = [ssh + ["--", shlex.join(argv)] for argv in cmds]
-    loop += [ssh + ["--", "cat " + shlex.quote(f)] for f in files]
+    def loop_work(srv):
+        run_loop(client.ssh_argv(srv), ops)()
 
-    def run_loop():
-        t = time.monotonic()
-        for argv in loop:
-            subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                           stdin=subprocess.DEVNULL)
-        return time.monotonic() - t
+    for i in range(RUNS):
+        samples["idle"].append(far_side(tmp, client, None))
+        samples["nr"].append(far_side(tmp, client, nr_work))
+        if i == 0:
+            samples["loop"].append(far_side(tmp, client, loop_work))
+    return samples
 
-    tl = median(run_loop, SSH_RUNS)
-    cpu1 = cpu_of_run(nr, tmp, 1, extra, srv.pids)
-    cpu8 = cpu_of_run(nr, tmp, LEVELS, extra, srv.pids)
-    cores = os.cpu_count() or 1
-    # The "remote" levels all run on this machine: its cores are shared by
-    # nest-report and every level's remote work, which bounds the 8-level
-    # time from below however well nest-report overlaps the levels.
-    floor8 = max(t1, (cpu8[0] + cpu8[1]) / cores)
-    print("%s: median of %d runs (%d for the ssh loop); per level %d commands, %d files"
-          % (title, RUNS, SSH_RUNS, len(cmds), len(files)))
-    print("  nest-report, l0 only            %8.0f ms" % (t0 * 1000))
-    print("  nest-report, l0 + 1 level       %8.0f ms" % (t1 * 1000))
-    print("  nest-report, l0 + %d levels      %8.0f ms" % (LEVELS, t8 * 1000))
-    print("  ssh loop, 1 level               %8.0f ms  (OpenSSH client, one `ssh host CMD` per "
-          "command or file)" % (tl * 1000))
-    print("  CPU, 1 level:  nest-report %6.2f s, remote side %6.2f s" % cpu1)
-    print("  CPU, %d levels: nest-report %6.2f s, remote side %6.2f s" % ((LEVELS,) + cpu8))
-    print("  ratio %d levels / 1 level               %6.2fx   (target: well under 2x)"
-          % (LEVELS, t8 / t1))
-    print("    floor on this machine: every level's remote work shares its %d cores: "
-          "%.0f ms, %.2fx of 1 level; measured / floor %.2fx" % (cores, floor8 * 1000,
-                                                                 floor8 / t1, t8 / floor8))
-    print("  ratio ssh loop / nest-report 1 level    %6.2fx   (target >= 5x)" % (tl / t1))
+
+def commands_own(cmds):
+    """Per round: the sum over the commands of their own CPU and launches."""
+    cpu, launches = [], []
+    for _ in range(RUNS):
+        c = n = 0
+        for argv in cmds:
+            one_cpu, one_n = B.perf_run(argv)
+            c += one_cpu or 0
+            n += one_n or 0
+        cpu.append(c)
+        launches.append(n)
+    return cpu, launches
+
+
+def scenario(nr, tmp, client, servers, extra, title, far):
+    ops, cmds, counts = level_work(nr, tmp, client, servers[0], extra)
+    outdir = tempfile.mkdtemp(dir=tmp)
+    t = B.rounds([
+        ("nr0", run_nr(nr, outdir, extra)),
+        ("nr1", run_nr(nr, outdir, client.nr_args(servers[:1]) + extra)),
+        ("nr8", run_nr(nr, outdir, client.nr_args(servers) + extra)),
+        ("loop", run_loop(client.ssh_argv(servers[0]), ops)),
+    ], RUNS)
+    print("%s: median of %d interleaved rounds (min-max)" % (title, RUNS))
+    print("  a level's work: %s; the ssh loop makes %d connections" % (counts, len(ops)))
+    print("  nest-report, l0 only            %s" % B.fmt_time(t["nr0"]))
+    print("  nest-report, l0 + 1 level       %s" % B.fmt_time(t["nr1"]))
+    print("  nest-report, l0 + %d levels      %s" % (LEVELS, B.fmt_time(t["nr8"])))
+    print("  ssh loop, 1 level               %s" % B.fmt_time(t["loop"]))
+    print("  ratio %d levels / 1 level       %s" % (LEVELS, B.fmt_ratio(B.ratios(t["nr8"], t["nr1"]),
+                                                                     "well under 2x")))
+    print("  ratio ssh loop / 1 level       %s" % B.fmt_ratio(B.ratios(t["loop"], t["nr1"]), ">= 5x"))
+    if not far:
+        return
+    why = B.perf_usable()
+    if why:
+        print("  far side: not measured: %s" % why)
+        return
+    s = far_side_rounds(nr, tmp, client, ops, extra)
+    own_cpu, own_n = commands_own(cmds)
+    idle = s["idle"]
+    nr_cpu = [a[0] - b[0] for a, b in zip(s["nr"], idle)]
+    nr_n = [a[1] - b[1] for a, b in zip(s["nr"], idle)]
+    lp_cpu = [a[0] - b[0] for a, b in zip(s["loop"], idle)]
+    lp_n = [a[1] - b[1] for a, b in zip(s["loop"], idle)]
+
+    def cpu(x):
+        m, lo, hi = B.spread(x)
+        return "%6.0f ms (%.0f-%.0f)" % (m * 1000, lo * 1000, hi * 1000)
+
+    def count(x):
+        m, lo, hi = B.spread(x)
+        return "%5.0f (%d-%d)" % (m, lo, hi)
+
+    print("  far side, per level (perf stat over the sshd's process tree, minus an idle "
+          "server's %.0f ms and %d launches):" % (B.spread([i[0] for i in idle])[0] * 1000,
+                                                  B.spread([i[1] for i in idle])[0]))
+    print("    its commands alone (%d)         CPU %s  launches %s" % (len(cmds), cpu(own_cpu),
+                                                                       count(own_n)))
+    print("    nest-report                    CPU %s  launches %s" % (cpu(nr_cpu), count(nr_n)))
+    print("    ssh loop (one run)             CPU %s  launches %s" % (cpu(lp_cpu), count(lp_n)))
+    print("    ratio nest-report / commands: CPU %s" % B.fmt_ratio(B.ratios(nr_cpu, own_cpu),
+                                                                  "<= 2x"))
+    print("                              launches %s" % B.fmt_ratio(B.ratios(nr_n, own_n),
+                                                                  "<= 1.5x"))
 
 
 def main():
     if os.geteuid() != 0:
         sys.exit("bench/remote.sh needs root (it starts sshd servers on loopback)")
-    for tool in (SSHD, "ssh", "ssh-keygen"):
+    for tool in (SSHD, "ssh", "ssh-keygen", "unshare"):
         if not shutil.which(tool):
-            sys.exit("bench/remote.sh needs %s (openssh-server, openssh-client)" % tool)
+            sys.exit("bench/remote.sh needs %s (openssh-server, openssh-client, util-linux)"
+                     % tool)
     nr = os.path.abspath(sys.argv[1])
     tmp = tempfile.mkdtemp(prefix="nr-bench-remote-")
-    srv = None
+    servers = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    # Orphans of the servers' sessions come to us, so their CPU is counted.
+    # Orphans of the servers' sessions come to us, to be waited for.
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
     try:
-        srv = Servers(tmp, LEVELS)
-        print("%d sshd servers on 127.0.0.1 (root logins; the remote shell reads root's rc "
-              "files, as a real one would); %d cores, load average %s"
-              % (LEVELS, os.cpu_count() or 1, " ".join(open("/proc/loadavg").read().split()[:3])))
-        scenario(nr, tmp, srv, [], "all probes")
-        scenario(nr, tmp, srv, ["--skip", "x86info"], "without x86info")
+        client = Client(tmp)
+        for i in range(LEVELS):
+            servers.append(Server(tmp, i + 1, client.pub))
+        client.trust(servers)
+        print("remote: %d sshd servers on 127.0.0.1, root's home empty in their mount namespace "
+              "(no rc files: the same shell start-up for nest-report's workers and the ssh loop); "
+              "%d cores, load average %s" % (LEVELS, os.cpu_count() or 1,
+                                             " ".join(open("/proc/loadavg").read().split()[:3])))
+        scenario(nr, tmp, client, servers, [], "all probes", False)
+        # The far side is measured without x86info: `x86info -a` spends a
+        # second of CPU timing the clock, which would hide the rest.
+        scenario(nr, tmp, client, servers, ["--skip", "x86info"], "without x86info", True)
     finally:
-        if srv:
-            srv.stop()
+        for s in servers:
+            s.stop()
+        reap_orphans()
         shutil.rmtree(tmp, ignore_errors=True)
 
 

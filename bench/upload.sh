@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: MIT
 # Upload benchmark (issue: "Upload: bundles reach support portals reliably
 # and safely").  usage: bench/upload.sh   (NR_BIN=path/to/nest-report;
-# RUNS=N, default 3; SIZE_MB, default 200)
+# RUNS=N, default 5; SIZE_MB, default 200)
 #
 # Starts the tests' loopback nginx (HTTPS, dav module, a CA made here), makes
 # a bundle-shaped file of SIZE_MB (manifest.json first, then random, i.e.
 # incompressible, data), and times `curl -T` and `nest-report upload` PUTting
-# it, alternating, RUNS times each.  Prints the medians, their ratio
-# (nest-report / curl; 1.00 is curl's speed) and each tool's peak RSS.
+# it, alternating, RUNS times each.  Prints the medians with their range,
+# the median of the per-round ratios (nest-report / curl; 1.00 is curl's
+# speed) with its range, and each tool's peak RSS.
 # Needs root (nginx's `user root`), nginx, openssl, curl and python3.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,7 +23,7 @@ need_cmd openssl curl
 make_pki
 nginx_start
 SIZE_MB=${SIZE_MB:-200}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 
 "$PY" - "$T/bundle.tar" "$SIZE_MB" <<'EOF' || fail "cannot make the test bundle"
 import io, json, sys, tarfile
@@ -67,9 +68,13 @@ for i in range(int(runs)):
 
 c, n = statistics.median(curl_t), statistics.median(nr_t)
 mib = size / (1 << 20)
-print("upload of %.0f MiB to loopback nginx over HTTPS (PUT), median of %s runs:" % (mib, runs))
-print("  curl -T          %6.2f s  %7.1f MiB/s  peak RSS %5.1f MiB" % (c, mib / c, max(curl_rss) / 1024))
-print("  nest-report      %6.2f s  %7.1f MiB/s  peak RSS %5.1f MiB" % (n, mib / n, max(nr_rss) / 1024))
-print("  ratio nest-report/curl: %.2f   (target: close to 1; RSS < 32 MiB: %s)"
-      % (n / c, "yes" if max(nr_rss) < 32 * 1024 else "NO"))
+r = sorted(x / y for x, y in zip(nr_t, curl_t))
+print("upload of %.0f MiB to loopback nginx over HTTPS (PUT), median of %s alternating runs "
+      "(min-max):" % (mib, runs))
+print("  curl -T          %6.2f s (%.2f-%.2f)  %7.1f MiB/s  peak RSS %5.1f MiB"
+      % (c, min(curl_t), max(curl_t), mib / c, max(curl_rss) / 1024))
+print("  nest-report      %6.2f s (%.2f-%.2f)  %7.1f MiB/s  peak RSS %5.1f MiB"
+      % (n, min(nr_t), max(nr_t), mib / n, max(nr_rss) / 1024))
+print("  ratio nest-report/curl: %.2fx (%.2f-%.2f)   (target: close to 1; RSS < 32 MiB: %s)"
+      % (statistics.median(r), r[0], r[-1], "yes" if max(nr_rss) < 32 * 1024 else "NO"))
 EOF
