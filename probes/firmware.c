@@ -10,19 +10,23 @@
 
 static const char *const dmi_ids[] = { "sys_vendor", "product_name", "bios_vendor",
 	                               "bios_version", "board_vendor", "chassis_vendor" };
+#define N_DMI_IDS (sizeof(dmi_ids) / sizeof(dmi_ids[0]))
 
 static int dmi_collect(struct nr_probe_ctx *ctx)
 {
 	static const char *const argv[] = { "dmidecode", NULL };
-	char path[128], artifact[64];
+	char paths[N_DMI_IDS][128], artifacts[N_DMI_IDS][64];
+	struct nr_probe_file_spec files[N_DMI_IDS];
 	size_t i;
-	int rc = 0, exit_code = -1;
+	int rc, exit_code = -1;
 
-	for (i = 0; i < sizeof(dmi_ids) / sizeof(dmi_ids[0]) && rc != -ETIMEDOUT; i++) {
-		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", dmi_ids[i]);
-		snprintf(artifact, sizeof(artifact), "id-%s", dmi_ids[i]);
-		rc = nr_probe_file(ctx, artifact, path);
+	/* Small text files: one batch (one request over SSH). */
+	for (i = 0; i < N_DMI_IDS; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "/sys/class/dmi/id/%s", dmi_ids[i]);
+		snprintf(artifacts[i], sizeof(artifacts[i]), "id-%s", dmi_ids[i]);
+		files[i] = (struct nr_probe_file_spec){ artifacts[i], paths[i], 0 };
 	}
+	rc = nr_probe_files(ctx, files, N_DMI_IDS);
 	if (rc == -ETIMEDOUT)
 		return rc;
 	if (!nr_probe_has(ctx, "dmidecode"))

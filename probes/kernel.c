@@ -26,14 +26,15 @@ void nr_probe_first_line(const char *buf, size_t len, char *out, size_t outlen)
 static int kernel_collect(struct nr_probe_ctx *ctx)
 {
 	static const char *const uname_argv[] = { "uname", "-a", NULL };
-	int rc, vrc;
+	struct nr_probe_file_spec files[] = { { "proc-version", "/proc/version", 0 },
+	                                      { "proc-cmdline", "/proc/cmdline", 0 } };
+	int rc;
 
 	rc = nr_probe_cmd(ctx, "uname-a", uname_argv, NULL);
 	if (rc == -ETIMEDOUT)
 		return rc;
-	vrc = nr_probe_file(ctx, "proc-version", "/proc/version");
-	nr_probe_file(ctx, "proc-cmdline", "/proc/cmdline");
-	if (rc < 0 && vrc < 0)
+	nr_probe_files(ctx, files, 2);
+	if (rc < 0 && files[0].rc < 0)
 		return nr_probe_fail(ctx, ENOENT, "neither uname nor /proc/version is available");
 	return 0;
 }

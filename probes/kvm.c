@@ -32,27 +32,41 @@ static int add_param(void *ud, const char *name)
 	return 0;
 }
 
-/* Returns how many parameters were stored, or -ETIMEDOUT. */
+/* The parameters' paths and artifact names, for nr_probe_files. */
+struct param_files {
+	char paths[MAX_PARAMS][256];
+	char artifacts[MAX_PARAMS][160];
+	struct nr_probe_file_spec specs[MAX_PARAMS];
+};
+
+/* Returns how many parameters were stored, or -ETIMEDOUT.  They are small
+ * text files: read in one batch (one request over SSH). */
 static int kvm_collect_params(struct nr_probe_ctx *ctx, const char *module)
 {
 	struct param_list *pl = calloc(1, sizeof(*pl));
-	char dir[128], path[256], artifact[160];
+	struct param_files *pf = calloc(1, sizeof(*pf));
+	char dir[128];
 	size_t i;
 	int rc = 0, stored = 0;
 
-	if (!pl)
-		return 0;
+	if (!pl || !pf)
+		goto out;
 	snprintf(dir, sizeof(dir), "/sys/module/%s/parameters", module);
 	if (nr_probe_list(ctx, dir, add_param, pl) < 0)
 		goto out;   /* module not loaded: nothing to record */
-	for (i = 0; i < pl->n && rc != -ETIMEDOUT; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, pl->names[i]);
-		snprintf(artifact, sizeof(artifact), "param-%s.%s", module, pl->names[i]);
-		rc = nr_probe_file(ctx, artifact, path);
-		stored += rc == 0;
+	for (i = 0; i < pl->n; i++) {
+		snprintf(pf->paths[i], sizeof(pf->paths[i]), "%s/%s", dir, pl->names[i]);
+		snprintf(pf->artifacts[i], sizeof(pf->artifacts[i]), "param-%s.%s", module,
+		         pl->names[i]);
+		pf->specs[i].path = pf->paths[i];
+		pf->specs[i].artifact = pf->artifacts[i];
 	}
+	rc = nr_probe_files(ctx, pf->specs, pl->n);
+	for (i = 0; i < pl->n; i++)
+		stored += pf->specs[i].rc == 0;
 out:
 	free(pl);
+	free(pf);
 	return rc == -ETIMEDOUT ? rc : stored;
 }
 

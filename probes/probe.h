@@ -85,6 +85,19 @@ int nr_probe_cmds(struct nr_probe_ctx *ctx, struct nr_probe_cmd_spec *specs, siz
  * (nothing recorded). */
 int nr_probe_file(struct nr_probe_ctx *ctx, const char *artifact, const char *path);
 
+/* Copy several small text files (module parameters, sysfs attributes,
+ * /proc/version), each as its own artifact, in one operation where the
+ * transport can (one request over SSH, no program started there).  For
+ * text only: a remote level may drop NUL bytes.  specs[i].rc is what
+ * nr_probe_file would have returned for it.  Returns -ETIMEDOUT or
+ * -EINTR when the operation hit that, else 0. */
+struct nr_probe_file_spec {
+	const char *artifact;
+	const char *path;
+	int rc;          /* out */
+};
+int nr_probe_files(struct nr_probe_ctx *ctx, struct nr_probe_file_spec *specs, size_t n);
+
 /* Store generated text (e.g. the result of a device check) as an artifact. */
 int nr_probe_text(struct nr_probe_ctx *ctx, const char *artifact, const char *text, size_t len);
 

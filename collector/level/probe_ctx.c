@@ -79,7 +79,7 @@ static void unique_name(const struct nr_probe_result *r, char *name, size_t len)
 	}
 }
 
-static struct nr_artifact *new_artifact(struct nr_probe_ctx *ctx, const char *name)
+struct nr_artifact *nr_probe_ctx_artifact(struct nr_probe_ctx *ctx, const char *name)
 {
 	struct nr_probe_result *r = ctx->result;
 	struct nr_artifact *arts, *a;
@@ -132,7 +132,7 @@ static bool transport_down(const struct nr_probe_ctx *ctx)
 	return ctx->level->transport->lost || ctx->level->transport->broken;
 }
 
-static void note_timeout(struct nr_probe_ctx *ctx, int rc)
+void nr_probe_ctx_outcome(struct nr_probe_ctx *ctx, int rc)
 {
 	if (rc == -ETIMEDOUT)
 		ctx->timed_out = true;
@@ -176,7 +176,7 @@ static int cmd_prepare(struct nr_probe_ctx *ctx, struct cmd_job *job, const char
 		return job->rc = -ENOENT;
 	}
 	record_lookup(ctx, argv[0], job->path);
-	a = new_artifact(ctx, artifact);
+	a = nr_probe_ctx_artifact(ctx, artifact);
 	if (!a)
 		return job->rc = nr_error_set(&ctx->err, ENOMEM, "out of memory");
 	job->slot = ctx->result->n_arts - 1;
@@ -239,7 +239,7 @@ static bool cmd_void(const struct nr_probe_ctx *ctx, const struct cmd_job *job)
 	       ctx->result->arts[job->slot].size == 0;
 }
 
-static void remove_artifact(struct nr_probe_ctx *ctx, size_t slot)
+void nr_probe_ctx_drop(struct nr_probe_ctx *ctx, size_t slot)
 {
 	struct nr_probe_result *r = ctx->result;
 
@@ -252,7 +252,7 @@ static void cmd_finish(struct nr_probe_ctx *ctx, struct cmd_job *job)
 {
 	if (job->rc < 0 && job->rc != -ENOENT && job->err.code)
 		ctx->err = job->err;
-	note_timeout(ctx, job->rc);
+	nr_probe_ctx_outcome(ctx, job->rc);
 }
 
 int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *const *argv,
@@ -266,7 +266,7 @@ int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *con
 	if (cmd_prepare(ctx, job, artifact, argv) == 0) {
 		cmd_execute(job);
 		if (cmd_void(ctx, job))
-			remove_artifact(ctx, job->slot);
+			nr_probe_ctx_drop(ctx, job->slot);
 	}
 	cmd_finish(ctx, job);
 	if (exit_code)
@@ -311,10 +311,18 @@ int nr_probe_cmds(struct nr_probe_ctx *ctx, struct nr_probe_cmd_spec *specs, siz
 		/* Highest slot first, so the lower ones do not move. */
 		for (i = batch; i-- > 0;)
 			if (cmd_void(ctx, &jobs[i]))
-				remove_artifact(ctx, jobs[i].slot);
+				nr_probe_ctx_drop(ctx, jobs[i].slot);
 	}
 	free(jobs);
 	return rc;
+}
+
+bool nr_probe_ctx_file_void(int rc, uint64_t size)
+{
+	/* A missing or unreadable file is not an artifact; the probe decides
+	 * whether that matters.  Anything else is kept: partial data is data. */
+	return rc == -ENOENT || rc == -EACCES || rc == -EPERM || rc == -EINVAL ||
+	       (rc < 0 && size == 0);
 }
 
 int nr_probe_file(struct nr_probe_ctx *ctx, const char *artifact, const char *path)
@@ -326,7 +334,7 @@ int nr_probe_file(struct nr_probe_ctx *ctx, const char *artifact, const char *pa
 	bool truncated = false;
 	int rc;
 
-	a = new_artifact(ctx, artifact);
+	a = nr_probe_ctx_artifact(ctx, artifact);
 	if (!a)
 		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
 	a->source = strdup(path);
@@ -338,11 +346,8 @@ int nr_probe_file(struct nr_probe_ctx *ctx, const char *artifact, const char *pa
 	a->truncated = truncated;
 	if (nr_artifact_end(a, sink, NULL) < 0 && rc == 0)
 		rc = nr_error_set(&ferr, EIO, "cannot spool %s", path);
-	note_timeout(ctx, rc);
-	/* A missing or unreadable file is not an artifact; the probe decides
-	 * whether that matters.  Anything else is kept: partial data is data. */
-	if (rc == -ENOENT || rc == -EACCES || rc == -EPERM || rc == -EINVAL ||
-	    (rc < 0 && a->size == 0)) {
+	nr_probe_ctx_outcome(ctx, rc);
+	if (nr_probe_ctx_file_void(rc, a->size)) {
 		drop_last_artifact(ctx);
 		a = NULL;
 	}
@@ -356,7 +361,7 @@ out:
 int nr_probe_text(struct nr_probe_ctx *ctx, const char *artifact, const char *text, size_t len)
 {
 	struct nr_artifact_sink *sink = NULL;
-	struct nr_artifact *a = new_artifact(ctx, artifact);
+	struct nr_artifact *a = nr_probe_ctx_artifact(ctx, artifact);
 	int rc;
 
 	if (!a)
@@ -383,7 +388,7 @@ int nr_probe_slurp(struct nr_probe_ctx *ctx, const char *path, size_t cap, char 
 	if (nr_mem_sink_init(&m, cap) < 0)
 		return nr_error_set(&ctx->err, ENOMEM, "out of memory");
 	rc = t->ops->read_file(t, path, ctx->deadline_ms, &m.base, &truncated, &ctx->err);
-	note_timeout(ctx, rc);
+	nr_probe_ctx_outcome(ctx, rc);
 	if (rc == 0)
 		*buf = nr_mem_sink_steal(&m, len);
 	nr_mem_sink_release(&m);

@@ -77,7 +77,18 @@ struct nr_transport_ops {
 	/* 1 when commands run as root, 0 when not, negative errno when unknown. */
 	int (*is_root)(struct nr_transport *t);
 	void (*close)(struct nr_transport *t);
+	/* Optional (NULL: read_file one by one): read n small text files, each
+	 * into its own sink, as one operation (over SSH one request, read
+	 * with the shell's own `read`: no program started, NUL bytes not
+	 * kept).  Per file, results[i] is what read_file would return and
+	 * truncated[i] its flag; -EFBIG: larger than NR_SMALL_FILE_MAX, read
+	 * it with read_file (what arrived in its sink is to be dropped).
+	 * Returns 0, or what stopped the whole operation (-ETIMEDOUT...). */
+	int (*read_small)(struct nr_transport *t, const char *const *paths, size_t n,
+	                  int64_t deadline_ms, struct nr_sink *const *outs, bool *truncated,
+	                  int *results, struct nr_error *err);
 };
+#define NR_SMALL_FILE_MAX 4096
 
 struct nr_transport {
 	const struct nr_transport_ops *ops;
