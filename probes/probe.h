@@ -98,6 +98,14 @@ struct nr_probe_file_spec {
 };
 int nr_probe_files(struct nr_probe_ctx *ctx, struct nr_probe_file_spec *specs, size_t n);
 
+/* The first cap bytes of each of n files, in one operation where the
+ * transport can, to pick the few worth reading with nr_probe_slurp (the
+ * QEMU processes among all).  A hint, not evidence: fn may see a file more
+ * than once, or bytes that are not its own; a file that cannot be read is
+ * left out.  fn returning non-zero stops the scan and is returned. */
+int nr_probe_scan(struct nr_probe_ctx *ctx, const char *const *paths, size_t n, size_t cap,
+                  int (*fn)(void *ud, size_t i, const char *data, size_t len), void *ud);
+
 /* Store generated text (e.g. the result of a device check) as an artifact. */
 int nr_probe_text(struct nr_probe_ctx *ctx, const char *artifact, const char *text, size_t len);
 

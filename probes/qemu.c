@@ -1,4 +1,3 @@
-/* SPDX-License-Identifier: MIT */
 /* QEMU: the version of every system emulator installed, and the command
  * line of every running QEMU process (argv array in facts, a readable
  * rendering as an artifact).  Both go through the scrubber like all
@@ -147,10 +146,52 @@ out:
 	return rc == -ETIMEDOUT ? rc : 0;
 }
 
+/* Which processes may be QEMU: the first 4 KiB of every command line,
+ * scanned in one operation (one program over SSH, where reading each
+ * costs a round trip and a program); argv[0] is at the start, so a QEMU
+ * whose argv[0] names it shows the name there.  Only those are read in
+ * full, and judged on what is read then. */
+#define SCAN_CAP 4096
+
+static int qemu_candidate(void *ud, size_t i, const char *data, size_t len)
+{
+	bool *hit = ud;
+
+	if (memmem(data, len, "qemu-system", 11) || memmem(data, len, "qemu-kvm", 8))
+		hit[i] = true;
+	return 0;
+}
+
+static int qemu_collect_processes(struct nr_probe_ctx *ctx, struct name_list *l)
+{
+	size_t n = l->n ? l->n : 1, i;
+	bool *hit = calloc(n, sizeof(*hit));
+	const char **paths = calloc(n, sizeof(*paths));
+	char (*bufs)[64] = calloc(n, sizeof(*bufs));
+	int rc = 0;
+
+	if (!hit || !paths || !bufs) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < l->n; i++) {
+		snprintf(bufs[i], sizeof(bufs[i]), "/proc/%s/cmdline", l->names[i]);
+		paths[i] = bufs[i];
+	}
+	rc = nr_probe_scan(ctx, paths, l->n, SCAN_CAP, qemu_candidate, hit);
+	for (i = 0; i < l->n && rc == 0; i++)
+		if (hit[i])
+			rc = qemu_collect_process(ctx, l->names[i]);
+out:
+	free(hit);
+	free(paths);
+	free(bufs);
+	return rc;
+}
+
 static int qemu_collect(struct nr_probe_ctx *ctx)
 {
 	struct name_list l = { NULL, 0, 0, NULL };
-	size_t i;
 	int rc;
 
 	l.cap = MAX_PROCS;
@@ -163,8 +204,8 @@ static int qemu_collect(struct nr_probe_ctx *ctx)
 	l.cap = MAX_PROCS;
 	if (rc == 0 && nr_probe_list(ctx, "/proc", collect_pid, &l) < 0)
 		rc = nr_probe_fail(ctx, EIO, "cannot list /proc");
-	for (i = 0; i < l.n && rc == 0; i++)
-		rc = qemu_collect_process(ctx, l.names[i]);
+	if (rc == 0)
+		rc = qemu_collect_processes(ctx, &l);
 	free(l.names);
 	return rc;
 }

@@ -2,8 +2,10 @@
 /* nr_probe_files: small text files copied as artifacts in batches, one
  * transport operation per batch where the transport has read_small (over
  * SSH one request, where a file read one at a time costs a round trip and
- * a program started on the far side). */
+ * a program started on the far side); nr_probe_scan: the first bytes of
+ * many files in one operation, to pick the few worth reading. */
 #include "probe_ctx.h"
+#include "transport/memsink.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -125,4 +127,42 @@ int nr_probe_files(struct nr_probe_ctx *ctx, struct nr_probe_file_spec *specs, s
 		}
 	}
 	return rc == -ETIMEDOUT || rc == -EINTR ? rc : 0;
+}
+
+/* A transport without scan: each file read up to cap, in turn. */
+static int scan_each(struct nr_transport *t, const char *const *paths, size_t n, size_t cap,
+                     int64_t deadline_ms, nr_scan_fn fn, void *ud, struct nr_error *err)
+{
+	struct nr_mem_sink m;
+	bool truncated;
+	size_t i;
+	int rc = 0;
+
+	if (nr_mem_sink_init(&m, cap) < 0)
+		return nr_error_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < n && rc == 0; i++) {
+		m.len = 0;
+		m.buf[0] = '\0';
+		rc = t->ops->read_file(t, paths[i], deadline_ms, &m.base, &truncated, err);
+		if (rc == 0)
+			rc = fn(ud, i, m.buf, m.len);
+		else if (rc != -ETIMEDOUT && rc != -EINTR)
+			rc = 0;   /* gone, or not ours to read: left out */
+	}
+	nr_mem_sink_release(&m);
+	return rc;
+}
+
+int nr_probe_scan(struct nr_probe_ctx *ctx, const char *const *paths, size_t n, size_t cap,
+                  int (*fn)(void *ud, size_t i, const char *data, size_t len), void *ud)
+{
+	struct nr_transport *t = ctx->level->transport;
+	struct nr_error err = { 0 };
+	int rc = t->ops->scan ? t->ops->scan(t, paths, n, cap, ctx->deadline_ms, fn, ud, &err)
+	                      : scan_each(t, paths, n, cap, ctx->deadline_ms, fn, ud, &err);
+
+	if (rc < 0 && err.code)
+		ctx->err = err;
+	nr_probe_ctx_outcome(ctx, rc);
+	return rc;
 }

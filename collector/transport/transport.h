@@ -50,6 +50,8 @@ struct nr_path_info {
 };
 
 typedef int (*nr_list_fn)(void *ud, const char *name);
+/* What a scan found of file i (data is not NUL-terminated); non-zero stops. */
+typedef int (*nr_scan_fn)(void *ud, size_t i, const char *data, size_t len);
 
 struct nr_transport;
 
@@ -87,6 +89,14 @@ struct nr_transport_ops {
 	int (*read_small)(struct nr_transport *t, const char *const *paths, size_t n,
 	                  int64_t deadline_ms, struct nr_sink *const *outs, bool *truncated,
 	                  int *results, struct nr_error *err);
+	/* Optional (NULL: read_file on each): the first cap bytes of each of n
+	 * files in one operation, to find the few worth reading (which
+	 * processes are QEMU).  Not evidence: over SSH a file's bytes can pose
+	 * as another's, so fn may see a file more than once or bytes that are
+	 * not its own; what a scan finds must be read again.  Files that
+	 * cannot be read are left out. */
+	int (*scan)(struct nr_transport *t, const char *const *paths, size_t n, size_t cap,
+	            int64_t deadline_ms, nr_scan_fn fn, void *ud, struct nr_error *err);
 };
 #define NR_SMALL_FILE_MAX 4096
 
