@@ -1,10 +1,12 @@
 #include "bundle_read.h"
+#include "util/safe_text.h"
 #include "util/strmap.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,23 +44,27 @@ void nr_bundle_limits_default(struct nr_bundle_limits *lim)
 	lim->json_depth = NR_BUNDLE_JSON_DEPTH;
 }
 
-/* A hostile name goes into our messages: keep it short and printable. */
+/* A hostile name goes into our messages: keep it short and unable to
+ * drive a terminal (util/safe_text.h). */
 static const char *shown(const char *s, char *out, size_t outlen)
 {
-	size_t i;
+	size_t cap = outlen - 2 < 120 ? outlen - 2 : 120, len = strnlen(s, cap + 1);
+	bool cut = len > cap;
 
-	for (i = 0; s[i] && i + 4 < outlen && i < 120; i++)
-		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	if (s[i])
-		out[i++] = '~';
-	out[i] = '\0';
+	if (cut)
+		len = cap - nr_text_incomplete_tail(s, cap);
+	memcpy(out, s, len);
+	out[len] = '\0';
+	nr_text_scrub(out);
+	if (cut)
+		strcat(out, "~");
 	return out;
 }
 
 int nr_bundle_path_check(const char *path, struct nr_error *err)
 {
 	const char *p = path, *slash;
-	size_t len = strlen(path), i, n;
+	size_t len = strlen(path), n;
 	char buf[160];
 
 	if (len == 0)
@@ -69,10 +75,10 @@ int nr_bundle_path_check(const char *path, struct nr_error *err)
 	if (path[0] == '/')
 		return nr_error_set(err, EBADMSG, "member '%s': absolute path",
 		                    shown(path, buf, sizeof(buf)));
-	for (i = 0; i < len; i++)
-		if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f)
-			return nr_error_set(err, EBADMSG, "member '%s': control character in the name",
-			                    shown(path, buf, sizeof(buf)));
+	/* Names are printed: nothing a terminal obeys, UTF-8 only. */
+	if (!nr_text_is_safe(path, len, 0))
+		return nr_error_set(err, EBADMSG, "member '%s': control character or invalid UTF-8 "
+		                    "in the name", shown(path, buf, sizeof(buf)));
 	for (;;) {
 		slash = strchr(p, '/');
 		n = slash ? (size_t)(slash - p) : strlen(p);

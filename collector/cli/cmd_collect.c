@@ -164,8 +164,10 @@ static void report_findings(json_object *findings)
 			continue;
 		}
 		nr_findings_format_line(f, line, sizeof(line));
-		printf("%s%.4s%s%s [%s]\n", nr_msg_sgr(stdout, colors[nr_findings_severity(f)]), line,
-		       nr_msg_sgr(stdout, "\033[0m"), line + 4, id ? id : "?");
+		/* The message quotes the levels' facts: remote text. */
+		printf("%s%.4s%s", nr_msg_sgr(stdout, colors[nr_findings_severity(f)]), line,
+		       nr_msg_sgr(stdout, "\033[0m"));
+		nr_msg_line(stdout, "%s [%s]", line + 4, id ? id : "?");
 	}
 	if (hidden)
 		printf("(%u level%s with rules that could not be checked: see summary.txt, or -v)\n",
@@ -194,15 +196,16 @@ static void report_text(struct nr_collect_run *run)
 		const struct nr_level *lv = &run->levels[i];
 		json_object *errs = lv->errors;
 
+		/* Facts and errors are a remote machine's words. */
 		nr_summary_level_line(lv->facts, line, sizeof(line));
 		if (lv->n_results > 0)
-			printf("%*s%s%s%s: %s\n", lv->depth * 2, "", lv->id,
-			       strcmp(lv->status, "ok") ? " " : "", strcmp(lv->status, "ok") ? lv->status : "",
-			       line);
+			nr_msg_line(stdout, "%*s%s%s%s: %s", lv->depth * 2, "", lv->id,
+			            strcmp(lv->status, "ok") ? " " : "",
+			            strcmp(lv->status, "ok") ? lv->status : "", line);
 		else
-			printf("%*s%s %s: %s\n", lv->depth * 2, "", lv->id, lv->status,
-			       json_object_array_length(errs) ? json_object_get_string(
-			               json_object_array_get_idx(errs, 0)) : "not collected");
+			nr_msg_line(stdout, "%*s%s %s: %s", lv->depth * 2, "", lv->id, lv->status,
+			            json_object_array_length(errs) ? json_object_get_string(
+			                    json_object_array_get_idx(errs, 0)) : "not collected");
 		if (run->levels[i].is_root == 0)
 			printf("Not running as root: some probes were skipped; re-run with sudo for "
 			       "the full report.\n");
@@ -241,8 +244,7 @@ static void report_json(struct nr_collect_run *run)
 		json_object_object_add(o, "upload", json_object_get(upload_result));
 	json_object_object_add(o, "findings", run->info.findings ? json_object_get(run->info.findings)
 	                                                         : json_object_new_array());
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-	                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+	nr_msg_json(stdout, o);
 	json_object_put(o);
 }
 

@@ -270,7 +270,7 @@ static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 	}
 	if (a->json) {
 		o = show_json(a, m, &v, findings);
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		nr_msg_json(stdout, o);
 		json_object_put(o);
 		goto out;
 	}

@@ -1,9 +1,11 @@
 #include "cmd_trust.h"
 #include "util/config.h"
 #include "msg.h"
+#include "util/safe_text.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 int nr_cmd_limit_option(const char *cmd, int opt, const char *arg, struct nr_bundle_limits *lim)
 {
@@ -28,28 +30,27 @@ const char *nr_cmd_allowed_signers(const char *opt, char *buf, size_t buflen)
 	return opt ? opt : nr_config_path("verify.allowed_signers", buf, buflen);
 }
 
+/* Escape in pieces through a stack buffer: no allocation, any length. */
+static void put_escaped(FILE *f, const char *s, size_t len, unsigned flags)
+{
+	char out[1024];
+	size_t used;
+
+	while (len > 0) {
+		used = nr_text_escape(s, len, flags, out, sizeof(out));
+		fputs(out, f);
+		s += used;
+		len -= used;
+	}
+}
+
 void nr_cmd_put_safe(FILE *f, const char *s)
 {
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
+	if (s)
+		put_escaped(f, s, strlen(s), 0);
 }
 
 void nr_cmd_write_safe(FILE *f, const char *buf, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
+	put_escaped(f, buf, len, NR_TEXT_KEEP_LINES);
 }

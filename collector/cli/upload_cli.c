@@ -351,8 +351,7 @@ int nr_upload_cli_run(const struct nr_upload_cli *c, const char *bundle, json_ob
 	if (json_out)
 		*json_out = j;
 	else if (c->json)
-		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-		                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+		nr_msg_json(stdout, j);
 	if (!json_out)
 		json_object_put(j);
 	if (rc == 0 && !c->json && !json_out)

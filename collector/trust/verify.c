@@ -1,5 +1,6 @@
 #include "verify.h"
 #include "schemas.h"
+#include "util/safe_text.h"
 #include "util/sha256.h"
 #include "sign.h"
 #include "util/strmap.h"
@@ -32,12 +33,10 @@ const char *nr_check_status_name(enum nr_check_status s)
 	return s == NR_CHECK_PASS ? "pass" : s == NR_CHECK_FAIL ? "fail" : "skip";
 }
 
-/* Messages quote the bundle's own strings: no control characters. */
+/* Messages quote the bundle's own strings: nothing a terminal obeys. */
 static void printable(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
+	nr_text_scrub(s);
 }
 
 static void set(struct nr_check *c, enum nr_check_status st, const char *fmt, ...)
