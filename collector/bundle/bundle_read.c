@@ -1,4 +1,5 @@
 #include "bundle_read.h"
+#include "util/file_open.h"
 #include "util/safe_text.h"
 #include "util/strmap.h"
 
@@ -296,7 +297,6 @@ struct nr_bundle_reader *nr_bundle_open(const char *path, const struct nr_bundle
                                         struct nr_error *err)
 {
 	struct nr_bundle_reader *r = calloc(1, sizeof(*r));
-	struct stat sb;
 	int rc = 0;
 
 	if (!r) {
@@ -307,15 +307,9 @@ struct nr_bundle_reader *nr_bundle_open(const char *path, const struct nr_bundle
 		r->lim = *lim;
 	else
 		nr_bundle_limits_default(&r->lim);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (r->fd < 0) {
-		rc = nr_error_set(err, errno, "cannot open %s: %s", path, strerror(errno));
+	r->fd = rc = nr_file_open_regular(path, NULL, err);
+	if (rc < 0)
 		goto out;
-	}
-	if (fstat(r->fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		rc = nr_error_set(err, EINVAL, "%s is not a regular file", path);
-		goto out;
-	}
 	r->a = archive_read_new();
 	if (!r->a) {
 		rc = nr_error_set(err, ENOMEM, "out of memory");

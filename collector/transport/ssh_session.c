@@ -3,6 +3,7 @@
  * checking with accept-new as an opt-in, and authentication by agent, then
  * keys, then (only on a TTY) keyboard-interactive or password. */
 #include "ssh_internal.h"
+#include "util/file_open.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,10 +13,33 @@
 
 static pthread_mutex_t prompt_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* libssh opens these by name: a FIFO there would block it forever, so
+ * each must be a regular file (util/file_open.h).  A missing config or
+ * known_hosts is fine (libssh does without, or creates it). */
+static int user_file_ok(const char *path, const char *what, bool may_be_missing,
+                        struct nr_error *err)
+{
+	int fd;
+
+	if (!path)
+		return 0;
+	fd = nr_file_open_regular(path, what, err);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return may_be_missing && err && err->code == ENOENT ? 0 : fd;
+}
+
 static int set_options(ssh_session s, const struct nr_ssh_opts *o, int fd, struct nr_error *err)
 {
 	long timeout = o->connect_timeout_s > 0 ? o->connect_timeout_s : 10;
 	int no = 0;
+
+	if (user_file_ok(o->config_file, "ssh config", true, err) < 0 ||
+	    user_file_ok(o->known_hosts, "known_hosts", true, err) < 0 ||
+	    user_file_ok(o->identity, "identity", true, err) < 0)
+		return -EINVAL;
 
 	if (ssh_options_set(s, SSH_OPTIONS_HOST, o->target.host) < 0)
 		return nr_error_set(err, EINVAL, "bad host '%s'", o->target.host);

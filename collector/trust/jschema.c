@@ -1,5 +1,6 @@
 #include "jschema.h"
 #include "jschema_regex.h"
+#include "util/file_open.h"
 #include "util/strmap.h"
 
 #include <errno.h>
@@ -176,13 +177,13 @@ struct nr_jschema *nr_jschema_load(const char *path, struct nr_error *err)
 {
 	struct nr_jschema *s = NULL;
 	json_object *doc = NULL;
-	FILE *f = fopen(path, "re");
+	FILE *f = nr_file_fopen_regular(path, "schema", err);
 	char *buf = malloc(SCHEMA_FILE_MAX + 1);
 	size_t n = 0;
 
 	if (!f || !buf) {
-		nr_error_set(err, f ? ENOMEM : errno, "cannot read schema %s: %s", path,
-		             f ? "out of memory" : strerror(errno));
+		if (f)
+			nr_error_set(err, ENOMEM, "cannot read schema %s: out of memory", path);
 		goto out;
 	}
 	n = fread(buf, 1, SCHEMA_FILE_MAX + 1, f);

@@ -91,8 +91,9 @@ int nr_verify_signature(const char *bundle, const char *allowed, const char *ide
 			set(c, NR_CHECK_SKIP, "unsigned: no %s", sig);
 		return 0;
 	}
+	/* A FIFO or device here is refused without blocking (file_open.h). */
 	if (nr_sign_read_sig(sig, &res->sig, &e) < 0) {
-		set(c, NR_CHECK_FAIL, "%s: %s", sig, e.msg);
+		set(c, NR_CHECK_FAIL, "%s", e.msg);
 		return 0;
 	}
 	res->has_sig = true;

@@ -1,4 +1,5 @@
 #include "config.h"
+#include "file_open.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -48,13 +49,14 @@ static int known(const char *key)
 /* One file; earlier files win, so a key already set is left alone. */
 static void load_file(const char *path)
 {
-	FILE *f = fopen(path, "re");
+	struct nr_error e = { 0 };
+	FILE *f = nr_file_fopen_regular(path, NULL, &e);
 	char line[4096], *eq, *key;
 	size_t lineno = 0, total = 0;
 
 	if (!f) {
-		if (errno != ENOENT && !cfg.problem.code)
-			nr_error_set(&cfg.problem, errno, "cannot read %s: %s", path, strerror(errno));
+		if (e.code != ENOENT && !cfg.problem.code)
+			cfg.problem = e;
 		return;
 	}
 	while (fgets(line, sizeof(line), f)) {
