@@ -192,6 +192,8 @@ int nr_cmd_diff(int argc, char **argv)
 		nr_msg_error("%s: %s", a.manifest ? argv[optind + 1] : argv[optind], err.msg);
 		goto out;
 	}
+	nr_cmd_warn_shape(argv[optind], a.manifest);
+	nr_cmd_warn_shape(argv[optind + 1], b.manifest);
 	d = nr_diff_compute(&a, &b);
 	if (!d) {
 		nr_msg_error("out of memory");

@@ -1,5 +1,6 @@
 #include "cmd_trust.h"
 #include "util/config.h"
+#include "findings/mlevel.h"
 #include "msg.h"
 #include "util/safe_text.h"
 
@@ -34,6 +35,26 @@ const char *nr_cmd_allowed_signers(const char *opt, char *buf, size_t buflen)
 	if (!opt && nr_config_check(&err) < 0)
 		nr_msg_warn("config: %s", err.msg);
 	return path;
+}
+
+/* A stranger's manifest may lack what we read, or have it as another
+ * type: each such field is shown as unknown, and said (the first few; the
+ * rest are counted). */
+#define SHAPE_SHOWN 5
+
+void nr_cmd_warn_shape(const char *bundle, json_object *manifest)
+{
+	json_object *lines = NULL;
+	size_t n = nr_mlevel_problems(manifest, &lines, SHAPE_SHOWN), i;
+
+	for (i = 0; lines && i < json_object_array_length(lines); i++)
+		nr_msg_warn("%s%smanifest: %s: taken as unknown", bundle ? bundle : "", bundle ? ": " : "",
+		            json_object_get_string(json_object_array_get_idx(lines, i)));
+	if (n > SHAPE_SHOWN)
+		nr_msg_warn("%s%smanifest: %zu more fields absent or of the wrong type ('nest-report "
+		            "verify' checks it against the schema)", bundle ? bundle : "",
+		            bundle ? ": " : "", n - SHAPE_SHOWN);
+	json_object_put(lines);
 }
 
 /* Escape in pieces through a stack buffer: no allocation, any length. */

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <json-c/json.h>
 
 #include "bundle/bundle_read.h"
 #include "commands.h"
@@ -35,6 +36,10 @@ void nr_cmd_put_safe(FILE *f, const char *s);
 
 /* The same for a buffer of content (artifact data): keeps \n and \t. */
 void nr_cmd_write_safe(FILE *f, const char *buf, size_t len);
+
+/* Warn (stderr) about the manifest fields that are absent or of the wrong
+ * type (nr_mlevel_problems), prefixed by bundle when not NULL. */
+void nr_cmd_warn_shape(const char *bundle, json_object *manifest);
 
 /* Signing at the end of collect (cmd_sign.c).  prepare: choose the key
  * before the run, since the manifest names it.  Returns 1 chosen, 0 not

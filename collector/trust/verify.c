@@ -119,6 +119,7 @@ int nr_verify_signature(const char *bundle, const char *allowed, const char *ide
 static void list_one(struct nr_strmap *map, json_object *entry, struct nr_check *c)
 {
 	json_object *p, *s, *h;
+	struct nr_error e = { 0 };
 	struct listed *l;
 	const char *path;
 
@@ -126,6 +127,16 @@ static void list_one(struct nr_strmap *map, json_object *entry, struct nr_check 
 	    !json_object_object_get_ex(entry, "size", &s) || !json_object_object_get_ex(entry, "sha256", &h))
 		return;   /* the schema check says what is wrong with it */
 	path = json_object_get_string(p);
+	/* As a C string "summary.txt\u0000../../x" is "summary.txt": it
+	 * would vouch for that member while naming another path to tar. */
+	if (strlen(path) != (size_t)json_object_get_string_len(p)) {
+		detail(c, "the manifest lists '%.200s\\u0000...': a path with a NUL character", path);
+		return;
+	}
+	if (nr_bundle_path_check(path, &e) < 0) {
+		detail(c, "the manifest lists a path no member may have: %s", e.msg);
+		return;
+	}
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return;
