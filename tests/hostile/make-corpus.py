@@ -110,6 +110,7 @@ def escape_manifest(manifest):
     m = json.loads(json.dumps(manifest))
     lv = m["levels"][0]
     m["host"] = "host" + ESCAPES
+    m["created"] = "2024-01-01T00:00:00Z" + ESCAPES   # fails the schema: quoted by verify
     m["argv"].append("--evil" + ESCAPES)
     m["signer"] = {"identity": "who" + ESCAPES, "key_type": None, "fingerprint": None}
     lv["target"] = "root@" + ESCAPES
