@@ -36,6 +36,8 @@ static const char show_usage[] =
 	"  -h, --help                show this help\n"
 	"\n"
 	"Contents are not checked against their sha256 here: 'nest-report verify' does.\n"
+	"Manifest fields that are missing or of the wrong type are shown as unknown and\n"
+	"named on stderr; text from the bundle is shown with control characters escaped.\n"
 	"exit status: 0 shown, 1 could not read the bundle, 2 usage error\n";
 
 static const char *sev_color(const char *line)
