@@ -244,6 +244,7 @@ static ssh_channel worker_start(struct ssh_tr *tr, int64_t deadline_ms, struct n
 	ssh_channel ch = NULL;
 	struct nr_frame f;
 	int64_t since;
+	bool retry;
 	int rc;
 
 	if (nr_frame_token(token) < 0 || !(cmd = start_command(tr, token))) {
@@ -264,10 +265,12 @@ static ssh_channel worker_start(struct ssh_tr *tr, int64_t deadline_ms, struct n
 		ch = NULL;
 		/* Ended before its hello on a pty: no stty there, perhaps; once
 		 * more without one (what the first try said is kept). */
-		if (rc == -EPIPE && !tr->no_pty) {
-			tr->no_pty = true;
+		pthread_mutex_lock(&tr->lock);
+		retry = rc == -EPIPE && !tr->no_pty;
+		tr->no_pty |= retry;
+		pthread_mutex_unlock(&tr->lock);
+		if (retry)
 			continue;
-		}
 		pthread_mutex_lock(&tr->lock);
 		if (rc == -EPIPE || rc == -EPROTO || rc == 0)
 			mark_broken(tr, "exited at once", h.said);
