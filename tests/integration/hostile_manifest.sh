@@ -63,12 +63,15 @@ for f in "$C"/fields/*.tar.zst; do
 		warned=$((warned + 1))
 		;;
 	esac
+	n=$((n + 1))
+	# One wrong type stands for the others in the JSON and diff paths
+	# (each reader tests the type it wants, whatever the wrong one is).
+	case $kind in int | float | bool) continue ;; esac
 	run_nr show "$f" --json
 	expect_rc 0 "show --json $name"
 	is_valid_json "$T/out" || { show "$T/out"; fail "show --json $name: not JSON"; }
 	run_nr diff "$GOOD" "$f"
 	expect_rc 0 "diff good $name"
-	n=$((n + 1))
 done
 assert_gt "$n" 150 "field variants read"
 assert_gt "$warned" 100 "field variants said"
