@@ -9,6 +9,8 @@ TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip util-linux pro
 # over TLS with certificates openssl makes), a QEMU guest under TCG booted
 # from a tiny initramfs.
 E2E="openssh-server openssh-client nginx openssl iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
+# Real sudo (Debian's use_pty relays the worker shells' pty): ssh_pty_sudo.sh.
+E2E="$E2E sudo"
 # The probes' own tools: what nest-report runs on a real machine.
 PROBE_TOOLS="dmidecode pciutils"
 case "$(uname -m)" in x86_64|i?86) PROBE_TOOLS="$PROBE_TOOLS x86info" ;; esac
