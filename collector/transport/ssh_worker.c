@@ -47,6 +47,8 @@ static const char loop_script[] =
 	"export PATH LC_ALL; "
 	"if [ -t 0 ]; then stty raw -echo 2>/dev/null || exit 97; fi; "
 	"e=$(mktemp 2>/dev/null) || e=/tmp/.nest-report.$$; trap 'rm -f \"$e\" \"$e.rc\"' EXIT; "
+	/* The hangup that ends a worker must still run the EXIT trap. */
+	"trap 'exit 129' HUP; trap 'exit 143' TERM; "
 	"T=; timeout -s KILL 1 true >/dev/null 2>&1 && T=1; "
 	"r_run() { s=$1 c=$2; shift 2; "
 	"{ if [ -n \"$T\" ]; then timeout -s KILL \"$s\" \"$@\"; else \"$@\"; fi; echo $? >\"$e.rc\"; } "

@@ -6,16 +6,17 @@
 # sshd on loopback, an empty HOME (root's own dotfiles stay out), level l1
 # through `sudo -n`, level l2 without: every file artifact of both is byte
 # for byte the same as l0's (the same machine), no \r crept in, and after
-# the run nothing of ours is left under either sshd.
+# the run nothing of ours is left under either sshd, nor in l2's TMPDIR
+# (the hangup that ends a worker still runs its cleanup).
 . "$(dirname "$0")/../lib.sh"
 need_sshd
 need_cmd tar zstd cmp
 command -v sudo >/dev/null 2>&1 || skip "needs sudo (apt-get install sudo)"
 sudo -n true 2>/dev/null || skip "sudo -n does not work for root here"
 
-mkdir -p "$T/home"
+mkdir -p "$T/home" "$T/rtmp"
 for l in l1 l2; do
-	SSHD_EXTRA="SetEnv HOME=$T/home" sshd_start "$l" 127.0.0.1 "$(free_port)"
+	SSHD_EXTRA="SetEnv HOME=$T/home TMPDIR=$T/rtmp" sshd_start "$l" 127.0.0.1 "$(free_port)"
 	sshd_trust "$l"
 done
 port() { read -r _a _p _ns <"$SSHT/sshd-$1/where"; echo "$_p"; }
@@ -52,4 +53,5 @@ for l in l1 l2; do
 	done
 	[ -z "$(sshd_sessions "$l")" ] || soft fail "sshd $l still has sessions after the run"
 done
+soft assert_empty_dir "$T/rtmp" "the remote TMPDIR after the run"
 verdict

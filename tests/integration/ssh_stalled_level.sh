@@ -36,8 +36,8 @@ sshd_trust forced
 remote_fake_cmd uname "exec \"$SLEEP\" 600" detect
 remote_fake_cmd id "exec \"$SLEEP\" 600" detect
 # An empty HOME: root's own dotfiles (which may well run uname) stay out.
-mkdir -p "$T/home"
-SSHD_EXTRA="SetEnv HOME=$T/home $PATHS" sshd_start detect 127.0.0.1 "$(free_port)"
+mkdir -p "$T/home" "$T/rtmp"
+SSHD_EXTRA="SetEnv HOME=$T/home TMPDIR=$T/rtmp $PATHS" sshd_start detect 127.0.0.1 "$(free_port)"
 sshd_trust detect
 levels="$levels forced detect"
 
@@ -83,4 +83,6 @@ for l in $levels; do
 	left=$(sshd_sessions "$l")
 	[ -z "$left" ] || { ps -o pid,args -p "$(echo $left | tr ' ' ',')" >&2; soft fail "sshd $l still has sessions: $left"; }
 done
+# Workers hung up in the middle of an operation still removed their files.
+soft assert_empty_dir "$T/rtmp" "detect's TMPDIR after the run"
 verdict
