@@ -116,6 +116,7 @@ bench: build/nest-report build/bench/sha256
 	@if [ "$$(id -u)" = 0 ]; then NR_BIN=$(abspath build/nest-report) bench/remote.sh; \
 	else echo "bench/remote.sh skipped: needs root (it starts sshd servers)"; fi
 	@if [ -x bench/upload.sh ]; then NR_BIN=$(abspath build/nest-report) bench/upload.sh; fi
+	@NR_BIN=$(abspath build/nest-report) bench/hostile.sh
 
 # deps: what building and running need; test-deps: that and what the
 # tests need (sshd, nginx, QEMU...).

@@ -18,6 +18,8 @@ case "$(uname -m)" in x86_64|i?86) RUN="$RUN x86info" ;; esac
 # openssl makes), a QEMU guest under TCG booted from a tiny initramfs.
 TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip openssh-server nginx openssl
 iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
+# Real sudo (Debian's use_pty relays the worker shells' pty): ssh_pty_sudo.sh.
+TEST="$TEST sudo"
 
 want_test= list=
 for arg in "$@"; do

@@ -120,7 +120,7 @@ static void capture_report(const char *dir, const struct nr_capture_stats *st)
 	nr_msg_human_size(st->bytes, size, sizeof(size));
 	printf("Captured this machine into %s (%zu files, %zu command outputs, %s)\n", dir,
 	       st->files, st->commands, size);
-	printf("  l0: %s\n", st->summary);
+	nr_msg_line(stdout, "  l0: %s", st->summary);
 	printf("%zu secret value%s scrubbed; %zu other process%s' command lines not recorded.\n",
 	       st->scrubbed, st->scrubbed == 1 ? "" : "s", st->withheld,
 	       st->withheld == 1 ? "" : "es");

@@ -33,7 +33,8 @@ static const char collect_usage[] =
 	"  -o, --output DIR|FILE     where to write the bundle (default: current directory)\n"
 	"      --only PROBE,...      run only these probes (see 'nest-report probes')\n"
 	"      --skip PROBE,...      do not run these probes\n"
-	"      --timeout SECS        per-probe timeout (default 30)\n"
+	"      --timeout SECS        per-probe timeout, and for a level's detection\n"
+	"                            (architecture, root) as a whole (default 30)\n"
 	"      --max-artifact-size N cap per artifact, with K/M/G suffix (default 256M);\n"
 	"                            larger output is truncated and marked so\n"
 	"      --compress zstd|gzip|xz|none  bundle compression (default zstd)\n"
@@ -52,7 +53,9 @@ static const char collect_usage[] =
 	"      --topology FILE       levels from a JSON file (schemas/topology.schema.json)\n"
 	"      --sudo                run probes on remote levels with 'sudo -n'\n"
 	"      --accept-new-host-keys  record unknown host keys (never changed ones)\n"
-	"      --connect-timeout SECS  per level (default 10)\n"
+	"      --connect-timeout SECS  per level, connection and authentication\n"
+	"                            (default 10); a level ends within this plus twice\n"
+	"                            --timeout, and leaves no process behind\n"
 	"      --ssh-config FILE     instead of ~/.ssh/config\n"
 	"      --known-hosts FILE    instead of ~/.ssh/known_hosts\n"
 	"      --identity FILE       private key to try before the defaults\n"
@@ -189,8 +192,10 @@ static void report_findings(json_object *findings)
 			continue;
 		}
 		nr_findings_format_line(f, line, sizeof(line));
-		printf("%s%.4s%s%s [%s]\n", nr_msg_sgr(stdout, colors[nr_findings_severity(f)]), line,
-		       nr_msg_sgr(stdout, "\033[0m"), line + 4, id ? id : "?");
+		/* The message quotes the levels' facts: remote text. */
+		printf("%s%.4s%s", nr_msg_sgr(stdout, colors[nr_findings_severity(f)]), line,
+		       nr_msg_sgr(stdout, "\033[0m"));
+		nr_msg_line(stdout, "%s [%s]", line + 4, id ? id : "?");
 	}
 	if (hidden)
 		printf("(%u level%s with rules that could not be checked: see summary.txt, or -v)\n",
@@ -219,15 +224,16 @@ static void report_text(struct nr_collect_run *run)
 		const struct nr_level *lv = &run->levels[i];
 		json_object *errs = lv->errors;
 
+		/* Facts and errors are a remote machine's words. */
 		nr_summary_level_line(lv->facts, line, sizeof(line));
 		if (lv->n_results > 0)
-			printf("%*s%s%s%s: %s\n", lv->depth * 2, "", lv->id,
-			       strcmp(lv->status, "ok") ? " " : "", strcmp(lv->status, "ok") ? lv->status : "",
-			       line);
+			nr_msg_line(stdout, "%*s%s%s%s: %s", lv->depth * 2, "", lv->id,
+			            strcmp(lv->status, "ok") ? " " : "",
+			            strcmp(lv->status, "ok") ? lv->status : "", line);
 		else
-			printf("%*s%s %s: %s\n", lv->depth * 2, "", lv->id, lv->status,
-			       json_object_array_length(errs) ? json_object_get_string(
-			               json_object_array_get_idx(errs, 0)) : "not collected");
+			nr_msg_line(stdout, "%*s%s %s: %s", lv->depth * 2, "", lv->id, lv->status,
+			            json_object_array_length(errs) ? json_object_get_string(
+			                    json_object_array_get_idx(errs, 0)) : "not collected");
 		if (run->levels[i].is_root == 0)
 			printf("Not running as root: some probes were skipped; re-run with sudo for "
 			       "the full report.\n");
@@ -266,8 +272,7 @@ static void report_json(struct nr_collect_run *run)
 		json_object_object_add(o, "upload", json_object_get(upload_result));
 	json_object_object_add(o, "findings", run->info.findings ? json_object_get(run->info.findings)
 	                                                         : json_object_new_array());
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-	                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+	nr_msg_json(stdout, o);
 	json_object_put(o);
 }
 

@@ -129,7 +129,7 @@ int nr_cmd_probes(int argc, char **argv)
 		}
 	}
 	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY));
+		nr_msg_json(stdout, arr);
 		json_object_put(arr);
 	}
 	if (!json && geteuid() != 0)

@@ -37,6 +37,8 @@ static const char show_usage[] =
 	"  -h, --help                show this help\n"
 	"\n"
 	"Contents are not checked against their sha256 here: 'nest-report verify' does.\n"
+	"Manifest fields that are missing or of the wrong type are shown as unknown and\n"
+	"named on stderr; text from the bundle is shown with control characters escaped.\n"
 	"exit status: 0 shown, 1 could not read the bundle, 2 usage error\n";
 
 static const char *sev_color(const char *line)
@@ -85,7 +87,7 @@ static size_t print_problems(const struct show_args *a, json_object *levels)
 	size_t i, j, n = 0;
 	char line[768];
 
-	for (i = 0; i < json_object_array_length(levels); i++) {
+	for (i = 0; levels && i < json_object_array_length(levels); i++) {
 		json_object *lv = json_object_array_get_idx(levels, i);
 		json_object *probes = nr_mlevel_member(lv, "probes", json_type_array);
 
@@ -204,7 +206,7 @@ static json_object *show_json(const struct show_args *a, json_object *m,
 	json_object *o = json_object_new_object(), *sig = json_object_new_object();
 	json_object *levels = nr_mlevel_member(m, "levels", json_type_array);
 	json_object *lvs = json_object_new_array(), *problems = json_object_new_array();
-	json_object *fs = json_object_new_array();
+	json_object *fs = json_object_new_array(), *shape = NULL;
 	char line[512];
 	size_t i, j;
 
@@ -266,6 +268,8 @@ static json_object *show_json(const struct show_args *a, json_object *m,
 	json_object_object_add(o, "rules_version", json_object_new_string(NR_VERSION));
 	json_object_object_add(o, "problems", problems);
 	json_object_object_add(o, "totals", json_object_get(json_object_object_get(m, "totals")));
+	nr_mlevel_problems(m, &shape, 100);
+	json_object_object_add(o, "manifest_problems", shape);
 	return o;
 }
 
@@ -283,6 +287,7 @@ static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 		nr_msg_error("%s", err.msg);
 		return NR_EXIT_ERROR;
 	}
+	nr_cmd_warn_shape(NULL, m);
 	findings = nr_findings_evaluate(levels);
 	if (!findings) {
 		nr_msg_error("out of memory");
@@ -291,7 +296,7 @@ static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 	}
 	if (a->json) {
 		o = show_json(a, m, &v, findings);
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		nr_msg_json(stdout, o);
 		json_object_put(o);
 		goto out;
 	}
@@ -302,8 +307,10 @@ static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 			print_level(json_object_array_get_idx(levels, i));
 			shown++;
 		}
-	if (!shown)
-		printf("  (no level %s)\n", a->level ? a->level : "");
+	if (!shown && a->level)
+		nr_msg_line(stdout, "  (no level %s)", a->level);
+	else if (!shown)
+		printf("  (none)\n");
 	print_findings(a, findings);
 	if (print_problems(a, levels) == 0)
 		printf("\nNo probe failed or timed out.\n");

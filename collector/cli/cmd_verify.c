@@ -78,7 +78,7 @@ static void report_json(const char *bundle, const struct nr_verify_result *res)
 	json_object_object_add(o, "signer", signer);
 	json_object_object_add(o, "members", json_object_new_int64((int64_t)res->members));
 	json_object_object_add(o, "manifest", about);
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	nr_msg_json(stdout, o);
 	json_object_put(o);
 }
 

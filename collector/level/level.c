@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DETECT_TIMEOUT_MS 5000
+/* --timeout when none is given (the option's own default). */
+#define DETECT_TIMEOUT_DEFAULT_S 30
 
 const char *nr_probe_status_name(enum nr_probe_status s)
 {
@@ -88,8 +89,9 @@ void nr_level_release(struct nr_level *lv)
 
 /* The architecture decides which probes apply, so it is learned first:
  * from `uname -m`, else from what /proc/cpuinfo looks like (captured trees
- * of foreign machines often have no uname recorded). */
-static void level_detect_arch(struct nr_level *lv)
+ * of foreign machines often have no uname recorded).  Every step shares
+ * the detection deadline. */
+static void level_detect_arch(struct nr_level *lv, int64_t deadline_ms)
 {
 	struct nr_transport *t = lv->transport;
 	struct nr_mem_sink out = { { NULL }, NULL, 0, 0 };
@@ -99,10 +101,10 @@ static void level_detect_arch(struct nr_level *lv)
 	char path[4096];
 
 	if (nr_mem_sink_init(&out, 128) == 0 &&
-	    t->ops->which(t, "uname", nr_time_now_ms() + DETECT_TIMEOUT_MS, path, sizeof(path)) == 0) {
+	    t->ops->which(t, "uname", deadline_ms, path, sizeof(path)) == 0) {
 		argv[0] = path;
-		if (t->ops->run(t, "detect/uname-m", argv, nr_time_now_ms() + DETECT_TIMEOUT_MS,
-		                &out.base, NULL, &res, &err) == 0 && res.exit_code == 0) {
+		if (t->ops->run(t, "detect/uname-m", argv, deadline_ms, &out.base, NULL, &res,
+		                &err) == 0 && res.exit_code == 0) {
 			out.buf[strcspn(out.buf, " \t\r\n")] = '\0';
 			/* A machine name is [A-Za-z0-9_]; anything else (a
 			 * replayed tree's junk) is no answer. */
@@ -113,8 +115,8 @@ static void level_detect_arch(struct nr_level *lv)
 	}
 	nr_mem_sink_release(&out);
 	lv->arch = lv->arch_name ? nr_arch_from_uname(lv->arch_name) : NR_ARCH_UNKNOWN;
-	if (lv->arch == NR_ARCH_UNKNOWN)
-		lv->arch = nr_facts_arch_from_cpuinfo(t, nr_time_now_ms() + DETECT_TIMEOUT_MS);
+	if (lv->arch == NR_ARCH_UNKNOWN && !t->lost && !t->broken)
+		lv->arch = nr_facts_arch_from_cpuinfo(t, deadline_ms);
 }
 
 static bool name_in(const char *const *list, const char *name)
@@ -264,10 +266,16 @@ int nr_level_collect(struct nr_level *lv, const struct nr_collect_opts *opts,
 	struct level_run run = { lv, opts, PTHREAD_MUTEX_INITIALIZER, 0 };
 	pthread_t threads[MAX_WORKERS];
 	size_t runnable = 0, started = 0, i;
+	int64_t detect_deadline;
 	int rc;
 
-	level_detect_arch(lv);
-	lv->is_root = lv->transport->ops->is_root(lv->transport);
+	/* Detection (architecture, root) is bounded by --timeout as a whole,
+	 * then each probe by its own: a level's collection ends within twice
+	 * --timeout of its connection (docs/ARCHITECTURE.md, "Bounds"). */
+	detect_deadline = nr_time_now_ms() +
+	                  (int64_t)(opts->timeout_s > 0 ? opts->timeout_s : DETECT_TIMEOUT_DEFAULT_S) * 1000;
+	level_detect_arch(lv, detect_deadline);
+	lv->is_root = lv->transport->ops->is_root(lv->transport, detect_deadline);
 	rc = level_plan(lv, opts, &runnable, err);
 	if (rc < 0)
 		return rc;

@@ -177,11 +177,11 @@ static int record_path_info(struct nr_transport *t, const char *path, int64_t de
 	return rc;
 }
 
-static int record_is_root(struct nr_transport *t)
+static int record_is_root(struct nr_transport *t, int64_t deadline_ms)
 {
 	struct record *r = record_of(t);
 
-	r->root = r->inner->ops->is_root(r->inner);
+	r->root = r->inner->ops->is_root(r->inner, deadline_ms);
 	return r->root;
 }
 

@@ -6,10 +6,11 @@
  * goes through this.  Implementations: local (transport_local.c), and later
  * ssh and replay.
  *
- * Every operation but is_root and close takes an absolute deadline
- * (monotonic milliseconds, see nr_time_now_ms) and must return -ETIMEDOUT
- * once it has passed, killing whatever it started: over SSH even a lookup
- * can wait on a stuck remote, and the probe's --timeout must still hold.  Output goes to a sink; a sink that is full returns
+ * Every operation but close takes an absolute deadline (monotonic
+ * milliseconds, see nr_time_now_ms) and must return -ETIMEDOUT once it has
+ * passed, killing whatever it started: over SSH even a lookup or the root
+ * check can wait on a stuck remote, and --timeout must still hold.  Output
+ * goes to a sink; a sink that is full returns
  * NR_SINK_FULL, and the transport then stops producing (for a command: kills
  * it) and reports the output as truncated.
  */
@@ -74,8 +75,9 @@ struct nr_transport_ops {
 	             size_t outlen);
 	int (*path_info)(struct nr_transport *t, const char *path, int64_t deadline_ms,
 	                 struct nr_path_info *info, struct nr_error *err);
-	/* 1 when commands run as root, 0 when not, negative errno when unknown. */
-	int (*is_root)(struct nr_transport *t);
+	/* 1 when commands run as root, 0 when not, negative errno when unknown
+	 * (including when the deadline passed). */
+	int (*is_root)(struct nr_transport *t, int64_t deadline_ms);
 	void (*close)(struct nr_transport *t);
 };
 

@@ -369,9 +369,10 @@ static int local_path_info(struct nr_transport *t, const char *path, int64_t dea
 	return 0;
 }
 
-static int local_is_root(struct nr_transport *t)
+static int local_is_root(struct nr_transport *t, int64_t deadline_ms)
 {
 	(void)t;
+	(void)deadline_ms;
 	return geteuid() == 0;
 }
 

@@ -378,11 +378,12 @@ out:
 	return rc < 0 ? -ENOENT : 0;
 }
 
-static int replay_is_root(struct nr_transport *t)
+static int replay_is_root(struct nr_transport *t, int64_t deadline_ms)
 {
 	char text[NR_REPLAY_SMALL_MAX];
 	int v;
 
+	(void)deadline_ms;   /* a local directory: nothing to wait on */
 	if (replay_small(replay_of(t), NR_REPLAY_META, text, sizeof(text)) < 0)
 		return -ENOENT;
 	v = meta_yes(text, "root");

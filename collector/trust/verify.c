@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "verify.h"
 #include "schemas.h"
+#include "util/safe_text.h"
 #include "util/sha256.h"
 #include "sign.h"
 #include "util/strmap.h"
@@ -33,12 +34,10 @@ const char *nr_check_status_name(enum nr_check_status s)
 	return s == NR_CHECK_PASS ? "pass" : s == NR_CHECK_FAIL ? "fail" : "skip";
 }
 
-/* Messages quote the bundle's own strings: no control characters. */
+/* Messages quote the bundle's own strings: nothing a terminal obeys. */
 static void printable(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
+	nr_text_scrub(s);
 }
 
 static void set(struct nr_check *c, enum nr_check_status st, const char *fmt, ...)
@@ -93,8 +92,9 @@ int nr_verify_signature(const char *bundle, const char *allowed, const char *ide
 			set(c, NR_CHECK_SKIP, "unsigned: no %s", sig);
 		return 0;
 	}
+	/* A FIFO or device here is refused without blocking (file_open.h). */
 	if (nr_sign_read_sig(sig, &res->sig, &e) < 0) {
-		set(c, NR_CHECK_FAIL, "%s: %s", sig, e.msg);
+		set(c, NR_CHECK_FAIL, "%s", e.msg);
 		return 0;
 	}
 	res->has_sig = true;
@@ -120,6 +120,7 @@ int nr_verify_signature(const char *bundle, const char *allowed, const char *ide
 static void list_one(struct nr_strmap *map, json_object *entry, struct nr_check *c)
 {
 	json_object *p, *s, *h;
+	struct nr_error e = { 0 };
 	struct listed *l;
 	const char *path;
 
@@ -127,6 +128,16 @@ static void list_one(struct nr_strmap *map, json_object *entry, struct nr_check 
 	    !json_object_object_get_ex(entry, "size", &s) || !json_object_object_get_ex(entry, "sha256", &h))
 		return;   /* the schema check says what is wrong with it */
 	path = json_object_get_string(p);
+	/* As a C string "summary.txt\u0000../../x" is "summary.txt": it
+	 * would vouch for that member while naming another path to tar. */
+	if (strlen(path) != (size_t)json_object_get_string_len(p)) {
+		detail(c, "the manifest lists '%.200s\\u0000...': a path with a NUL character", path);
+		return;
+	}
+	if (nr_bundle_path_check(path, &e) < 0) {
+		detail(c, "the manifest lists a path no member may have: %s", e.msg);
+		return;
+	}
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return;
