@@ -29,13 +29,9 @@ int nr_cmd_limit_option(const char *cmd, int opt, const char *arg, struct nr_bun
 
 const char *nr_cmd_allowed_signers(const char *opt, char *buf, size_t buflen)
 {
-	const char *path = opt ? opt : nr_config_path("verify.allowed_signers", buf, buflen);
-	struct nr_error err = { 0 };
-
-	/* A config that could not be read (a FIFO, too big) is said, once. */
-	if (!opt && nr_config_check(&err) < 0)
-		nr_msg_warn("config: %s", err.msg);
-	return path;
+	/* A config that could not be read (a FIFO, too big) was said once at
+	 * start-up, with every other config warning (main.c). */
+	return opt ? opt : nr_config_path("verify.allowed_signers", buf, buflen);
 }
 
 /* A stranger's manifest may lack what we read, or have it as another
