@@ -157,8 +157,10 @@ static void load_file(const char *path, int file)
 	FILE *f = nr_file_fopen_regular(path, NULL, &e);
 
 	if (!f) {
+		/* e.msg names the file itself; warn() names it already. */
 		if (e.code != ENOENT)
-			warn(path, 0, "%s", e.msg);
+			warn(path, 0, "cannot read it: %s",
+			     strncmp(e.msg, path, strlen(path)) == 0 ? e.msg + strlen(path) + 1 : e.msg);
 		return;
 	}
 	buf = malloc(NR_CONFIG_FILE_MAX + 1);
