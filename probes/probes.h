@@ -16,6 +16,17 @@ extern const struct nr_probe nr_probe_libvirt;  /* libvirt.c */
 extern const struct nr_probe nr_probe_pci;      /* pci.c */
 extern const struct nr_probe nr_probe_devicetree; /* devicetree.c */
 extern const struct nr_probe nr_probe_xen;      /* xen.c */
+extern const struct nr_probe nr_probe_os;       /* os.c */
+extern const struct nr_probe nr_probe_packages; /* packages.c */
+extern const struct nr_probe nr_probe_modules;  /* modules.c */
+extern const struct nr_probe nr_probe_security; /* security.c */
+
+/* SELinux/AppArmor denials of QEMU and libvirt found in buf (the audit
+ * log, or the kernel log: `from` names which) into facts.security,
+ * de-duplicated by audit serial (security.c; the dmesg probe calls it
+ * too). */
+void nr_security_add_denials(const char *buf, size_t len, const char *from,
+                             const char *artifact_path, json_object *facts);
 
 /* Shared by probes: the first line of a buffer, trimmed, into out. */
 void nr_probe_first_line(const char *buf, size_t len, char *out, size_t outlen);

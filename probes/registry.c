@@ -1,21 +1,27 @@
 /* The probe table.  To add a probe: write probes/<family>.c exporting a
  * const struct nr_probe, declare it in probes.h, and list it here.  The
- * order is the order of the manifest and of `nest-report probes`. */
+ * order is the order of the manifest and of `nest-report probes`, and of
+ * parse(): a parse() may read the facts of a probe listed before it
+ * (packages and modules read kernel.release and kernel.cmdline). */
 #include "probes.h"
 
 #include <string.h>
 
 const struct nr_probe *const nr_probe_table[] = {
 	&nr_probe_kernel,
+	&nr_probe_os,
 	&nr_probe_cpu,
 	&nr_probe_dmesg,
 	&nr_probe_kvm,
+	&nr_probe_modules,
 	&nr_probe_dmi,
 	&nr_probe_x86info,
 	&nr_probe_s390,
 	&nr_probe_pci,
 	&nr_probe_devicetree,
 	&nr_probe_xen,
+	&nr_probe_packages,
+	&nr_probe_security,
 	&nr_probe_qemu,
 	&nr_probe_libvirt,
 	NULL,

@@ -139,6 +139,12 @@ void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch
 		"devicetree.powervm_lpar", "xen.domain",
 		"kvm.available", "kvm.device", "kvm.module", "kvm.nested",
 		"libvirt.version",
+		/* issue 11: distribution, packages, module configuration, MAC */
+		"os.id", "os.id_like", "os.version_id", "os.pretty_name",
+		"packages.manager", "packages.kernel", "packages.installed",
+		"modules.config", "modules.persistent", "modules.info",
+		"security.selinux", "security.apparmor", "security.lsm", "security.denials",
+		"security.denials_checked", "security.denials_total",
 	};
 	size_t i;
 
