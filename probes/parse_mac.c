@@ -1,6 +1,7 @@
 /* MAC denial parser: see parse_mac.h. */
 #include "parse_mac.h"
 #include "parse_text.h"
+#include "util/hex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,17 +33,6 @@ static struct nr_span field(struct nr_span line, const char *key)
 	return v;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* The audit subsystem writes an untrusted string in hex when it holds a
  * space or a quote (QEMU's vCPU threads are "CPU 0/KVM"): decode it when
  * it was not quoted and every byte pair is hex. */
@@ -55,7 +45,7 @@ static void copy_untrusted(struct nr_span line, const char *key, char *dst, size
 
 	if (v.len && v.len % 2 == 0 && v.len / 2 < sizeof(tmp) && at > line.p && at[-1] == '=') {
 		for (i = 0; i < v.len; i += 2) {
-			int hi = hexval(v.p[i]), lo = hexval(v.p[i + 1]);
+			int hi = nr_hex_digit(v.p[i]), lo = nr_hex_digit(v.p[i + 1]);
 
 			if (hi < 0 || lo < 0)
 				break;

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <json-c/json.h>
 
 /* Architecture families, as a bitmask for nr_probe.arches. */
@@ -103,6 +104,13 @@ bool nr_probe_has(struct nr_probe_ctx *ctx, const char *cmd);
 
 int nr_probe_path_info(struct nr_probe_ctx *ctx, const char *path, bool *exists,
                        bool *char_dev, bool *opened_rw);
+
+/* Read registers of a device on the level: width bytes at each offset of
+ * /dev/cpu/N/msr or /dev/cpu/N/cpuid (transport.h's read_regs has the
+ * details and the errors).  Nothing is stored: the probe writes what it
+ * read as a text artifact.  -ENOSYS when the transport cannot. */
+int nr_probe_read_regs(struct nr_probe_ctx *ctx, const char *path, const uint64_t *offsets,
+                       size_t n, size_t width, unsigned char *data, int *errs);
 
 /* 1 root, 0 not root, negative unknown. */
 int nr_probe_is_root(struct nr_probe_ctx *ctx);

@@ -20,6 +20,8 @@ extern const struct nr_probe nr_probe_os;       /* os.c */
 extern const struct nr_probe nr_probe_packages; /* packages.c */
 extern const struct nr_probe nr_probe_modules;  /* modules.c */
 extern const struct nr_probe nr_probe_security; /* security.c */
+extern const struct nr_probe nr_probe_cpuid;    /* cpuid.c */
+extern const struct nr_probe nr_probe_vmx_msr;  /* vmx_msr.c */
 
 /* SELinux/AppArmor denials of QEMU and libvirt found in buf (the audit
  * log, or the kernel log: `from` names which) into facts.security,
@@ -27,6 +29,14 @@ extern const struct nr_probe nr_probe_security; /* security.c */
  * too). */
 void nr_security_add_denials(const char *buf, size_t len, const char *from,
                              const char *artifact_path, json_object *facts);
+
+/* A monotonic clock in microseconds, for the register probes' timing
+ * notes (cpuid.c). */
+int64_t nr_probe_clock_us(void);
+
+/* End a register probe whose device read failed with rc, with a reason
+ * that says what is missing (the module, root, dd) (cpuid.c). */
+int nr_probe_regs_skip(struct nr_probe_ctx *ctx, const char *path, const char *module, int rc);
 
 /* Shared by probes: the first line of a buffer, trimmed, into out. */
 void nr_probe_first_line(const char *buf, size_t len, char *out, size_t outlen);

@@ -16,6 +16,8 @@ const struct nr_probe *const nr_probe_table[] = {
 	&nr_probe_modules,
 	&nr_probe_dmi,
 	&nr_probe_x86info,
+	&nr_probe_cpuid,
+	&nr_probe_vmx_msr,
 	&nr_probe_s390,
 	&nr_probe_pci,
 	&nr_probe_devicetree,

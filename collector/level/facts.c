@@ -145,6 +145,9 @@ void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch
 		"modules.config", "modules.persistent", "modules.info",
 		"security.selinux", "security.apparmor", "security.lsm", "security.denials",
 		"security.denials_checked", "security.denials_total",
+		"cpuid.vendor", "cpuid.hypervisor_bit", "cpuid.vmx", "cpuid.svm", "cpuid.signature",
+		"cpuid.signature2", "cpuid.hypervisor", "cpuid.svm_features",
+		"vmx.feature_control", "vmx.features", "vmx.msrs",
 	};
 	size_t i;
 
