@@ -30,6 +30,13 @@ extern const struct nr_probe nr_probe_vmx_msr;  /* vmx_msr.c */
 void nr_security_add_denials(const char *buf, size_t len, const char *from,
                              const char *artifact_path, json_object *facts);
 
+/* The libvirt probe's host and domain facts (libvirt_facts.c). */
+void nr_libvirt_parse_host(const struct nr_artifacts *arts, json_object *facts);
+void nr_libvirt_parse_domains(const struct nr_artifacts *arts, json_object *facts);
+/* `virsh list --name` output: one name a line, each under 256 bytes, at
+ * most max, into names (libvirt_facts.c). */
+size_t nr_libvirt_names(const char *buf, size_t len, char (*names)[256], size_t max);
+
 /* A monotonic clock in microseconds, for the register probes' timing
  * notes (cpuid.c). */
 int64_t nr_probe_clock_us(void);
