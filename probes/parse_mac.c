@@ -76,8 +76,10 @@ static void parse_selinux(struct nr_span line, const char *denied, struct nr_mac
 	char perms[64] = "", tclass[32] = "";
 
 	snprintf(d->lsm, sizeof(d->lsm), "selinux");
+	/* "{ read write }" as "read write": braces read as template
+	 * variables wherever a finding quotes it. */
 	if (open && (close = memchr(open, '}', line.len - (size_t)(open - line.p))))
-		nr_span_copy_collapsed((struct nr_span){ open, (size_t)(close - open + 1) }, perms,
+		nr_span_copy_collapsed((struct nr_span){ open + 1, (size_t)(close - open - 1) }, perms,
 		                       sizeof(perms));
 	nr_span_copy(field(line, "tclass"), tclass, sizeof(tclass));
 	snprintf(d->what, sizeof(d->what), "%s%s%s", perms, tclass[0] ? " tclass=" : "", tclass);

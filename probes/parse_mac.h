@@ -12,7 +12,7 @@ struct nr_mac_denial {
 	char lsm[12];        /* "selinux" or "apparmor" */
 	char stamp[40];      /* the audit record's "TIME:SERIAL", for de-duplication */
 	char comm[64];       /* the task (hex-encoded names decoded) */
-	char what[128];      /* selinux "{ read write } tclass=file", apparmor "open r" */
+	char what[128];      /* selinux "read write tclass=file" (from "{ read write }"), apparmor "open r" */
 	char target[192];    /* name= (a path, a device), else tcontext= */
 	char subject[160];   /* selinux scontext=, apparmor profile= */
 };

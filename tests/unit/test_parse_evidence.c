@@ -351,7 +351,7 @@ static void test_mac_ausearch(void **state)
 	assert_string_equal(d[0].lsm, "selinux");
 	assert_string_equal(d[0].stamp, "1699953165.123:1234");
 	assert_string_equal(d[0].comm, "qemu-kvm");
-	assert_string_equal(d[0].what, "{ read } tclass=file");
+	assert_string_equal(d[0].what, "read tclass=file");
 	assert_string_equal(d[0].target, "fedora.qcow2");
 	assert_string_equal(d[0].subject, "system_u:system_r:svirt_t:s0:c152,c612");
 	assert_true(nr_mac_denial_is_virt(&d[0]));
