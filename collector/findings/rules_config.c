@@ -69,25 +69,40 @@ static bool vendor_module(struct nr_rule_ctx *c, const char **module, enum nr_ru
 	return false;
 }
 
+/* The inputs both nested rules judge: the vendor module, live nested
+ * equal to `live` (else PASS), and the persistent value (NULL when
+ * nothing sets it).  False, with *v, when the rule ends there. */
+static bool nested_inputs(struct nr_rule_ctx *c, int live, const char **module,
+                          const char **value, enum nr_rule_verdict *v)
+{
+	int now;
+
+	*v = NR_RULE_PASS;
+	if (!vendor_module(c, module, v))
+		return false;
+	now = nr_facts_bool(c->facts, "kvm.nested");
+	if (now != live) {
+		*v = now < 0 ? nr_rule_unknown(c, "kvm.nested") : NR_RULE_PASS;
+		return false;
+	}
+	if (!persistent_known(c->facts)) {
+		*v = nr_rule_unknown(c, "modules.persistent");
+		return false;
+	}
+	*value = persistent(c->facts, *module, "nested");
+	return true;
+}
+
 static enum nr_rule_verdict check_not_reloaded(struct nr_rule_ctx *c)
 {
 	const char *module, *value;
 	char where[600], src[512];
-	enum nr_rule_verdict v = NR_RULE_PASS;
+	enum nr_rule_verdict v;
 	json_object *ev;
 	bool cmdline;
 
-	if (!vendor_module(c, &module, &v))
+	if (!nested_inputs(c, 0, &module, &value, &v))
 		return v;
-	switch (nr_facts_bool(c->facts, "kvm.nested")) {
-	case 1:
-		return NR_RULE_PASS;
-	case -1:
-		return nr_rule_unknown(c, "kvm.nested");
-	}
-	if (!persistent_known(c->facts))
-		return nr_rule_unknown(c, "modules.persistent");
-	value = persistent(c->facts, module, "nested");
 	if (!value || nr_modconf_bool(value) != NR_TRI_TRUE)
 		return NR_RULE_PASS;
 	config_source(c->facts, module, "nested", where, sizeof(where), src, sizeof(src));
@@ -127,21 +142,12 @@ static enum nr_rule_verdict check_not_persistent(struct nr_rule_ctx *c)
 {
 	const char *module, *value, *why = "";
 	char where[600], src[512], detail[700];
-	enum nr_rule_verdict v = NR_RULE_PASS;
+	enum nr_rule_verdict v;
 	json_object *ev;
 	int off;
 
-	if (!vendor_module(c, &module, &v))
+	if (!nested_inputs(c, 1, &module, &value, &v))
 		return v;
-	switch (nr_facts_bool(c->facts, "kvm.nested")) {
-	case 0:
-		return NR_RULE_PASS;
-	case -1:
-		return nr_rule_unknown(c, "kvm.nested");
-	}
-	if (!persistent_known(c->facts))
-		return nr_rule_unknown(c, "modules.persistent");
-	value = persistent(c->facts, module, "nested");
 	if (value && nr_modconf_bool(value) == NR_TRI_TRUE)
 		return NR_RULE_PASS;
 	ev = json_object_new_array();
