@@ -50,12 +50,25 @@ struct nr_probe {
 	/* Fill facts (the level's facts object) from this probe's artifacts.
 	 * Missing artifacts are normal: leave the facts null. */
 	void (*parse)(const struct nr_artifacts *arts, json_object *facts);
+	/* Drop-in probes only (dropin.h): their definition, for collect()
+	 * (nr_probe_data), and the file it came from (in the manifest). */
+	const void *data;
+	const char *origin;
 };
 
 /* ---- the probe table ---- */
 extern const struct nr_probe *const nr_probe_table[];
+/* Built-in, then drop-in probes (nr_probe_set_extra). */
 const struct nr_probe *nr_probe_find(const char *name);
-size_t nr_probe_count(void);
+size_t nr_probe_count(void);            /* built-in probes */
+/* Probes added at run time (drop-ins), after the built-in table.  Set once,
+ * before any level runs; the array must outlive every use.  NULL, 0 clears. */
+void nr_probe_set_extra(const struct nr_probe *const *extra, size_t n);
+size_t nr_probe_total(void);            /* built-in and drop-in */
+const struct nr_probe *nr_probe_at(size_t i);   /* i < nr_probe_total() */
+/* True when name is a built-in probe's, or reserved (the "detect" key of
+ * replayed commands). */
+bool nr_probe_name_reserved(const char *name);
 
 /* ---- what collect() may do ---- */
 
@@ -93,6 +106,9 @@ int nr_probe_slurp(struct nr_probe_ctx *ctx, const char *path, size_t cap, char 
 /* List a directory on the level. */
 int nr_probe_list(struct nr_probe_ctx *ctx, const char *dir,
                   int (*fn)(void *ud, const char *name), void *ud);
+
+/* A drop-in probe's definition (struct nr_probe's data). */
+const void *nr_probe_data(struct nr_probe_ctx *ctx);
 
 /* What this probe already stored as `artifact` (scrubbed, NUL-terminated,
  * capped at NR_PARSE_CAP), e.g. a list of names to collect next; NULL if

@@ -22,6 +22,9 @@ struct nr_run_info {
 	/* Who will sign the bundle (informational: trust comes from the
 	 * verifier's allowed_signers); signer_id NULL: unsigned. */
 	const char *signer_id, *signer_type, *signer_fingerprint;
+	/* Drop-in probes loaded and refused (run/dropin_load.h), owned;
+	 * NULL: none looked for. */
+	json_object *dropins;
 };
 
 /* Build the manifest; `files` lists the non-artifact members (summary.txt)

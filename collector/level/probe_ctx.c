@@ -484,6 +484,11 @@ void nr_probe_note(struct nr_probe_ctx *ctx, const char *fmt, ...)
 	json_object_array_add(ctx->result->notes, json_object_new_string(line));
 }
 
+const void *nr_probe_data(struct nr_probe_ctx *ctx)
+{
+	return ctx->result->probe->data;
+}
+
 const char *nr_probe_output(struct nr_probe_ctx *ctx, const char *artifact, size_t *len)
 {
 	struct nr_artifacts view = { ctx->result };
