@@ -18,14 +18,17 @@
 
 #define MAX_PKGS 256
 
+/* The formats say \t and \n as two characters each: dpkg-query and rpm
+ * expand them, and an argument with a real newline cannot travel over SSH
+ * (a request is one line). */
 static const char *const dpkg_argv[] = {
-	"dpkg-query", "-W", "-f=${db:Status-Abbrev}\t${Package}\t${Version}\t${Architecture}\n",
+	"dpkg-query", "-W", "-f=${db:Status-Abbrev}\\t${Package}\\t${Version}\\t${Architecture}\\n",
 	"linux-image-*", "qemu*", "libvirt*", "seabios", "sgabios", "ovmf", "qemu-efi*", "ipxe*",
 	NULL,
 };
 
 static const char *const rpm_argv[] = {
-	"rpm", "-qa", "--qf", "%{NAME}\t%{EPOCH}\t%{VERSION}\t%{RELEASE}\t%{ARCH}\n",
+	"rpm", "-qa", "--qf", "%{NAME}\\t%{EPOCH}\\t%{VERSION}\\t%{RELEASE}\\t%{ARCH}\\n",
 	"kernel", "kernel-core", "kernel-default", "kernel-uek*", "kernel-rt*", "kernel-64k*",
 	"qemu*", "libvirt*", "seabios*", "sgabios*", "edk2*", "ovmf*", "ipxe*", NULL,
 };
