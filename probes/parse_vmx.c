@@ -111,6 +111,13 @@ void nr_vmx_decode(struct nr_vmx *v)
 	f[NR_VMX_TRUE_CONTROLS] = msr_bit(v, 0x480, 55);
 }
 
+bool nr_vmx_basic_valid(const struct nr_vmx *v)
+{
+	uint64_t size = (v->msr[0] >> 32) & 0x1fff;
+
+	return v->have[0] && size > 0 && size <= 4096;
+}
+
 const char *nr_vmx_feature_name(enum nr_vmx_feature f)
 {
 	static const char *const names[NR_VMX_FEATURE_COUNT] = {

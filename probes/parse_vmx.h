@@ -51,6 +51,11 @@ struct nr_vmx {
  * were read; 0 when none (out still filled with unknowns). */
 size_t nr_vmx_text_parse(const char *buf, size_t len, struct nr_vmx *out);
 
+/* IA32_VMX_BASIC was read and is one a VMX CPU gives: its VMCS size
+ * (bits 44:32) is 1..4096.  QEMU's TCG answers every unknown MSR with 0:
+ * a 0 there means "no VMX", not "VMX without features". */
+bool nr_vmx_basic_valid(const struct nr_vmx *v);
+
 /* Decode out->msr into out->features. */
 void nr_vmx_decode(struct nr_vmx *out);
 

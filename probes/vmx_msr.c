@@ -48,9 +48,11 @@ static int vmx_msr_collect(struct nr_probe_ctx *ctx)
 	}
 	nr_probe_note(ctx, "%zu of %zu MSRs read in %lld us", ok, n, (long long)dt);
 	rc = nr_probe_text(ctx, "msr", text, used < sizeof(text) ? used : sizeof(text) - 1);
-	if (rc == 0 && errs[1] < 0)   /* IA32_VMX_BASIC */
+	memcpy(&value, data + 8, 8);   /* IA32_VMX_BASIC */
+	if (rc == 0 && (errs[1] < 0 || ((value >> 32) & 0x1fff) == 0))
 		return nr_probe_skip(ctx, "no VMX capability MSRs: not an Intel VT-x CPU, or VT-x "
-		                     "is not offered to this level");
+		                     "is not offered to this level%s", errs[1] < 0 ? ""
+		                     : " (IA32_VMX_BASIC reads 0, as under QEMU's TCG)");
 	return rc;
 }
 
@@ -78,8 +80,8 @@ static void vmx_msr_parse(const struct nr_artifacts *arts, json_object *facts)
 		                       json_object_new_string(hex));
 	}
 	nr_facts_set(facts, "vmx.msrs", msrs);
-	if (!v.have[0])
-		return;   /* no IA32_VMX_BASIC: no VMX here, features unknown */
+	if (!nr_vmx_basic_valid(&v))
+		return;   /* no (real) IA32_VMX_BASIC: no VMX here, features unknown */
 	features = json_object_new_object();
 	for (i = 0; i < NR_VMX_FEATURE_COUNT; i++)
 		json_object_object_add(features, nr_vmx_feature_name((enum nr_vmx_feature)i),

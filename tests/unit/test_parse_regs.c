@@ -256,6 +256,29 @@ static void test_vmx_no_shadow(void **state)
 	assert_int_equal(v.features[NR_VMX_SHADOW_VMCS], NR_TRI_UNKNOWN);
 }
 
+/* QEMU's TCG answers every unknown MSR with 0 (as a TCG guest's msr
+ * driver reads it): no VMX, not VMX without features. */
+static void test_vmx_tcg_zeros(void **state)
+{
+	static const char text[] = "0x3a IA32_FEATURE_CONTROL = 0x0000000000000000\n"
+	                           "0x480 IA32_VMX_BASIC = 0x0000000000000000\n"
+	                           "0x48b IA32_VMX_PROCBASED_CTLS2 = 0x0000000000000000\n";
+	json_object *facts = nr_test_facts_new("x86_64", NR_ARCH_X86);
+	struct nr_probe_result r;
+	struct nr_vmx v;
+
+	(void)state;
+	assert_int_equal(nr_vmx_text_parse(text, sizeof(text) - 1, &v), 3);
+	assert_false(nr_vmx_basic_valid(&v));
+	nr_test_result_init(&r, "vmx-msr");
+	nr_test_result_add(&r, "msr", text, sizeof(text) - 1);
+	nr_test_result_parse(&r, facts);
+	assert_null(nr_facts_get(facts, "vmx.features"));
+	assert_string_equal(nr_facts_str(facts, "vmx.feature_control"), "unlocked");
+	nr_test_result_release(&r);
+	json_object_put(facts);
+}
+
 static void test_vmx_hostile(void **state)
 {
 	static const char text[] = "0x480 IA32_VMX_BASIC = 0x1 extra\n0x482 X = 0x12345678901234567\n"
@@ -325,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_cpuid_hostile),
 		cmocka_unit_test(test_vmx_haswell),
 		cmocka_unit_test(test_vmx_no_shadow),
+		cmocka_unit_test(test_vmx_tcg_zeros),
 		cmocka_unit_test(test_vmx_hostile),
 		cmocka_unit_test(test_probe_cpuid_facts),
 		cmocka_unit_test(test_probe_vmx_facts),
