@@ -95,7 +95,7 @@ static void test_cpuid_tcg_beats_kernel_log(void **state)
 	(void)state;
 	lv_init(&l);
 	lv_add(&l, "dmesg", "dmesg", dmesg, sizeof(dmesg) - 1);
-	lv_add_file(&l, "cpuid", "cpuid", "cpuid/tcg-qemu64.txt");
+	lv_add_file(&l, "cpuid", "cpuid", "cpuid/tcg-qemu72-guest.txt");
 	nr_facts_derive(l.facts);
 	expect(&l, "qemu-tcg", "tcg", "cpuid");
 	lv_release(&l);
