@@ -55,6 +55,23 @@ soft assert_eq "$(mget "[(p['status'], p['error']) for p in lv0['probes'] if p['
 	"register probes on a capture without recordings"
 soft assert_eq "$(mget "lv0['facts']['cpuid']['hypervisor']")" null "no CPUID fact from nothing"
 
+# The committed capture of the development machine with these probes.
+collect_into "$T/committed" --sysroot "$SRC_DIR/tests/fixtures/captured/x86_64-firecracker-pvm-evidence"
+soft bundle_valid
+for pair in "['virt']['accel']=kvm" "['virt']['accel_source']=cpuid" "['virt']['hypervisor']=firecracker" \
+	"['cpuid']['signature']=KVMKVMKVM" "['cpuid']['svm']=false" "['os']['id']=debian" "['os']['version_id']=12" \
+	"['packages']['manager']=dpkg" "['packages']['kernel']=null" "['modules']['persistent']={}" \
+	"['vmx']['features']=null" "['security']['denials_total']=0"; do
+	f=${pair%%=*}
+	soft assert_eq "$(mget "lv0['facts']$f")" "${pair#*=}" "committed capture: facts$f"
+done
+soft assert_eq "$(mget "[p['version'] for p in lv0['facts']['packages']['installed'] if p['name'] == 'qemu-system-x86']")" \
+	'["1:7.2+dfsg-7+deb12u18+b3"]' "committed capture: qemu-system-x86 package"
+soft assert_eq "$(mget "[v['result'] for v in lv0['facts']['libvirt']['host_validate'] if 'hardware virtualization' in v['check']]")" \
+	'["FAIL"]' "committed capture: virt-host-validate"
+soft assert_eq "$(mget "probe('vmx-msr')['error']")" "no /dev/cpu/0/msr: the msr module is not loaded (modprobe msr)" \
+	"committed capture: vmx-msr"
+
 # Junk in the recording: no fact from it, no crash, the run goes on.
 if [ -f "$cap/.nest-report/regs/dev/cpu/0/cpuid.regs" ]; then
 	printf 'device 0\n0 zzzz\n1 %s\n\001\377\n1073741824 -99999999999999999999\n' \
