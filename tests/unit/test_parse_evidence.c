@@ -177,6 +177,7 @@ static void test_pkg_junk(void **state)
 	static const char junk[] = "ii \tname with space\t1\tamd64\n"
 	                           "ii \t\t1\tamd64\nii \tok\t\tamd64\n\t\t\t\t\n"
 	                           "a\tb\tc\td\te\tf\n";
+	static const char three[] = "a\t(none)\t1\t1\tx\nb\t(none)\t1\t1\tx\nc\t(none)\t1\t1\tx\n";
 	struct nr_pkg p[2];
 	size_t n;
 
@@ -185,8 +186,7 @@ static void test_pkg_junk(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(nr_pkg_parse_rpm("", 0, p, 2, &n), -22);
 	/* max is honoured */
-	assert_int_equal(nr_pkg_parse_rpm("a\t(none)\t1\t1\tx\nb\t(none)\t1\t1\tx\nc\t(none)\t1\t1\tx\n",
-	                                  48, p, 2, &n), 0);
+	assert_int_equal(nr_pkg_parse_rpm(three, sizeof(three) - 1, p, 2, &n), 0);
 	assert_int_equal(n, 2);
 }
 
@@ -301,6 +301,8 @@ static const struct nr_modinfo_param *find_param(const struct nr_modinfo *m, con
 
 static void test_modinfo_real(void **state)
 {
+	static const char odd[] = "filename:       /lib/modules/x/kvm-amd.ko.xz\n"
+	                          "parm:           x\nparm:           :bool\n";
 	struct nr_modinfo *m = malloc(sizeof(*m));
 	size_t len;
 	char *buf = local("modules/modinfo-kvm_intel-debian12.txt", &len);
@@ -330,8 +332,7 @@ static void test_modinfo_real(void **state)
 	buf = local("modules/modinfo-kvm_hv-notfound.err", &len);
 	assert_int_equal(nr_modinfo_parse(buf, len, m), -22);
 	free(buf);
-	assert_int_equal(nr_modinfo_parse("filename:       /lib/modules/x/kvm-amd.ko.xz\n"
-	                                  "parm:           x\nparm:           :bool\n", 72, m), 0);
+	assert_int_equal(nr_modinfo_parse(odd, sizeof(odd) - 1, m), 0);
 	assert_string_equal(m->name, "kvm_amd");         /* from the file name */
 	assert_int_equal(m->n_params, 0);                /* "x" has no colon, ":bool" no name */
 	free(m);
