@@ -135,7 +135,9 @@ void nr_libvirt_parse_domains(const struct nr_artifacts *arts, json_object *fact
 	size_t n, nrun, i, k;
 	size_t len;
 
-	if (!names || !running || !nr_artifacts_get(arts, "list-names", &len))
+	/* An empty list is "no domains" only when virsh said so. */
+	if (!names || !running || !nr_artifacts_get(arts, "list-names", &len) ||
+	    nr_artifacts_exit(arts, "list-names") != 0)
 		goto out;
 	n = names_of(arts, "list-names", names);
 	nrun = names_of(arts, "list-running", running);

@@ -152,6 +152,9 @@ void nr_probe_safe_name(char *out, size_t outlen, const char *in);
  * belongs to arts; do not free it. */
 #define NR_PARSE_CAP (16u * 1024 * 1024)
 const char *nr_artifacts_get(const struct nr_artifacts *arts, const char *artifact, size_t *len);
+/* The exit code of the command behind an artifact; -1 when it is not a
+ * command's, or no exit code is known (killed, not recorded). */
+int nr_artifacts_exit(const struct nr_artifacts *arts, const char *artifact);
 /* "levels/<id>/<probe>/<artifact>": for evidence. */
 const char *nr_artifacts_path(const struct nr_artifacts *arts, const char *artifact);
 /* Iterate artifact names of this probe: returns NULL past the end. */

@@ -217,6 +217,13 @@ const char *nr_artifacts_get(const struct nr_artifacts *arts, const char *artifa
 	return a->cached;
 }
 
+int nr_artifacts_exit(const struct nr_artifacts *arts, const char *artifact)
+{
+	struct nr_artifact *a = view_find(arts, artifact);
+
+	return a && a->has_exit ? a->exit_code : -1;
+}
+
 const char *nr_artifacts_path(const struct nr_artifacts *arts, const char *artifact)
 {
 	struct nr_artifact *a = view_find(arts, artifact);

@@ -200,6 +200,9 @@ static void test_probe_libvirt_facts(void **state)
 		char *buf = local(files[i][1], &len);
 
 		nr_test_result_add(&r, files[i][0], buf, len);
+		/* the lists are what virsh printed, exit 0 */
+		r.arts[r.n_arts - 1].has_exit = strncmp(files[i][0], "list-", 5) == 0;
+		r.arts[r.n_arts - 1].exit_code = 0;
 		free(buf);
 	}
 	nr_test_result_parse(&r, facts);
@@ -221,6 +224,28 @@ static void test_probe_libvirt_facts(void **state)
 	json_object_put(facts);
 }
 
+/* A list whose command failed (or was not recorded) is no list. */
+static void test_probe_libvirt_list_failed(void **state)
+{
+	json_object *facts = nr_test_facts_new("x86_64", NR_ARCH_X86);
+	struct nr_probe_result r;
+
+	(void)state;
+	nr_test_result_init(&r, "libvirt");
+	nr_test_result_add_str(&r, "list-names", "");
+	nr_test_result_parse(&r, facts);
+	assert_null(nr_facts_get(facts, "libvirt.domains"));
+	r.arts[0].has_exit = true;
+	r.arts[0].exit_code = 1;
+	nr_test_result_parse(&r, facts);
+	assert_null(nr_facts_get(facts, "libvirt.domains"));
+	r.arts[0].exit_code = 0;
+	nr_test_result_parse(&r, facts);
+	assert_int_equal(json_object_array_length(nr_facts_get(facts, "libvirt.domains")), 0);
+	nr_test_result_release(&r);
+	json_object_put(facts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_log_accel_last_start),
 		cmocka_unit_test(test_validate_real),
 		cmocka_unit_test(test_probe_libvirt_facts),
+		cmocka_unit_test(test_probe_libvirt_list_failed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
