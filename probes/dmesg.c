@@ -85,6 +85,8 @@ static void dmesg_parse(const struct nr_artifacts *arts, json_object *facts)
 		                  "kernel log from boot");
 	}
 	dmesg_parse_acpi(buf, len, nr_artifacts_path(arts, "dmesg"), facts);
+	/* With no audit daemon, the kernel logs SELinux and AppArmor denials. */
+	nr_security_add_denials(buf, len, "kernel log", nr_artifacts_path(arts, "dmesg"), facts);
 	hit = memmem(buf, len, needle, sizeof(needle) - 1);
 	if (!hit)
 		return;

@@ -40,6 +40,8 @@ static json_object *probe_json(const struct nr_probe_result *r)
 	size_t i;
 
 	json_object_object_add(o, "name", json_object_new_string(r->probe->name));
+	if (r->probe->origin)
+		json_object_object_add(o, "dropin", json_object_new_string(r->probe->origin));
 	json_object_object_add(o, "status", json_object_new_string(nr_probe_status_name(r->status)));
 	json_object_object_add(o, "duration_ms", json_object_new_int64(r->duration_ms));
 	json_object_object_add(o, "error", nr_json_str_or_null(r->error));
@@ -202,6 +204,8 @@ json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *l
 		json_object_object_add(m, "case_id", json_object_new_string(run->case_id));
 	if (run->label)
 		json_object_object_add(m, "label", json_object_new_string(run->label));
+	if (run->dropins)
+		json_object_object_add(m, "dropins", json_object_get(run->dropins));
 	json_object_object_add(m, "findings", run->findings ? json_object_get(run->findings)
 	                                                    : json_object_new_array());
 	return m;

@@ -2,6 +2,7 @@
 /* `nest-report capture DIR`: record this machine into a tree that
  * `nest-report collect --sysroot DIR` replays. */
 #include "run/capture.h"
+#include "cmd_dropins.h"
 #include "cmd_signals.h"
 #include "commands.h"
 #include "msg.h"
@@ -30,6 +31,7 @@ static const char capture_usage[] =
 	"      --only PROBE,...      run only these probes (see 'nest-report probes')\n"
 	"      --skip PROBE,...      do not run these probes\n"
 	"      --timeout SECS        per-probe timeout (default 30)\n"
+	NR_OPT_PROBE_DIR_HELP
 	"  -q, --quiet               print only errors (and DIR)\n"
 	"  -v, --verbose             report every probe as it finishes\n"
 	"  -h, --help                show this help\n"
@@ -49,23 +51,25 @@ struct capture_args {
 	const char *dir;
 };
 
+static const struct option capture_longopts[] = {
+	{ "only", required_argument, NULL, 'O' },
+	{ "skip", required_argument, NULL, 'S' },
+	{ "timeout", required_argument, NULL, 't' },
+	NR_OPT_PROBE_DIR_ENTRY,
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 /* Returns -1 to continue, or an exit code. */
 static int capture_parse(int argc, char **argv, struct capture_args *a)
 {
-	static const struct option longopts[] = {
-		{ "only", required_argument, NULL, 'O' },
-		{ "skip", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c, bad = 0;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qvh", capture_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'O':
 			nr_cmd_list_free(a->only);
@@ -81,6 +85,7 @@ static int capture_parse(int argc, char **argv, struct capture_args *a)
 				return NR_EXIT_USAGE;
 			}
 			break;
+		case NR_OPT_PROBE_DIR: break;   /* taken before: nr_cmd_dropins_setup() */
 		case 'q': nr_msg_set_verbosity(NR_QUIET); break;
 		case 'v': nr_msg_set_verbosity(NR_VERBOSE); break;
 		case 'h': fputs(capture_usage, stdout); return NR_EXIT_OK;
@@ -134,9 +139,12 @@ int nr_cmd_capture(int argc, char **argv)
 	struct nr_collect_opts opts;
 	struct nr_capture_stats st;
 	struct nr_error err = { 0 };
+	struct nr_dropins dropins;
 	int rc;
 
-	rc = capture_parse(argc, argv, &a);
+	rc = nr_cmd_dropins_setup(argc, argv, ":qvh", capture_longopts, &dropins);
+	if (rc == 0)
+		rc = capture_parse(argc, argv, &a);
 	if (rc >= 0)
 		goto out;
 	memset(&opts, 0, sizeof(opts));
@@ -160,5 +168,6 @@ int nr_cmd_capture(int argc, char **argv)
 out:
 	nr_cmd_list_free(a.only);
 	nr_cmd_list_free(a.skip);
+	nr_cmd_dropins_teardown(&dropins);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `nest-report [collect]`: collect this machine into a bundle. */
 #include "cmd_trust.h"
+#include "cmd_dropins.h"
 #include "cmd_signals.h"
 #include "run/collect.h"
 #include "commands.h"
@@ -45,6 +46,7 @@ static const char collect_usage[] =
 	"      --sysroot DIR         replay a tree made by 'nest-report capture' (or a\n"
 	"                            copy of /proc and /sys) as level l0, not this machine;\n"
 	"                            unlike sos's --sysroot, never a live root such as /\n"
+	NR_OPT_PROBE_DIR_HELP
 	"\n"
 	"levels reached over SSH (agentless: nothing is installed on them):\n"
 	"      --level ID=[user@]host[:port][,via=ID][,sudo][,only=P:P][,skip=P:P]\n"
@@ -276,43 +278,45 @@ static void report_json(struct nr_collect_run *run)
 	json_object_put(o);
 }
 
+static const struct option collect_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "only", required_argument, NULL, 'O' },
+	{ "skip", required_argument, NULL, 'S' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "max-artifact-size", required_argument, NULL, 'M' },
+	{ "compress", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "sysroot", required_argument, NULL, 'R' },
+	{ "level", required_argument, NULL, 'L' },
+	{ "topology", required_argument, NULL, 'T' },
+	{ "sudo", no_argument, NULL, 's' },
+	{ "accept-new-host-keys", no_argument, NULL, 'A' },
+	{ "connect-timeout", required_argument, NULL, 'C' },
+	{ "ssh-config", required_argument, NULL, 'F' },
+	{ "known-hosts", required_argument, NULL, 'K' },
+	{ "identity", required_argument, NULL, 'i' },
+	{ "sign-key", required_argument, NULL, 0x2001 },
+	{ "signer-id", required_argument, NULL, 0x2002 },
+	{ "no-sign", no_argument, NULL, 0x2003 },
+	{ "upload", required_argument, NULL, 0x3001 },
+	{ "case-id", required_argument, NULL, 0x4001 },
+	{ "label", required_argument, NULL, 0x4002 },
+	NR_OPT_PROBE_DIR_ENTRY,
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 /* Returns -1 to continue, or an exit code. */
 static int parse_args(int argc, char **argv, struct collect_args *a)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "only", required_argument, NULL, 'O' },
-		{ "skip", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "max-artifact-size", required_argument, NULL, 'M' },
-		{ "compress", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "sysroot", required_argument, NULL, 'R' },
-		{ "level", required_argument, NULL, 'L' },
-		{ "topology", required_argument, NULL, 'T' },
-		{ "sudo", no_argument, NULL, 's' },
-		{ "accept-new-host-keys", no_argument, NULL, 'A' },
-		{ "connect-timeout", required_argument, NULL, 'C' },
-		{ "ssh-config", required_argument, NULL, 'F' },
-		{ "known-hosts", required_argument, NULL, 'K' },
-		{ "identity", required_argument, NULL, 'i' },
-		{ "sign-key", required_argument, NULL, 0x2001 },
-		{ "signer-id", required_argument, NULL, 0x2002 },
-		{ "no-sign", no_argument, NULL, 0x2003 },
-		{ "upload", required_argument, NULL, 0x3001 },
-		{ "case-id", required_argument, NULL, 0x4001 },
-		{ "label", required_argument, NULL, 0x4002 },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct nr_error err = { 0 };
 	int c, bad = 0;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:qvh", collect_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case 'O':
@@ -375,6 +379,7 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 			}
 			*(c == 0x4001 ? &a->case_id : &a->label) = optarg;
 			break;
+		case NR_OPT_PROBE_DIR: break;   /* taken before: nr_cmd_dropins_setup() */
 		case 'q': nr_msg_set_verbosity(NR_QUIET); break;
 		case 'v': nr_msg_set_verbosity(NR_VERBOSE); break;
 		case 'h': fputs(collect_usage, stdout); return NR_EXIT_OK;
@@ -449,12 +454,15 @@ int nr_cmd_collect(int argc, char **argv)
 	struct nr_error err = { 0 };
 	char host[128], spool[PATH_MAX], why[NR_ERROR_MSG_MAX], signer[256];
 	struct nr_sign_key key;
+	static struct nr_dropins dropins;
 	int rc, signing;
 
 	a.timeout_s = DEFAULT_TIMEOUT_S;
 	a.cap = DEFAULT_ARTIFACT_CAP;
 	a.compression = "zstd";
-	rc = parse_args(argc, argv, &a);
+	rc = nr_cmd_dropins_setup(argc, argv, ":o:qvh", collect_longopts, &dropins);
+	if (rc == 0)
+		rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out;
 	/* The key is chosen first: the manifest records who will sign. */
@@ -468,6 +476,7 @@ int nr_cmd_collect(int argc, char **argv)
 		nr_upload_cli_hide_url(argc, argv, "--upload", a.upload);
 	host_name(host, sizeof(host));
 	rc = setup_run(&run, &a, argc, argv, host, spool, &err);
+	run.info.dropins = nr_dropins_manifest(&dropins);
 	if (signing) {
 		run.info.signer_id = signer;
 		run.info.signer_type = key.type[0] ? key.type : NULL;
@@ -508,5 +517,6 @@ out:
 	nr_cmd_list_free(a.only);
 	nr_cmd_list_free(a.skip);
 	nr_topology_release(&a.topo);
+	nr_cmd_dropins_teardown(&dropins);
 	return rc;
 }

@@ -232,7 +232,7 @@ static void *worker(void *arg)
 static int level_plan(struct nr_level *lv, const struct nr_collect_opts *opts, size_t *runnable,
                       struct nr_error *err)
 {
-	size_t n = nr_probe_count(), i;
+	size_t n = nr_probe_total(), i;
 
 	lv->results = calloc(n, sizeof(*lv->results));
 	if (!lv->results)
@@ -244,7 +244,7 @@ static int level_plan(struct nr_level *lv, const struct nr_collect_opts *opts, s
 		enum nr_probe_status st;
 		const char *why;
 
-		r->probe = nr_probe_table[i];
+		r->probe = nr_probe_at(i);
 		r->commands = json_object_new_array();
 		r->notes = json_object_new_array();
 		if (nr_level_probe_applies(lv, r->probe, opts, &why, &st)) {

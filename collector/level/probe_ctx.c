@@ -420,6 +420,19 @@ int nr_probe_path_info(struct nr_probe_ctx *ctx, const char *path, bool *exists,
 	return 0;
 }
 
+int nr_probe_read_regs(struct nr_probe_ctx *ctx, const char *path, const uint64_t *offsets,
+                       size_t n, size_t width, unsigned char *data, int *errs)
+{
+	struct nr_transport *t = ctx->level->transport;
+	int rc;
+
+	if (!t->ops->read_regs)
+		return nr_error_set(&ctx->err, ENOSYS, "%s: register reads not supported here", path);
+	rc = t->ops->read_regs(t, path, offsets, n, width, ctx->deadline_ms, data, errs, &ctx->err);
+	note_timeout(ctx, rc);
+	return rc;
+}
+
 int nr_probe_is_root(struct nr_probe_ctx *ctx)
 {
 	return ctx->level->is_root;
@@ -470,6 +483,11 @@ void nr_probe_note(struct nr_probe_ctx *ctx, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	json_object_array_add(ctx->result->notes, json_object_new_string(line));
+}
+
+const void *nr_probe_data(struct nr_probe_ctx *ctx)
+{
+	return ctx->result->probe->data;
 }
 
 const char *nr_probe_output(struct nr_probe_ctx *ctx, const char *artifact, size_t *len)

@@ -301,4 +301,6 @@ void nr_collect_release(struct nr_collect_run *run)
 	run->n_levels = 0;
 	json_object_put(run->info.findings);
 	run->info.findings = NULL;
+	json_object_put(run->info.dropins);
+	run->info.dropins = NULL;
 }

@@ -91,6 +91,7 @@ static void match_one(struct nr_level *parent, struct nr_level *child,
 		return;
 	}
 	json_object_object_add(g, "level", json_object_new_string(child->id));
+	nr_facts_derive_accel_guest(child->facts, g, parent->facts);
 }
 
 void nr_discovery_match(struct nr_level *levels, size_t n, const struct nr_topology *topo)

@@ -55,6 +55,7 @@ void nr_ssh_budget(ssh_session s, int64_t deadline_ms);
 #define NR_SSH_X_NOENT 101
 #define NR_SSH_X_NOTREG 102
 #define NR_SSH_X_NOACCESS 103
+#define NR_SSH_X_NOTOOL 104     /* r_regs: no dd with iflag=skip_bytes,count_bytes, or no od */
 
 /* Session setup (ssh_session.c). */
 int nr_ssh_session_open(struct ssh_tr *tr, const struct nr_ssh_opts *o, int fd,

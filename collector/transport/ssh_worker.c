@@ -66,6 +66,14 @@ static const char loop_script[] =
 	"r_info() { [ -e \"$1\" ] && echo exists; [ -c \"$1\" ] && echo chr; "
 	"if [ -c \"$1\" ] && (: <>\"$1\") 2>/dev/null; then echo rw; fi; return 0; }; "
 	"r_id() { id -u; }; "
+	/* Register reads (read_regs): dd at a byte offset, one line per
+	 * offset, "OFFSET HEX" or "OFFSET -5" (regs_text.h). */
+	"r_regs() { p=$1 w=$2; shift 2; [ -e \"$p\" ] || return 101; [ -c \"$p\" ] || return 102; "
+	"[ -r \"$p\" ] || return 103; "
+	"dd if=/dev/zero bs=1 count=1 skip=1 iflag=skip_bytes,count_bytes >/dev/null 2>&1 "
+	"&& command -v od >/dev/null 2>&1 || return 104; "
+	"for o; do x=$(dd if=\"$p\" bs=\"$w\" count=\"$w\" skip=\"$o\" iflag=skip_bytes,count_bytes "
+	"2>/dev/null | od -An -v -tx1 | tr -d ' \\n'); echo \"$o ${x:--5}\"; done; }; "
 	"printf '\\n%s 0\\n\\n%s' \"$1\" \"$1\"; "
 	"while IFS= read -r l; do b=${l%% *}; c=${l#* }; "
 	"(eval \"$c\") </dev/null 2>\"$e\"; r=$?; "

@@ -78,6 +78,21 @@ struct nr_transport_ops {
 	/* 1 when commands run as root, 0 when not, negative errno when unknown
 	 * (including when the deadline passed). */
 	int (*is_root)(struct nr_transport *t, int64_t deadline_ms);
+	/* Positioned reads of a register device: Linux's /dev/cpu/N/msr (8
+	 * bytes at the MSR's index) and /dev/cpu/N/cpuid (16 bytes, eax ebx ecx
+	 * edx, at leaf | subleaf << 32).  width (at most 16) bytes at each of
+	 * n (at most 64) offsets into data + i * width; errs[i] is 0 or that
+	 * register's negative errno (-EIO: no such register).  Returns 0 when
+	 * the device was read, whatever errs say; -ENOENT when it does not
+	 * exist (the msr or cpuid module is not loaded); -EACCES or -EPERM
+	 * without the privilege; -ENOSYS when the level has no means (no dd
+	 * with iflag=skip_bytes remotely); -ENODATA when a replayed tree holds
+	 * no recording.  The local transport answers /dev/cpu/N/cpuid with the
+	 * CPUID instruction in-process, which needs neither root nor the
+	 * module.  NULL in a transport that cannot: callers see -ENOSYS. */
+	int (*read_regs)(struct nr_transport *t, const char *path, const uint64_t *offsets,
+	                 size_t n, size_t width, int64_t deadline_ms, unsigned char *data, int *errs,
+	                 struct nr_error *err);
 	void (*close)(struct nr_transport *t);
 };
 

@@ -5,6 +5,7 @@
  * /dev/null, no inherited fds, and the whole process group killed on
  * timeout, truncation or interrupt. */
 #include "transport.h"
+#include "local_regs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -389,6 +390,7 @@ static const struct nr_transport_ops local_ops = {
 	.which = local_which,
 	.path_info = local_path_info,
 	.is_root = local_is_root,
+	.read_regs = nr_local_read_regs,
 	.close = local_close,
 };
 

@@ -13,6 +13,7 @@
 #include "shell_quote.h"
 #include "ssh_frame.h"
 #include "ssh_internal.h"
+#include "regs_text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -273,6 +274,54 @@ static int ssh_is_root(struct nr_transport *t, int64_t deadline_ms)
 	return tr->is_root;
 }
 
+#define REGS_OUT_MAX 8192
+
+static int ssh_read_regs(struct nr_transport *t, const char *path, const uint64_t *offsets,
+                         size_t n, size_t width, int64_t deadline_ms, unsigned char *data,
+                         int *errs, struct nr_error *err)
+{
+	struct list_sink s = { { list_write, REGS_OUT_MAX }, malloc(REGS_OUT_MAX), 0, REGS_OUT_MAX };
+	char numbers[NR_REGS_MAX + 1][24];
+	const char *args[NR_REGS_MAX + 3];
+	struct nr_run_result res;
+	size_t i;
+	int rc;
+
+	if (!s.buf)
+		return nr_error_set(err, ENOMEM, "out of memory");
+	if (width == 0 || width > NR_REGS_MAX_WIDTH || n > NR_REGS_MAX) {
+		rc = nr_error_set(err, EINVAL, "%s: %zu reads of %zu bytes asked", path, n, width);
+		goto out;
+	}
+	snprintf(numbers[0], sizeof(numbers[0]), "%zu", width);
+	args[0] = path;
+	args[1] = numbers[0];
+	for (i = 0; i < n; i++) {
+		snprintf(numbers[i + 1], sizeof(numbers[i + 1]), "%llu", (unsigned long long)offsets[i]);
+		args[i + 2] = numbers[i + 1];
+	}
+	args[n + 2] = NULL;
+	rc = ssh_call(tr_of(t), "r_regs", args, deadline_ms, &s.base, NULL, &res, err);
+	if (rc < 0)
+		goto out;
+	switch (res.exit_code) {
+	case 0:
+		nr_regs_text_parse(s.buf, s.len, offsets, n, width, data, errs);
+		break;
+	case NR_SSH_X_NOENT: rc = nr_error_set(err, ENOENT, "%s: no such device", path); break;
+	case NR_SSH_X_NOTREG: rc = nr_error_set(err, ENODEV, "%s is not a character device", path); break;
+	case NR_SSH_X_NOACCESS: rc = nr_error_set(err, EACCES, "%s: permission denied", path); break;
+	case NR_SSH_X_NOTOOL:
+		rc = nr_error_set(err, ENOSYS, "cannot read %s: needs dd with iflag=skip_bytes,"
+		                  "count_bytes (coreutils) and od", path);
+		break;
+	default: rc = nr_error_set(err, EIO, "cannot read %s (exit %d)", path, res.exit_code);
+	}
+out:
+	free(s.buf);
+	return rc;
+}
+
 static void ssh_close(struct nr_transport *t)
 {
 	struct ssh_tr *tr = tr_of(t);
@@ -302,6 +351,7 @@ static const struct nr_transport_ops ssh_ops = {
 	.which = ssh_which,
 	.path_info = ssh_path_info,
 	.is_root = ssh_is_root,
+	.read_regs = ssh_read_regs,
 	.close = ssh_close,
 };
 

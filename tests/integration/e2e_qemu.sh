@@ -252,6 +252,21 @@ check_l1_virt() {
 }
 soft check_l1_virt
 
+# ---- l1's own CPUID says TCG: the verdict that outranks every other -----------
+
+check_l1_cpuid() {
+	assert_eq "$(lget l1 "[(p['status'], p['error']) for p in lv['probes'] if p['name'] == 'cpuid']")" \
+		'[["ok", null]]' "l1 cpuid probe (busybox dd on /dev/cpu/0/cpuid)"
+	assert_eq "$(lget l1 "lv['facts']['cpuid']['signature']")" TCGTCGTCGTCG "l1 CPUID leaf 0x40000000"
+	assert_eq "$(lget l1 "lv['facts']['virt']['accel']")" tcg "l1 virt.accel"
+	assert_eq "$(lget l1 "lv['facts']['virt']['accel_source']")" cpuid "l1 virt.accel_source"
+	assert_eq "$(lget l1 "lv['facts']['virt']['hypervisor']")" qemu-tcg "l1 virt.hypervisor from CPUID"
+	# TCG offers no VMX: the msr driver answers EIO for IA32_VMX_BASIC.
+	assert_eq "$(lget l1 "[(p['status'], 'no VMX capability MSRs' in (p['error'] or '')) for p in lv['probes'] if p['name'] == 'vmx-msr']")" \
+		'[["skipped", true]]' "l1 vmx-msr under TCG"
+}
+soft check_l1_cpuid
+
 # ---- the busybox tools the probes run on l1 were found and ran ------------------
 
 check_l1_commands() {
