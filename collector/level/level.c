@@ -87,21 +87,29 @@ void nr_level_release(struct nr_level *lv)
 
 /* The architecture decides which probes apply, so it is learned first:
  * from `uname -m`, else from what /proc/cpuinfo looks like (captured trees
- * of foreign machines often have no uname recorded). */
-static void level_detect_arch(struct nr_level *lv)
+ * of foreign machines often have no uname recorded).  It is the level's
+ * first command, paying for the remote shell and sudo, so it gets a
+ * probe's time (--timeout), not a fixed few seconds: a guest under TCG on
+ * a busy host took more than 5 s, and its arch was silently lost.  When
+ * uname is there and gives no answer, the level says so. */
+static void level_detect_arch(struct nr_level *lv, const struct nr_collect_opts *opts)
 {
 	struct nr_transport *t = lv->transport;
 	struct nr_mem_sink out = { { NULL }, NULL, 0, 0 };
-	struct nr_run_result res;
+	struct nr_run_result res = { 0 };
 	struct nr_error err = { 0 };
 	const char *argv[] = { NULL, "-m", NULL };
-	char path[4096];
+	int64_t deadline = nr_time_now_ms() + (opts && opts->timeout_s > 0
+	                                               ? (int64_t)opts->timeout_s * 1000
+	                                               : DETECT_TIMEOUT_MS);
+	char path[4096], msg[400];
+	int rc = -1;
 
 	if (nr_mem_sink_init(&out, 128) == 0 &&
-	    t->ops->which(t, "uname", nr_time_now_ms() + DETECT_TIMEOUT_MS, path, sizeof(path)) == 0) {
+	    t->ops->which(t, "uname", deadline, path, sizeof(path)) == 0) {
 		argv[0] = path;
-		if (t->ops->run(t, "detect/uname-m", argv, nr_time_now_ms() + DETECT_TIMEOUT_MS,
-		                &out.base, NULL, &res, &err) == 0 && res.exit_code == 0) {
+		rc = t->ops->run(t, "detect/uname-m", argv, deadline, &out.base, NULL, &res, &err);
+		if (rc == 0 && res.exit_code == 0) {
 			out.buf[strcspn(out.buf, " \t\r\n")] = '\0';
 			/* A machine name is [A-Za-z0-9_]; anything else (a
 			 * replayed tree's junk) is no answer. */
@@ -109,11 +117,25 @@ static void level_detect_arch(struct nr_level *lv)
 			                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0')
 				lv->arch_name = strdup(out.buf);
 		}
+		if (!lv->arch_name) {
+			const char *why = "no machine name in its output";
+
+			if (rc < 0)
+				why = res.timed_out || rc == -ETIMEDOUT ? "timed out"
+				      : err.msg[0] ? err.msg : "could not run";
+			else if (res.exit_code != 0)
+				why = "failed";
+			snprintf(msg, sizeof(msg), "uname -m gave no architecture (%s); guessing it from "
+			         "/proc/cpuinfo", why);
+			nr_level_add_error(lv, msg);
+		}
 	}
 	nr_mem_sink_release(&out);
 	lv->arch = lv->arch_name ? nr_arch_from_uname(lv->arch_name) : NR_ARCH_UNKNOWN;
 	if (lv->arch == NR_ARCH_UNKNOWN)
-		lv->arch = nr_facts_arch_from_cpuinfo(t, nr_time_now_ms() + DETECT_TIMEOUT_MS);
+		lv->arch = nr_facts_arch_from_cpuinfo(t, deadline > nr_time_now_ms() + DETECT_TIMEOUT_MS
+		                                                 ? deadline
+		                                                 : nr_time_now_ms() + DETECT_TIMEOUT_MS);
 }
 
 static bool name_in(const char *const *list, const char *name)
@@ -265,7 +287,7 @@ int nr_level_collect(struct nr_level *lv, const struct nr_collect_opts *opts,
 	size_t runnable = 0, started = 0, i;
 	int rc;
 
-	level_detect_arch(lv);
+	level_detect_arch(lv, opts);
 	lv->is_root = lv->transport->ops->is_root(lv->transport);
 	rc = level_plan(lv, opts, &runnable, err);
 	if (rc < 0)
