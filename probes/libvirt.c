@@ -119,6 +119,7 @@ static int libvirt_collect(struct nr_probe_ctx *ctx)
 	bool has_daemon = nr_probe_has(ctx, "libvirtd");
 	size_t n = 0;
 	int rc, exit_code = -1;
+	bool unreachable = false;
 
 	if (!has_virsh && !has_daemon)
 		return nr_probe_skip(ctx, "libvirt not installed (no virsh, no libvirtd)");
@@ -129,8 +130,7 @@ static int libvirt_collect(struct nr_probe_ctx *ctx)
 	rc = nr_probe_cmds(ctx, specs, n);
 	if (rc == 0 && has_virsh) {
 		exit_code = specs[n - 1].exit_code;
-		if (specs[n - 1].rc == 0 && exit_code != 0)
-			nr_probe_note(ctx, "virsh cannot connect to libvirtd (exit %d)", exit_code);
+		unreachable = specs[n - 1].rc == 0 && exit_code != 0;
 		if (specs[n - 1].rc == 0 && exit_code == 0)
 			rc = nr_probe_cmd(ctx, "list-all", list_argv, NULL);
 		if (rc == 0 && exit_code == 0)
@@ -138,6 +138,11 @@ static int libvirt_collect(struct nr_probe_ctx *ctx)
 	}
 	if (rc != -ETIMEDOUT)
 		rc = libvirt_collect_logs(ctx);
+	/* The logs were still read; the domains' XML was not: a failure, said
+	 * (virsh's stderr is in the virsh-version artifact). */
+	if (rc == 0 && unreachable)
+		return nr_probe_fail(ctx, ECONNREFUSED, "virsh cannot connect to libvirtd (virsh -r "
+		                     "version exited %d): no domain XML", exit_code);
 	return rc;
 }
 

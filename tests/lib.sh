@@ -295,10 +295,20 @@ expect_probe() {
 	[ "$_st" = "$2" ] || fail "probe $1 is '$_st' (error: $(mget "probe('$1')['error']")), expected '$2'"
 }
 
+# The libvirt probe fails, rightly, where libvirt is installed and its daemon
+# is not running, as on a test machine after `make deps` (which starts no
+# service): the tests that collect this machine accept that one failure
+# (a Python condition on probe entry p).
+if [ -S /run/libvirt/libvirt-sock-ro ] || [ -S /run/libvirt/virtqemud-sock-ro ]; then
+	_LIBVIRTD_DOWN_HERE=False
+else
+	_LIBVIRTD_DOWN_HERE="(p['name'] == 'libvirt' and str(p['error']).startswith('virsh cannot connect to libvirtd'))"
+fi
+
 # no_probe_failed [EXCEPT...]: no probe on level 0 is failed or timeout,
-# except those named.
+# except those named (and libvirt where this machine's libvirtd is down).
 no_probe_failed() {
-	_bad=$(mget "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv0['probes'] if p['status'] in ('failed', 'timeout') and p['name'] not in '$*'.split())")
+	_bad=$(mget "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv0['probes'] if p['status'] in ('failed', 'timeout') and p['name'] not in '$*'.split() and not $_LIBVIRTD_DOWN_HERE)")
 	[ -z "$_bad" ] || fail "probes failed or timed out: $_bad"
 }
 
@@ -676,7 +686,7 @@ expect_level() {
 # it has artifacts.
 level_complete() {
 	expect_level "$1" ok
-	_bad=$(lget "$1" "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv['probes'] if p['status'] in ('failed', 'timeout'))")
+	_bad=$(lget "$1" "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv['probes'] if p['status'] in ('failed', 'timeout') and not $_LIBVIRTD_DOWN_HERE)")
 	[ -z "$_bad" ] || fail "level $1: probes failed or timed out: $_bad"
 	_n=$(lget "$1" "sum(len(p['artifacts']) for p in lv['probes'])")
 	assert_gt "$_n" 0 "artifacts of level $1"
@@ -686,4 +696,40 @@ level_complete() {
 bundle_valid() {
 	validate_schema "$M" manifest.schema.json
 	check_integrity
+}
+
+# ---- guests booted under QEMU (e2e_qemu.sh, libvirt_real*.sh) ---------------
+
+# ssh_banner PORT: true once something on 127.0.0.1:PORT speaks SSH.  With
+# user networking QEMU accepts every connection itself and drops it when the
+# guest does not answer, so only the banner tells that sshd is up.
+ssh_banner() {
+	"$PY" - "$1" <<'PYEOF' 2>/dev/null
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+s.settimeout(2)
+sys.exit(0 if s.recv(64).startswith(b"SSH-") else 1)
+PYEOF
+}
+
+# console_tail FILE [N]: a guest's serial console log without terminal
+# escapes or blank lines, its last N (120) lines, on stderr.
+console_tail() {
+	echo "---- guest console ($1), last ${2:-120} lines:" >&2
+	if [ -s "$1" ]; then
+		sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/\r$//' "$1" | grep -v '^[[:space:]]*$' |
+			tail -n "${2:-120}" | sed 's/^/    /' >&2
+	else
+		echo "    (empty)" >&2
+	fi
+}
+
+ms_now() {
+	date +%s%3N
+}
+
+# expect_probe_on LEVEL PROBE STATUS
+expect_probe_on() {
+	_st=$(lget "$1" "probe('$2', lv)['status']")
+	[ "$_st" = "$3" ] || fail "$1: probe $2 is '$_st' ($(lget "$1" "probe('$2', lv)['error']")), expected '$3'"
 }

@@ -8,7 +8,8 @@
  * {pid, argv, level}: argv goes through the qemu probe's real parse(), as
  * a captured /proc/PID/cmdline would, and level links the guest to a
  * reached level.  probes are manifest probe entries whose artifacts may be
- * plain names (their path is made up as the bundle would).
+ * plain names (their path is made up as the bundle would) or objects with
+ * a name and the members that matter (exit_code, stderr...).
  */
 #ifndef NR_TEST_FINDINGS_CASE_H
 #define NR_TEST_FINDINGS_CASE_H
