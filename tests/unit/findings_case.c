@@ -182,6 +182,8 @@ static json_object *level_from(json_object *spec)
 	json_object_object_add(lv, "errors", json_object_object_get_ex(spec, "errors", &v)
 	                                             ? json_object_get(v) : json_object_new_array());
 	json_object_object_add(lv, "root", NULL);
+	json_object_object_add(lv, "match", json_object_object_get_ex(spec, "match", &v)
+	                                            ? json_object_get(v) : NULL);
 	json_object_object_add(lv, "facts", facts);
 	json_object_object_add(lv, "probes", probes);
 	return lv;
