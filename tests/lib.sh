@@ -733,3 +733,32 @@ expect_probe_on() {
 	_st=$(lget "$1" "probe('$2', lv)['status']")
 	[ "$_st" = "$3" ] || fail "$1: probe $2 is '$_st' ($(lget "$1" "probe('$2', lv)['error']")), expected '$3'"
 }
+
+# stop_pid PID [SECS]: SIGTERM, then SIGKILL after SECS (3) seconds; reaps
+# PID when it is a child of this shell.  Use it only on a PID this test
+# started.
+stop_pid() {
+	kill "$1" 2>/dev/null
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt $((${2:-3} * 10)) ]; do
+		# A zombie still answers kill -0; ps shows it as Z.
+		case $(ps -o stat= -p "$1" 2>/dev/null) in Z*) break ;; esac
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null || :
+}
+
+# dropbear_host_key FILE: a new ed25519 dropbear host key in FILE; prints
+# its public half ("ssh-ed25519 AAAA..."), nothing when that failed (the
+# reason on stderr): HOST_PUB=$(dropbear_host_key F) || fail ...
+dropbear_host_key() {
+	dropbearkey -t ed25519 -f "$1" >"$1.out" 2>&1 || {
+		show "$1.out"
+		echo "dropbearkey -t ed25519 -f $1 failed" >&2
+		return 1
+	}
+	dropbearkey -y -f "$1" 2>/dev/null | grep '^ssh-ed25519 ' | cut -d' ' -f1,2 | grep . ||
+		{ echo "cannot read the public half of $1 with dropbearkey -y" >&2; return 1; }
+}

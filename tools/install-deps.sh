@@ -9,6 +9,10 @@ TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip util-linux pro
 # over TLS with certificates openssl makes), a QEMU guest under TCG booted
 # from a tiny initramfs.
 E2E="openssh-server openssh-client nginx openssl iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
+# The real libvirt stack (tests/integration/libvirt_real*.sh): Debian's
+# libvirtd and virtlogd, started by the tests themselves (never as services),
+# and a Debian guest built with mmdebstrap into an ext4 image (e2fsprogs).
+E2E="$E2E libvirt-daemon-system libvirt-clients mmdebstrap e2fsprogs"
 # The probes' own tools: what nest-report runs on a real machine.
 PROBE_TOOLS="dmidecode pciutils"
 case "$(uname -m)" in x86_64|i?86) PROBE_TOOLS="$PROBE_TOOLS x86info" ;; esac
