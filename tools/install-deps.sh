@@ -11,8 +11,9 @@ TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip util-linux pro
 E2E="openssh-server openssh-client nginx openssl iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
 # The real libvirt stack (tests/integration/libvirt_real*.sh): Debian's
 # libvirtd and virtlogd, started by the tests themselves (never as services),
-# and a Debian guest built with mmdebstrap into an ext4 image (e2fsprogs).
-E2E="$E2E libvirt-daemon-system libvirt-clients mmdebstrap e2fsprogs"
+# a Debian guest built with mmdebstrap into an ext4 image (e2fsprogs), and an
+# iSCSI disk with CHAP from tgtd, which QEMU reaches with qemu-block-extra.
+E2E="$E2E libvirt-daemon-system libvirt-clients mmdebstrap e2fsprogs tgt qemu-block-extra"
 # The probes' own tools: what nest-report runs on a real machine.
 PROBE_TOOLS="dmidecode pciutils"
 case "$(uname -m)" in x86_64|i?86) PROBE_TOOLS="$PROBE_TOOLS x86info" ;; esac
