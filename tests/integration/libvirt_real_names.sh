@@ -23,6 +23,8 @@ CEPH_KEY=QVFCTlJwbGFudGVkQ2VwaEtleU5vdEFSZWFsT25lMTIzNA==
 SECRET_UUID=6a0c5d2e-2b51-4f0e-9d3c-4e1f0a7b9c11
 
 lv_start
+# A Ceph monitor address where nothing listens: a start fails at once.
+MON_PORT=$(free_port) || fail "cannot find a free port on 127.0.0.1"
 
 cat >"$T/secret.xml" <<EOF
 <secret ephemeral='no' private='yes'>
@@ -36,8 +38,9 @@ lv_virsh secret-set-value "$SECRET_UUID" --file "$T/secret.value" >"$T/virsh.out
 	{ show "$T/virsh.out"; fail "virsh secret-set-value failed"; }
 
 # domain NAME: XML of a TCG domain with an RBD disk (cephx through the
-# secret above) and a VNC password.  It boots a kernel that is not there,
-# so a start fails at once, after libvirt wrote its log.
+# secret above) and a VNC password.  It boots a kernel that is not there
+# from a monitor that does not answer, so a start fails at once, after
+# libvirt wrote its log.
 domain() {
 	cat <<EOF
 <domain type='qemu'>
@@ -56,7 +59,7 @@ domain() {
         <secret type='ceph' uuid='$SECRET_UUID'/>
       </auth>
       <source protocol='rbd' name='nrpool/nrimage'>
-        <host name='192.0.2.10' port='6789'/>
+        <host name='127.0.0.1' port='$MON_PORT'/>
       </source>
       <target dev='vda' bus='virtio'/>
     </disk>
