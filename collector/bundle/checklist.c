@@ -187,17 +187,22 @@ static void item_libvirt(struct cl *c, json_object *it)
 	static const char *const arts[] = { "virsh-version", "libvirtd-version", NULL };
 	json_object *cmds = nr_mlevel_member(nr_mlevel_probe(c->level, "libvirt"), "commands",
 	                                     json_type_array);
-	size_t i, absent = 0, n = cmds ? json_object_array_length(cmds) : 0;
-	char why[600];
+	size_t i, absent = 0, len = 0, n = cmds ? json_object_array_length(cmds) : 0;
+	char names[200] = "";
 
 	check_version(c, it, "libvirt.version", "libvirt", arts);
-	for (i = 0; i < n; i++)
-		absent += nr_mlevel_string(json_object_array_get_idx(cmds, i), "path") == NULL;
-	if (strcmp(item_state(it), "ok") != 0 && n > 0 && absent == n) {
-		snprintf(why, sizeof(why), "%s", nr_mlevel_string(it, "reason") ? nr_mlevel_string(it, "reason")
-		                                                             : "no virsh, no libvirtd");
-		item_set(it, "n/a", "libvirt is not installed on %s (%s)", c->id, why);
+	for (i = 0; i < n; i++) {
+		json_object *cmd = json_object_array_get_idx(cmds, i);
+		const char *name = nr_mlevel_string(cmd, "name");
+
+		if (nr_mlevel_string(cmd, "path"))
+			continue;
+		absent++;
+		if (name && len < sizeof(names))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "", name);
 	}
+	if (strcmp(item_state(it), "ok") != 0 && n > 0 && absent == n)
+		item_set(it, "n/a", "libvirt is not installed on %s (not found: %s)", c->id, names);
 }
 
 /* Every version-BINARY the qemu probe stored; none while the probe ran:
@@ -299,8 +304,10 @@ static void item_cmdline(struct cl *c, json_object *it)
 		hv = nr_facts_str(c->facts, "virt.hypervisor");
 		item_set(it, "missing", "%s is itself a guest (of %s) whose host was not collected", c->id,
 		         hv ? hv : "an unidentified hypervisor");
+	} else if (role && strcmp(role, "host") == 0) {
+		item_set(it, "n/a", "%s is the host (L0): no QEMU runs it", c->id);
 	} else {
-		item_set(it, "n/a", "%s is the top of the report: no collected level runs it", c->id);
+		item_set(it, "n/a", "no collected level runs %s", c->id);
 	}
 }
 

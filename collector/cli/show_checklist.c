@@ -39,25 +39,41 @@ static void print_cell(json_object *it, int width, bool last)
 		printf("%*s", width - (int)strlen(cell), "");
 }
 
-/* A row is shown unless it is n/a on every level shown (s390 rows on x86). */
-static bool row_wanted(json_object **cols, size_t ncols, size_t row)
+/* An architecture's own rows (x86info and dmidecode on x86, sysinfo on
+ * s390x) are shown unless n/a on every level shown; every other row is
+ * always shown, n/a included (no libvirt, no KVM module: worth seeing). */
+static bool arch_item(json_object *it)
 {
+	static const char *const arch_rows[] = { "x86info", "dmidecode", "sysinfo" };
+	const char *id = nr_mlevel_string(it, "item");
 	size_t i;
 
-	for (i = 0; i < ncols; i++) {
+	for (i = 0; id && i < sizeof(arch_rows) / sizeof(arch_rows[0]); i++)
+		if (strcmp(id, arch_rows[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool row_wanted(json_object **cols, size_t ncols, size_t row)
+{
+	bool arch_row = arch_item(json_object_array_get_idx(
+	        nr_mlevel_member(cols[0], "items", json_type_array), row));
+	size_t i;
+
+	for (i = 0; arch_row && i < ncols; i++) {
 		const char *st = nr_mlevel_string(json_object_array_get_idx(
 		        nr_mlevel_member(cols[i], "items", json_type_array), row), "state");
 
 		if (!st || strcmp(st, "n/a") != 0)
 			return true;
 	}
-	return false;
+	return !arch_row;
 }
 
 void nr_show_checklist(const struct show_args *a, json_object *checklist)
 {
 	json_object *cols[MAX_COLUMNS];
-	size_t i, r, ncols = 0, nrows = 0, missing = 0;
+	size_t i, r, ncols = 0, nrows = 0, listed = 0;
 	int width = 9;
 
 	for (i = 0; i < json_object_array_length(checklist) && ncols < MAX_COLUMNS; i++) {
@@ -99,9 +115,10 @@ void nr_show_checklist(const struct show_args *a, json_object *checklist)
 			json_object *it = json_object_array_get_idx(items, r);
 			const char *st = nr_mlevel_string(it, "state"), *why = nr_mlevel_string(it, "reason");
 
-			if (!st || strcmp(st, "ok") == 0 || strcmp(st, "n/a") == 0)
+			/* n/a says why too, but not for another architecture's rows. */
+			if (!st || strcmp(st, "ok") == 0 || (strcmp(st, "n/a") == 0 && arch_item(it)))
 				continue;
-			if (missing++ == 0)
+			if (listed++ == 0)
 				printf("Not there, and why:\n");
 			printf("  ");
 			nr_cmd_put_safe(stdout, nr_mlevel_string(cols[i], "level"));

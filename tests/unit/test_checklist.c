@@ -105,7 +105,7 @@ static void test_reasons_from_the_bundle(void **state)
 	expect(cl, "l0", "qemu", "n/a", "no QEMU system emulator");
 	expect(cl, "l0", "kvm-params", "ok", NULL);
 	assert_string_equal(field(cl, "l0", "kvm-params", "value"), "1 parameters of kvm_intel");
-	expect(cl, "l0", "cmdline", "n/a", "top of the report");
+	expect(cl, "l0", "cmdline", "n/a", "l0 is the host (L0): no QEMU runs it");
 	json_object_put(cl);
 }
 
@@ -166,19 +166,22 @@ static void test_hostile_manifest(void **state)
 		"  \"probes\":[1,{\"name\":\"cpu\",\"artifacts\":[7,{\"name\":\"cpuinfo\",\"exit_code\":\"x\",\"command\":{}}]},"
 		"            {\"name\":\"libvirt\",\"commands\":[1,{}],\"notes\":[null]}]}]",
 	};
+	json_object *cl;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		json_object *levels = json_tokener_parse(hostile[i]);
-		json_object *cl = nr_checklist_build(levels);
 
+		cl = nr_checklist_build(levels);
 		assert_non_null(cl);
 		json_object_put(cl);
 		json_object_put(levels);
 	}
-	assert_non_null(nr_checklist_build(NULL));
-	json_object_put(nr_checklist_build(NULL));
+	cl = nr_checklist_build(NULL);
+	assert_non_null(cl);
+	assert_int_equal(json_object_array_length(cl), 0);
+	json_object_put(cl);
 }
 
 /* The real stack: l0 runs libvirtd and both guests, l1 is the Debian guest
