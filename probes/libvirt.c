@@ -204,6 +204,7 @@ static int libvirt_collect(struct nr_probe_ctx *ctx)
 	bool has_daemon = nr_probe_has(ctx, "libvirtd");
 	bool root = nr_probe_is_root(ctx) == 1;
 	int rc = 0, exit_code = -1;
+	bool unreachable = false;
 
 	if (!b)
 		return -ENOMEM;
@@ -221,8 +222,7 @@ static int libvirt_collect(struct nr_probe_ctx *ctx)
 	rc = nr_probe_cmds(ctx, b->specs, b->n);
 	if (rc == 0 && has_virsh) {
 		exit_code = b->specs[b->n - 1].exit_code;
-		if (b->specs[b->n - 1].rc == 0 && exit_code != 0)
-			nr_probe_note(ctx, "virsh cannot connect to libvirtd (exit %d)", exit_code);
+		unreachable = b->specs[b->n - 1].rc == 0 && exit_code != 0;
 		if (b->specs[b->n - 1].rc == 0 && exit_code == 0)
 			rc = libvirt_collect_host(ctx, root, b);
 		if (rc == 0 && exit_code == 0)
@@ -231,6 +231,12 @@ static int libvirt_collect(struct nr_probe_ctx *ctx)
 	if (rc != -ETIMEDOUT)
 		rc = libvirt_collect_logs(ctx);
 	free(b);
+	/* The logs were still read; the domains' XML and capabilities were
+	 * not: a failure, said (virsh's stderr is in the virsh-version
+	 * artifact). */
+	if (rc == 0 && unreachable)
+		return nr_probe_fail(ctx, ECONNREFUSED, "virsh cannot connect to libvirtd (virsh -r "
+		                     "version exited %d): no domain XML or capabilities", exit_code);
 	return rc;
 }
 

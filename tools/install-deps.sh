@@ -20,6 +20,11 @@ TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip openssh-server
 iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
 # Real sudo (Debian's use_pty relays the worker shells' pty): ssh_pty_sudo.sh.
 TEST="$TEST sudo"
+# The real libvirt stack (tests/integration/libvirt_real*.sh): Debian's
+# libvirtd and virtlogd, started by the tests themselves (never as services),
+# a Debian guest built with mmdebstrap into an ext4 image (e2fsprogs), and an
+# iSCSI disk with CHAP from tgtd, which QEMU reaches with qemu-block-extra.
+TEST="$TEST libvirt-daemon-system libvirt-clients mmdebstrap e2fsprogs tgt qemu-block-extra"
 
 want_test= list=
 for arg in "$@"; do

@@ -5,6 +5,7 @@
  * this version's rules. */
 #include "cmd_show.h"
 #include "cmd_trust.h"
+#include "bundle/checklist.h"
 #include "commands.h"
 #include "findings/findings.h"
 #include "findings/mlevel.h"
@@ -22,8 +23,9 @@ static const char show_usage[] =
 	"usage: nest-report show BUNDLE [OPTIONS]\n"
 	"\n"
 	"Who made the bundle and when, whether it is signed, one line per level, the\n"
-	"findings (evaluated again with this version's rules) and the probes that\n"
-	"failed.  Reads only the manifest unless --probe or --extract needs more.\n"
+	"findings (evaluated again with this version's rules), the kernel document's\n"
+	"checklist per level (what is there, and why the rest is not) and the probes\n"
+	"that failed.  Reads only the manifest unless --probe or --extract needs more.\n"
 	"\n"
 	"options:\n"
 	"      --level ID            only this level (with --probe: default l0)\n"
@@ -276,7 +278,7 @@ static json_object *show_json(const struct show_args *a, json_object *m,
 static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 {
 	json_object *m = nr_bundle_manifest(r), *levels = nr_mlevel_member(m, "levels", json_type_array);
-	json_object *findings = NULL, *o;
+	json_object *findings = NULL, *checklist = NULL, *o;
 	struct nr_verify_result v;
 	struct nr_error err = { 0 };
 	size_t i, shown = 0;
@@ -289,13 +291,15 @@ static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 	}
 	nr_cmd_warn_shape(NULL, m);
 	findings = nr_findings_evaluate(levels);
-	if (!findings) {
+	checklist = nr_checklist_build(levels);
+	if (!findings || !checklist) {
 		nr_msg_error("out of memory");
 		rc = NR_EXIT_ERROR;
 		goto out;
 	}
 	if (a->json) {
 		o = show_json(a, m, &v, findings);
+		json_object_object_add(o, "checklist", nr_show_checklist_json(a, checklist));
 		nr_msg_json(stdout, o);
 		json_object_put(o);
 		goto out;
@@ -312,9 +316,11 @@ static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 	else if (!shown)
 		printf("  (none)\n");
 	print_findings(a, findings);
+	nr_show_checklist(a, checklist);
 	if (print_problems(a, levels) == 0)
 		printf("\nNo probe failed or timed out.\n");
 out:
+	json_object_put(checklist);
 	json_object_put(findings);
 	nr_verify_release(&v);
 	return rc;

@@ -194,6 +194,11 @@ static json_object *probe_artifact(json_object *level, const char *probe, const 
 	return NULL;
 }
 
+json_object *nr_mlevel_artifact(json_object *level, const char *probe, const char *artifact)
+{
+	return probe_artifact(level, probe, artifact, false);
+}
+
 const char *nr_mlevel_artifact_path(json_object *level, const char *probe, const char *artifact)
 {
 	return nr_mlevel_string(probe_artifact(level, probe, artifact, false), "path");

@@ -74,6 +74,8 @@ enum nr_arch nr_mlevel_arch(json_object *facts);
 /* The probe entry named `name` in level.probes, or NULL. */
 json_object *nr_mlevel_probe(json_object *level, const char *name);
 const char *nr_mlevel_probe_status(json_object *level, const char *name);
+/* The artifact object named `artifact` in the probe's entry, or NULL. */
+json_object *nr_mlevel_artifact(json_object *level, const char *probe, const char *artifact);
 /* levels/<id>/<probe>/<artifact> as recorded, or NULL when not stored. */
 const char *nr_mlevel_artifact_path(json_object *level, const char *probe,
                                     const char *artifact);

@@ -159,6 +159,7 @@ extern const struct nr_rule_group nr_rules_migration;  /* rules_migration.c */
 extern const struct nr_rule_group nr_rules_evidence;   /* rules_evidence.c */
 extern const struct nr_rule_group nr_rules_skew;       /* rules_skew.c */
 extern const struct nr_rule_group nr_rules_config;     /* rules_config.c */
+extern const struct nr_rule_group nr_rules_libvirt;    /* rules_libvirt.c */
 
 /* Where rules come from: the kernel's "Running nested guests with KVM"
  * (shared/reference/000), then a section name. */

@@ -90,27 +90,43 @@ void nr_level_release(struct nr_level *lv)
 /* The architecture decides which probes apply, so it is learned first:
  * from `uname -m`, else from what /proc/cpuinfo looks like (captured trees
  * of foreign machines often have no uname recorded).  Every step shares
- * the detection deadline. */
+ * the detection deadline, which --timeout sets: the first command pays for
+ * the remote shell and sudo, and a guest under TCG on a busy host needed
+ * more than a fixed 5 s.  When uname is there and gives no answer, the
+ * level says so. */
 static void level_detect_arch(struct nr_level *lv, int64_t deadline_ms)
 {
 	struct nr_transport *t = lv->transport;
 	struct nr_mem_sink out = { { NULL }, NULL, 0, 0 };
-	struct nr_run_result res;
+	struct nr_run_result res = { 0 };
 	struct nr_error err = { 0 };
 	const char *argv[] = { NULL, "-m", NULL };
-	char path[4096];
+	char path[4096], msg[400];
+	int rc = -1;
 
 	if (nr_mem_sink_init(&out, 128) == 0 &&
 	    t->ops->which(t, "uname", deadline_ms, path, sizeof(path)) == 0) {
 		argv[0] = path;
-		if (t->ops->run(t, "detect/uname-m", argv, deadline_ms, &out.base, NULL, &res,
-		                &err) == 0 && res.exit_code == 0) {
+		rc = t->ops->run(t, "detect/uname-m", argv, deadline_ms, &out.base, NULL, &res, &err);
+		if (rc == 0 && res.exit_code == 0) {
 			out.buf[strcspn(out.buf, " \t\r\n")] = '\0';
 			/* A machine name is [A-Za-z0-9_]; anything else (a
 			 * replayed tree's junk) is no answer. */
 			if (out.buf[0] && out.buf[strspn(out.buf, "abcdefghijklmnopqrstuvwxyz"
 			                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0')
 				lv->arch_name = strdup(out.buf);
+		}
+		if (!lv->arch_name) {
+			const char *why = "no machine name in its output";
+
+			if (rc < 0)
+				why = res.timed_out || rc == -ETIMEDOUT ? "timed out"
+				      : err.msg[0] ? err.msg : "could not run";
+			else if (res.exit_code != 0)
+				why = "failed";
+			snprintf(msg, sizeof(msg), "uname -m gave no architecture (%s); guessing it from "
+			         "/proc/cpuinfo", why);
+			nr_level_add_error(lv, msg);
 		}
 	}
 	nr_mem_sink_release(&out);

@@ -3,6 +3,7 @@
  * transport.  Each probe runs in its own thread and owns its result, so
  * nothing here needs a lock. */
 #include "probe_ctx.h"
+#include "util/sha256.h"
 #include "transport/memsink.h"
 #include "scrub/scrub.h"
 
@@ -36,20 +37,56 @@ static void record_lookup(struct nr_probe_ctx *ctx, const char *cmd, const char 
 void nr_probe_safe_name(char *out, size_t outlen, const char *in)
 {
 	size_t i = 0;
+	bool run = false;
 
 	/* Names may come from remote directory listings: never let one be
-	 * "..", contain '/', or start with '.'. */
-	for (; *in && i + 1 < outlen; in++, i++) {
+	 * "..", contain '/', or start with '.'.  A run of other bytes (a
+	 * space, a UTF-8 character) becomes one '_', so "ünïcode vm" stays
+	 * readable as "_n_code_vm", not one '_' per byte. */
+	for (; *in && i + 1 < outlen; in++) {
 		char c = *in;
 		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		         (c >= '0' && c <= '9') || c == '-' || c == '_' || (c == '.' && i > 0);
-		out[i] = ok ? c : '_';
+
+		if (ok || !run)
+			out[i++] = ok ? c : '_';
+		run = !ok;
 	}
 	out[i] = '\0';
 	if (i == 0 && outlen > 1) {
 		out[0] = '_';
 		out[1] = '\0';
 	}
+}
+
+/* A name that had to be changed carries 8 hex digits of the original's
+ * sha256, before its extension ("domain-my_vm-1f0e3dad.xml"): "my vm" and
+ * "my_vm" stay apart, and the same domain gets the same member name in
+ * every bundle.  The original is in the artifact's command or source. */
+static void tag_changed(char *safe, size_t len, const char *orig)
+{
+	unsigned char digest[NR_SHA256_LEN];
+	char hex[NR_SHA256_HEX], ext[8] = "", base[128];
+	struct nr_sha256 h;
+	const char *dot = strrchr(safe, '.');
+	size_t room;
+
+	if (strcmp(safe, orig) == 0)
+		return;
+	nr_sha256_init(&h);
+	nr_sha256_update(&h, orig, strlen(orig));
+	nr_sha256_final(&h, digest);
+	nr_sha256_hex(digest, hex);
+	/* An extension is a short alphanumeric tail: keep it last. */
+	if (dot && dot != safe && strlen(dot) < sizeof(ext) && strspn(dot + 1,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == strlen(dot + 1)) {
+		snprintf(ext, sizeof(ext), "%s", dot);
+		snprintf(base, sizeof(base), "%.*s", (int)(dot - safe), safe);
+	} else {
+		snprintf(base, sizeof(base), "%s", safe);
+	}
+	room = len > strlen(ext) + 10 ? len - strlen(ext) - 10 : 1;
+	snprintf(safe, len, "%.*s-%.8s%s", (int)(room - 1), base, hex, ext);
 }
 
 static bool name_taken(const struct nr_probe_result *r, const char *name)
@@ -94,6 +131,7 @@ static struct nr_artifact *new_artifact(struct nr_probe_ctx *ctx, const char *na
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 	nr_probe_safe_name(safe, sizeof(safe), name);
+	tag_changed(safe, sizeof(safe), name);
 	unique_name(r, safe, sizeof(safe));
 	snprintf(path, sizeof(path), "levels/%s/%s/%s", ctx->level->id, r->probe->name, safe);
 	a->name = strdup(safe);
