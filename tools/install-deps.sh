@@ -9,6 +9,10 @@ TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip util-linux pro
 # over TLS with certificates openssl makes), a QEMU guest under TCG booted
 # from a tiny initramfs.
 E2E="openssh-server openssh-client nginx openssl iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
+# What users meet besides the binary: man pages rendered by groff and man,
+# completion run in bash (with bash-completion) and zsh, the HTML view in
+# headless Chromium, the .deb built by debhelper, checked by lintian.
+PACKAGING="groff-base man-db bash-completion zsh chromium dpkg-dev debhelper lintian"
 # The probes' own tools: what nest-report runs on a real machine.
 PROBE_TOOLS="dmidecode pciutils"
 case "$(uname -m)" in x86_64|i?86) PROBE_TOOLS="$PROBE_TOOLS x86info" ;; esac
@@ -30,5 +34,5 @@ if [ ! -e "$policy" ]; then
 fi
 trap '[ -n "$own_policy" ] && rm -f "$policy"' EXIT
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $BUILD $TEST $E2E $PROBE_TOOLS >/dev/null
+apt-get install -y -qq --no-install-recommends $BUILD $TEST $E2E $PROBE_TOOLS $PACKAGING >/dev/null
 echo "install-deps: done"
