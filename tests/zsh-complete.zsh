@@ -19,23 +19,32 @@ zpty z zsh -f -i || exit 3
 		if (( $@[(I)-(O|A|D)] )); then builtin compadd "$@"; return; fi
 		builtin compadd -A __hits -D __dscr "$@"
 		local h; for h in $__hits; do print -r -- "<HIT>$h</HIT>"; done
-		builtin compadd "$@"; } }; compprefuncs=(_nr_capture)'
+		builtin compadd "$@"; } }; compprefuncs=(_nr_capture)
+		_nr_done() { print -r -- "<COMPDONE>" }; comppostfuncs=(_nr_done)'
 	zpty -w z "bindkey '^I' complete-word; zstyle ':completion:*' menu no"
 	zpty -w z "print -r -- '<READY>'"
 	zpty -r z line '*<READY>*'
 	zpty -w -n z "$2"$'\t'
-	# ^U drops the line; then a marker ends the output.
+	# Wait for the completion to end (comppostfuncs) before typing on:
+	# keys typed ahead can cut a completion short.  Then ^U drops the line
+	# and a marker ends the output.
+	out=
+	read_until() {
+		local tries=0
+		while (( tries++ < 1000 )); do
+			if zpty -r -t z line; then
+				out+=$line
+				[[ $out == *"$1"* ]] && return 0
+			else
+				sleep 0.02
+			fi
+		done
+		print -u2 "zsh-complete: no $1 for: $2"
+		exit 4
+	}
+	read_until '<COMPDONE>' "$2"
 	zpty -w z $'\x15print -r -- "<DONE>"'
-	out= tries=0
-	while (( tries++ < 400 )); do
-		if zpty -r -t z line; then
-			out+=$line
-			[[ $out == *'<DONE>'* ]] && break
-		else
-			sleep 0.02
-		fi
-	done
-	[[ $out == *'<DONE>'* ]] || { print -u2 "zsh-complete: no answer for: $2"; exit 4 }
+	read_until '<DONE>' "$2"
 	print -r -- "$out" | grep -ao '<HIT>[^<]*</HIT>' | sed 's/^<HIT>//; s/<\/HIT>$//' | LC_ALL=C sort -u
 } always {
 	zpty -d z

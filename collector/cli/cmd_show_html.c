@@ -423,38 +423,6 @@ struct out {
 	FILE *f;
 };
 
-static int out_open(struct out *o, const char *path, struct nr_error *err)
-{
-	const char *slash = strrchr(path, '/');
-	int dirlen = slash ? (int)(slash - path + 1) : 0, fd;
-	struct stat sb;
-
-	if (strcmp(path, "-") == 0) {
-		o->f = stdout;
-		return 0;
-	}
-	o->path = path;
-	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
-		return nr_error_set(err, EISDIR, "%s: not a regular file; --html wants a file name", path);
-	if (snprintf(o->tmp, sizeof(o->tmp), "%.*s.%s.tmp-XXXXXX", dirlen, path, path + dirlen) >=
-	    (int)sizeof(o->tmp))
-		return nr_error_set(err, ENAMETOOLONG, "%s: name too long", path);
-	/* The page holds what the bundle holds (dmesg, command lines): 0600,
-	 * as the bundle's own members. */
-	fd = mkostemp(o->tmp, O_CLOEXEC);
-	if (fd < 0)
-		return nr_error_set(err, errno, "cannot create %s: %s", o->tmp, strerror(errno));
-	o->live = 1;
-	nr_cmd_signals_watch(o->tmp, &o->live);
-	nr_cmd_signals_install();
-	o->f = fdopen(fd, "w");
-	if (!o->f) {
-		close(fd);
-		return nr_error_set(err, errno, "cannot write %s: %s", o->tmp, strerror(errno));
-	}
-	return 0;
-}
-
 /* Flush, sync and rename into place (commit), or remove. */
 static int out_close(struct out *o, bool commit, struct nr_error *err)
 {
@@ -464,10 +432,10 @@ static int out_close(struct out *o, bool commit, struct nr_error *err)
 		return commit && fflush(stdout) != 0 ? nr_error_set(err, errno, "cannot write the page: %s",
 		                                                   strerror(errno)) : 0;
 	if (o->f && commit && (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) < 0))
-		rc = nr_error_set(err, errno ? errno : EIO, "cannot write %s: %s", o->tmp,
+		rc = nr_error_set(err, errno ? errno : EIO, "cannot write %s: %s", o->path,
 		                  strerror(errno ? errno : EIO));
 	if (o->f && fclose(o->f) != 0 && commit && rc == 0)
-		rc = nr_error_set(err, errno, "cannot write %s: %s", o->tmp, strerror(errno));
+		rc = nr_error_set(err, errno, "cannot write %s: %s", o->path, strerror(errno));
 	o->f = NULL;
 	if (commit && rc == 0 && rename(o->tmp, o->path) < 0)
 		rc = nr_error_set(err, errno, "cannot rename %s to %s: %s", o->tmp, o->path, strerror(errno));
@@ -476,6 +444,42 @@ static int out_close(struct out *o, bool commit, struct nr_error *err)
 	o->live = 0;
 	nr_cmd_signals_unwatch(o->tmp);
 	return rc;
+}
+
+static int out_open(struct out *o, const char *path, struct nr_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	int dirlen = slash ? (int)(slash - path + 1) : 0, fd, e;
+	struct stat sb;
+
+	if (strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	if (!path[dirlen])
+		return nr_error_set(err, EINVAL, "'%s': --html wants a file name", path);
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return nr_error_set(err, EISDIR, "%s: not a regular file; --html wants a file name", path);
+	if (snprintf(o->tmp, sizeof(o->tmp), "%.*s.%s.tmp-XXXXXX", dirlen, path, path + dirlen) >=
+	    (int)sizeof(o->tmp))
+		return nr_error_set(err, ENAMETOOLONG, "%s: name too long", path);
+	/* The page holds what the bundle holds (dmesg, command lines): 0600,
+	 * as the bundle's own members. */
+	fd = mkostemp(o->tmp, O_CLOEXEC);
+	if (fd < 0)
+		return nr_error_set(err, errno, "cannot write %s: %s", path, strerror(errno));
+	o->path = path;
+	o->live = 1;
+	nr_cmd_signals_watch(o->tmp, &o->live);
+	nr_cmd_signals_install();
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		e = errno;
+		close(fd);
+		out_close(o, false, NULL);
+		return nr_error_set(err, e, "cannot write %s: %s", path, strerror(e));
+	}
+	return 0;
 }
 
 int nr_show_html(struct nr_bundle_reader *r, const struct show_args *a)
@@ -509,7 +513,7 @@ int nr_show_html(struct nr_bundle_reader *r, const struct show_args *a)
 	nr_page_printf(&p, "<footer class=\"small\"><p>Written by nest-report %s show --html.</p></footer>"
 	               "</body></html>\n", NR_VERSION);
 	if (io == 0 && p.err)
-		io = nr_error_set(&err, -p.err, "cannot write %s: %s", o.path ? o.tmp : "the page",
+		io = nr_error_set(&err, -p.err, "cannot write %s: %s", o.path ? o.path : "the page",
 		                  strerror(-p.err));
 	if (io == 0 && nr_interrupted)
 		io = nr_error_set(&err, EINTR, "interrupted");

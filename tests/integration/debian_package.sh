@@ -72,7 +72,12 @@ for d in /usr /etc /var/lib/dpkg; do
 		skip "$d is not on the root filesystem: the overlay of / would not hold it"
 done
 host_before=$(ls -l /usr/bin/nest-report 2>&1)
-mkdir -p "$T/ov"
+mkdir -p "$T/ov" "$T/ovprobe"
+unshare -m --propagation private sh -c '
+	mount -t tmpfs nr-ov "$1" && mkdir "$1/up" "$1/work" "$1/root" &&
+	mount -t overlay nr-ov -o "lowerdir=/,upperdir=$1/up,workdir=$1/work" "$1/root"' \
+	probe "$T/ovprobe" 2>"$T/ovprobe.err" ||
+	skip "cannot mount an overlay of / in a private mount namespace: $(tr '\n' ' ' <"$T/ovprobe.err")"
 cp "$DEB" "$T/pkg.deb"
 cat >"$T/inside.sh" <<'INSIDE'
 #!/bin/sh

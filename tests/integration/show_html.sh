@@ -223,6 +223,19 @@ head -c 3000 "$T/hostile.tar" >"$T/trunc.tar"
 run_nr show "$T/trunc.tar" --html "$T/trunc/o.html"
 one_error "--html of a truncated bundle" 1
 assert_empty_dir "$T/trunc" "output directory after a failed page"
+run_nr show "$REAL" --html ""
+one_error "--html ''" 1
+# No room: the error says so, and nothing is left.
+if [ "$(id -u)" -eq 0 ] && mkdir -p "$T/full" &&
+	mount -t tmpfs -o size=16k nr-test-html "$T/full" 2>/dev/null; then
+	at_exit "umount '$T/full' || umount -l '$T/full'"
+	run_nr show "$T/hostile.tar" --html "$T/full/page.html"
+	one_error "--html into a full filesystem" 1
+	grep -q "page.html: No space left on device" "$T/err" || { show "$T/err"; fail "the error does not say no space"; }
+	assert_empty_dir "$T/full" "the full filesystem after a failed page"
+else
+	note "not root or no tmpfs: the full-disk case is not run"
+fi
 # An existing page is replaced whole.
 echo old >"$T/again.html"
 run_nr show "$REAL" --html "$T/again.html"
