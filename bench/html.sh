@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # show --html benchmark.  usage: bench/html.sh   (NR_BIN=path/to/nest-report;
 # RUNS=N, default 3; SIZE_MB, default 256)
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """What a nest-report --help text offers, for the tests that hold the man
 pages and the shell completions to it (so they cannot drift).
 

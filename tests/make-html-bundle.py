@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Make the bundles tests/integration/show_html.sh renders, from a real one.
 
 usage: make-html-bundle.py tree BUNDLE_DIR OUT.tar

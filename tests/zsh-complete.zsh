@@ -1,4 +1,5 @@
 #!/bin/zsh -f
+# SPDX-License-Identifier: MIT
 # What zsh's completion offers for a command line, as a user pressing TAB
 # would get it: a real interactive zsh on a pseudo-terminal (zsh/zpty),
 # compinit with the completion under test first in $fpath, and compadd

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `show BUNDLE --html FILE`: one self-contained page for a maintainer to
  * open.  No script and nothing fetched: the Content-Security-Policy says
  * default-src 'none', and every string from the bundle is escaped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* `show --html FILE`: one self-contained page, written in three files by
  * job: cmd_show_html.c (the file, the page's frame, header, levels,
  * findings, checklist), cmd_show_svg.c (the level tree as an inline SVG

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The artifacts of `show --html`: each member streamed from the bundle in
  * its order (level, then probe), with what the manifest says of it and,
  * for text, its content escaped, up to the page's caps.  A member the

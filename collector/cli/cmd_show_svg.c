@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The level tree of `show --html` as an inline SVG picture: L0 -> L1 ->
  * L2, each edge labelled with the hypervisor the child detected and how it
  * runs (KVM, TCG, or "?" when the bundle cannot tell), guests seen running

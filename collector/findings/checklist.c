@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel document's per-level checklist: see checklist.h. */
 #include "checklist.h"
 #include "mlevel.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel document's checklist ("Reporting bugs from nested setups":
  * versions, QEMU command lines, cpuinfo, lscpu, dmesg, x86info and
  * dmidecode on x86, /proc/sysinfo on s390x, and "ensure you are actually

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Escaping untrusted bytes as HTML text: see html.h. */
 #include "html.h"
 #include "utf8.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* HTML text from untrusted bytes: `show --html` puts strings and artifact
  * contents from a stranger's bundle into a page, so every byte goes
  * through here.  Markup characters become entities; control characters

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for nest-report(1)
 #
 # Installed as /usr/share/bash-completion/completions/nest-report, where

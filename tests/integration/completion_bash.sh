@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The bash completion (docs/completion/nest-report.bash), sourced into a real
 # bash and asked as bash asks it (COMP_WORDS, COMP_CWORD, COMP_LINE,
 # COMP_POINT, then the function `complete -F` names): commands, every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The zsh completion (docs/completion/_nest-report), in a real interactive zsh
 # on a pseudo-terminal (tests/zsh-complete.zsh: compinit, then TAB):
 # commands, every option each command's --help prints and no other, probe

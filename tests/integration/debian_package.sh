@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The Debian package, as a user meets it: debian/ builds a .deb with
 # `dpkg-buildpackage -us -uc -b` from a clean copy of the sources, lintian
 # finds no error in it, and it installs for real (dpkg -i, its dependencies

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make install puts the man pages and the shell completions where man,
 # bash-completion and zsh look for them, under PREFIX and DESTDIR, and
 # make uninstall removes exactly those files.  (The binary and schemas

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The man pages (docs/man/) render without a warning, and cannot drift from
 # the program: every command has its page, every option a command's --help
 # prints has an entry (a .TP paragraph) in that command's page and every
@@ -89,9 +90,13 @@ for p in $pages; do
 	esac
 done
 
-# ---- configuration keys: every key the code asks for
-keys=$(grep -rhoE 'nr_config_(get|path)\("[a-z0-9_.]+"' "$SRC_DIR/collector" "$SRC_DIR/uploader" |
-	sed 's/.*("//; s/"$//' | sort -u)
+# ---- configuration keys: every key the code asks for, and every key of
+# the known-keys table where there is one
+keys=$( (grep -rhoE 'nr_config_[a-z]+\("[a-z0-9_]+\.[a-z0-9_]+"' "$SRC_DIR/collector" "$SRC_DIR/uploader" |
+	sed 's/.*("//; s/"$//'
+	[ ! -f "$SRC_DIR/collector/util/config_keys.c" ] ||
+		grep -oE '\{ *"[a-z0-9_]+\.[a-z0-9_]+"' "$SRC_DIR/collector/util/config_keys.c" | sed 's/.*"\(.*\)"/\1/') |
+	sort -u)
 [ -n "$keys" ] || fail "found no configuration keys in the sources"
 for k in $keys; do
 	documented "$MAN/nest-report.conf.5" "$(echo "$k" | sed 's/\./\\./g')" ||

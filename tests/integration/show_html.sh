@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # show --html FILE: one self-contained page, rendered for real in headless
 # Chromium (Debian's chromium package): its text says what the bundle says
 # (levels, the tree with KVM/TCG edges, findings with fixes, the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_checklist_level: the kernel document's checklist per level, on the
  * findings fixtures (tests/fixtures/findings/) and on specs made here:
  * what is present points at its artifact, what is missing says the probe's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nr_html_escape / nr_html_esc_feed: what a hostile bundle's strings and
  * artifacts become in `show --html`.  Markup turns into entities, controls,
  * C1, bidi controls and broken UTF-8 into visible escapes, and a stream cut
