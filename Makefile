@@ -117,6 +117,7 @@ bench: build/nest-report build/bench/sha256
 	else echo "bench/remote.sh skipped: needs root (it starts sshd servers)"; fi
 	@if [ -x bench/upload.sh ]; then NR_BIN=$(abspath build/nest-report) bench/upload.sh; fi
 	@NR_BIN=$(abspath build/nest-report) bench/hostile.sh
+	@NR_BIN=$(abspath build/nest-report) bench/html.sh
 
 # deps: what building and running need; test-deps: that and what the
 # tests need (sshd, nginx, QEMU...).
@@ -144,3 +145,35 @@ uninstall:
 
 clean:
 	rm -rf build build-san nest-report
+
+# Man pages (docs/man/) and shell completion (docs/completion/): part of
+# install and uninstall.  ZSHCOMPDIR defaults to a directory in zsh's own
+# $fpath; Debian's package puts it in /usr/share/zsh/vendor-completions.
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+MAN1_PAGES  := $(wildcard docs/man/*.1)
+MAN5_PAGES  := $(wildcard docs/man/*.5)
+.PHONY: install-man install-completion uninstall-man uninstall-completion
+install: install-man install-completion
+uninstall: uninstall-man uninstall-completion
+
+install-man:
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(MAN1_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(MAN5_PAGES) $(DESTDIR)$(MANDIR)/man5/
+
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0644 docs/completion/nest-report.bash $(DESTDIR)$(BASHCOMPDIR)/nest-report
+	install -m 0644 docs/completion/_nest-report $(DESTDIR)$(ZSHCOMPDIR)/_nest-report
+
+# Only what install wrote; a directory goes only when that leaves it empty.
+uninstall-man:
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1_PAGES))) \
+	      $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5_PAGES)))
+	rmdir $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 2>/dev/null || true
+
+uninstall-completion:
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/nest-report $(DESTDIR)$(ZSHCOMPDIR)/_nest-report
+	rmdir $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) 2>/dev/null || true

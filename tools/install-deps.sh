@@ -25,6 +25,10 @@ TEST="$TEST sudo"
 # a Debian guest built with mmdebstrap into an ext4 image (e2fsprogs), and an
 # iSCSI disk with CHAP from tgtd, which QEMU reaches with qemu-block-extra.
 TEST="$TEST libvirt-daemon-system libvirt-clients mmdebstrap e2fsprogs tgt qemu-block-extra"
+# What users meet besides the binary: man pages rendered by groff and man,
+# completion run in bash (with bash-completion) and zsh, the HTML view in
+# headless Chromium, the .deb built by debhelper, checked by lintian.
+TEST="$TEST groff-base man-db bash-completion zsh chromium dpkg-dev debhelper lintian"
 
 want_test= list=
 for arg in "$@"; do

@@ -4,6 +4,7 @@
  * more, so it is fast on any bundle; findings are evaluated again with
  * this version's rules. */
 #include "cmd_show.h"
+#include "cmd_show_html.h"
 #include "cmd_trust.h"
 #include "bundle/checklist.h"
 #include "commands.h"
@@ -32,6 +33,8 @@ static const char show_usage[] =
 	"      --probe NAME[/ARTIFACT]  print that probe's artifacts (content)\n"
 	"      --extract DIR         write the members (all, or those of --level and\n"
 	"                            --probe) under DIR, and nowhere else\n"
+	"      --html FILE           write one self-contained HTML page to FILE ('-':\n"
+	"                            stdout): level tree, findings, checklist, artifacts\n"
 	"      --allowed-signers FILE  check the signature (as 'verify' does)\n"
 	"      --identity ID         the signer must be ID\n"
 	"      --json                machine-readable output\n"
@@ -333,6 +336,7 @@ static int parse_args(int argc, char **argv, struct show_args *a, char *cfg, siz
 		{ "level", required_argument, NULL, 'l' },
 		{ "probe", required_argument, NULL, 'p' },
 		{ "extract", required_argument, NULL, 'x' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "allowed-signers", required_argument, NULL, 'a' },
 		{ "identity", required_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'j' },
@@ -355,6 +359,7 @@ static int parse_args(int argc, char **argv, struct show_args *a, char *cfg, siz
 		case 'l': a->level = optarg; break;
 		case 'p': a->probe = optarg; break;
 		case 'x': a->extract = optarg; break;
+		case 'H': a->html = optarg; break;
 		case 'a': allowed = optarg; break;
 		case 'I': a->identity = optarg; break;
 		case 'j': a->json = true; break;
@@ -370,6 +375,10 @@ static int parse_args(int argc, char **argv, struct show_args *a, char *cfg, siz
 	if (optind + 1 != argc) {
 		nr_msg_usage("show", optind == argc ? "which bundle? 'nest-report show BUNDLE'"
 		                                    : "one bundle at a time");
+		return NR_EXIT_USAGE;
+	}
+	if (a->html && (a->probe || a->extract || a->json)) {
+		nr_msg_usage("show", "--html is a page of its own: not with --probe, --extract or --json");
 		return NR_EXIT_USAGE;
 	}
 	a->bundle = argv[optind];
@@ -394,7 +403,9 @@ int nr_cmd_show(int argc, char **argv)
 		nr_msg_error("%s: %s", a.bundle, err.msg);
 		return NR_EXIT_ERROR;
 	}
-	if (a.extract)
+	if (a.html)
+		rc = nr_show_html(r, &a);
+	else if (a.extract)
 		rc = nr_show_extract(r, &a);
 	else if (a.probe)
 		rc = nr_show_probe(r, &a);

@@ -15,6 +15,7 @@ struct show_args {
 	const char *level;       /* --level, NULL: all (for --probe: l0) */
 	const char *probe;       /* --probe NAME or NAME/ARTIFACT */
 	const char *extract;     /* --extract DIR */
+	const char *html;        /* --html FILE (cmd_show_html.h) */
 	const char *allowed;     /* --allowed-signers or config */
 	const char *identity;
 	bool json;
