@@ -94,7 +94,8 @@ static int resolv_line(struct nr_redactor *r, char *line)
 	return rc;
 }
 
-/* People's accounts: uid 1000 to 65533 (Debian's and Fedora's range;
+/* People's accounts: uid 1000 to 59999, Debian's and Fedora's range for
+ * them (60000-64999 are system users Debian allocates, like libvirt-qemu;
  * 65534 is nobody). */
 static int passwd_line(struct nr_redactor *r, char *line)
 {
@@ -105,7 +106,7 @@ static int passwd_line(struct nr_redactor *r, char *line)
 		return 0;
 	*colon = '\0';
 	v = strtol(uid + 1, &end, 10);
-	if (end == uid + 1 || *end != ':' || v < 1000 || v > 65533)
+	if (end == uid + 1 || *end != ':' || v < 1000 || v > 59999)
 		return 0;
 	return nr_redact_learn(r, NR_ID_USER, line);
 }

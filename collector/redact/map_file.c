@@ -1,0 +1,325 @@
+/* BUNDLE.redact-map.json: what each placeholder stands for.
+ *
+ * It is the one file that undoes the redaction, so it is written beside the
+ * bundle, never inside it, with mode 0600 from its creation (mkostemp), and
+ * never over an existing file.  Reading one back (--redact-map) gives a new
+ * run the same placeholders for the same identities; the file is the
+ * user's own, but it is still parsed strictly and capped. */
+#include "redact_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAP_FORMAT "nest-report redaction map"
+#define MAP_WARNING "This file maps the placeholders of a redacted bundle back to the real " \
+	"names and addresses. Keep it private: never attach or upload it."
+
+char *nr_redact_map_path(const char *bundle)
+{
+	char *p = NULL;
+
+	if (asprintf(&p, "%s.redact-map.json", bundle) < 0)
+		return NULL;
+	return p;
+}
+
+static json_object *map_json(const struct nr_redactor *r, const char *bundle)
+{
+	json_object *o = json_object_new_object(), *entries = json_object_new_array();
+	const char *slash = strrchr(bundle, '/');
+	size_t i;
+
+	json_object_object_add(o, "format", json_object_new_string(MAP_FORMAT));
+	json_object_object_add(o, "version", json_object_new_int(NR_REDACT_VERSION));
+	json_object_object_add(o, "bundle", json_object_new_string(slash ? slash + 1 : bundle));
+	json_object_object_add(o, "warning", json_object_new_string(MAP_WARNING));
+	for (i = 0; i < r->n; i++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "kind", json_object_new_string(nr_ident_kind_name(r->ids[i].kind)));
+		json_object_object_add(e, "original", json_object_new_string(r->ids[i].original));
+		json_object_object_add(e, "placeholder", json_object_new_string(r->ids[i].placeholder));
+		json_object_array_add(entries, e);
+	}
+	json_object_object_add(o, "entries", entries);
+	return o;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int nr_redact_map_write(const struct nr_redactor *r, const char *path, const char *bundle,
+                        struct nr_error *err)
+{
+	json_object *o = map_json(r, bundle);
+	const char *text = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	                                                            JSON_C_TO_STRING_NOSLASHESCAPE)
+	                     : NULL;
+	const char *slash = strrchr(path, '/');
+	char tmp[4096];
+	int fd = -1, rc = 0;
+
+	tmp[0] = '\0';
+	if (!text) {
+		rc = nr_error_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%.*s.redact-map.tmp-XXXXXX", slash ? (int)(slash - path + 1) : 0,
+	             path) >= (int)sizeof(tmp)) {
+		tmp[0] = '\0';
+		rc = nr_error_set(err, ENAMETOOLONG, "%s: name too long", path);
+		goto out;
+	}
+	/* mkostemp creates it 0600: the map is never readable by others, not
+	 * even for a moment. */
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		tmp[0] = '\0';
+		rc = nr_error_set(err, errno, "cannot create the redaction map beside %s: %s", path,
+		                  strerror(errno));
+		goto out;
+	}
+	rc = write_all(fd, text, strlen(text));
+	if (rc == 0)
+		rc = write_all(fd, "\n", 1);
+	if (rc == 0 && (fchmod(fd, 0600) < 0 || fsync(fd) < 0))
+		rc = -errno;
+	if (rc == 0 && link(tmp, path) < 0)
+		rc = -errno;
+	if (rc == -EEXIST)
+		rc = nr_error_set(err, EEXIST, "%s already exists; not replaced", path);
+	else if (rc < 0)
+		rc = nr_error_set(err, -rc, "cannot write %s: %s", path, strerror(-rc));
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0])
+		unlink(tmp);
+	json_object_put(o);
+	return rc;
+}
+
+/* ---- loading --------------------------------------------------------------- */
+
+static int kind_of(const char *name)
+{
+	int k;
+
+	for (k = 0; k < NR_ID_KINDS; k++)
+		if (strcmp(nr_ident_kind_name((enum nr_ident_kind)k), name) == 0)
+			return k;
+	return -1;
+}
+
+static void raise_to(unsigned *counter, unsigned long v)
+{
+	if (v > *counter && v < 0xffffffffUL)
+		*counter = (unsigned)v;
+}
+
+/* "host-12", "domain-3.example": the number. */
+static unsigned long number_in(const char *ph)
+{
+	const char *dash = strchr(ph, '-');
+
+	return dash ? strtoul(dash + 1, NULL, 10) : 0;
+}
+
+static void hex_key(char *out, char tag, const unsigned char *b, size_t n)
+{
+	size_t i;
+
+	out += sprintf(out, "%c:", tag);
+	for (i = 0; i < n; i++)
+		out += sprintf(out, "%02x", b[i]);
+}
+
+/* Re-enter an address's network so that new addresses of the same /24 or
+ * /64 land in the same placeholder network. */
+static int load_ipv4(struct nr_redactor *r, const char *orig, const char *ph)
+{
+	uint32_t a, p;
+	char key[24];
+	unsigned k;
+
+	if (nr_shape_ipv4(orig, strlen(orig), &a) != strlen(orig) ||
+	    nr_shape_ipv4(ph, strlen(ph), &p) != strlen(ph))
+		return -EINVAL;
+	if ((p >> 17) == (0xc6120000u >> 17))
+		k = (p - 0xc6120000u) >> 8;
+	else if ((p >> 28) == 0xf)
+		k = 512 + ((p - 0xf0000000u) >> 8);
+	else
+		return -EINVAL;
+	snprintf(key, sizeof(key), "n4:%06x", a >> 8);
+	if (!nr_strmap_find(&r->nets, key) &&
+	    nr_strmap_put(&r->nets, key, (void *)(uintptr_t)k) < 0)
+		return -ENOMEM;
+	raise_to(&r->nets4, k);
+	snprintf(key, sizeof(key), "4:%08x", a);
+	return nr_ident_add_shape(r, NR_ID_IPV4, key, orig, ph, false) < 0 ? -ENOMEM : 0;
+}
+
+static int load_ipv6(struct nr_redactor *r, const char *orig, const char *ph)
+{
+	unsigned char a[16], p[16];
+	char key[40];
+	unsigned long iid;
+
+	if (inet_pton(AF_INET6, orig, a) != 1 || inet_pton(AF_INET6, ph, p) != 1)
+		return -EINVAL;
+	iid = (unsigned long)p[12] << 24 | (unsigned long)p[13] << 16 | (unsigned long)p[14] << 8 | p[15];
+	if (p[0] == 0xfd) {
+		unsigned k = (unsigned)p[4] << 24 | (unsigned)p[5] << 16 | (unsigned)p[6] << 8 | p[7];
+
+		snprintf(key, sizeof(key), "n6:%02x%02x%02x%02x%02x%02x%02x%02x", a[0], a[1], a[2],
+		         a[3], a[4], a[5], a[6], a[7]);
+		if (!nr_strmap_find(&r->nets, key) &&
+		    nr_strmap_put(&r->nets, key, (void *)(uintptr_t)k) < 0)
+			return -ENOMEM;
+		raise_to(&r->nets6, k);
+	}
+	/* Numbered interface ids (not the ::ffff: form, not an EUI-64 one). */
+	if ((p[0] == 0xfd || p[0] == 0xfe) && p[11] != 0xff && iid > r->iids)
+		r->iids = iid;
+	hex_key(key, '6', a, 16);
+	return nr_ident_add_shape(r, NR_ID_IPV6, key, orig, ph, false) < 0 ? -ENOMEM : 0;
+}
+
+static int load_entry(struct nr_redactor *r, int kind, const char *orig, const char *ph)
+{
+	unsigned char b[16], pb[16];
+	char key[40], sep;
+	size_t n = strlen(orig);
+
+	switch (kind) {
+	case NR_ID_IPV4:
+		return load_ipv4(r, orig, ph);
+	case NR_ID_IPV6:
+		return load_ipv6(r, orig, ph);
+	case NR_ID_MAC:
+		if (nr_shape_mac(orig, n, b, &sep) != n || nr_shape_mac(ph, strlen(ph), pb, &sep) != 17)
+			return -EINVAL;
+		raise_to(&r->next[NR_ID_MAC], (unsigned long)pb[3] << 16 | (unsigned long)pb[4] << 8 | pb[5]);
+		hex_key(key, 'm', b, 6);
+		return nr_ident_add_shape(r, NR_ID_MAC, key, orig, ph, false) < 0 ? -ENOMEM : 0;
+	case NR_ID_UUID:
+		if (nr_shape_uuid(orig, n, b) != n || nr_shape_uuid(ph, strlen(ph), pb) != 36)
+			return -EINVAL;
+		raise_to(&r->next[NR_ID_UUID], strtoul(ph + 24, NULL, 16));
+		hex_key(key, 'u', b, 16);
+		return nr_ident_add_shape(r, NR_ID_UUID, key, orig, ph, false) < 0 ? -ENOMEM : 0;
+	default:
+		if (n == 0 || n > NR_REDACT_WORD_MAX || strlen(ph) > 64)
+			return -EINVAL;
+		raise_to(&r->next[kind], number_in(ph));
+		return nr_ident_add_word(r, (enum nr_ident_kind)kind, orig, n, ph,
+		                         nr_redact_word_shape(orig, n, kind == NR_ID_WORD) &&
+		                                 (kind == NR_ID_WORD || !nr_redact_stopword(orig, n))) < 0
+		               ? -ENOMEM
+		               : 0;
+	}
+}
+
+static json_object *read_json(const char *path, struct nr_error *err)
+{
+	json_tokener *tok = json_tokener_new();
+	json_object *o = NULL;
+	char buf[65536];
+	size_t total = 0;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0 || !tok) {
+		nr_error_set(err, fd < 0 ? errno : ENOMEM, "cannot read %s: %s", path,
+		             strerror(fd < 0 ? errno : ENOMEM));
+		goto out;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	while ((n = read(fd, buf, sizeof(buf))) > 0 && !o) {
+		total += (size_t)n;
+		if (total > NR_REDACT_MAP_FILE_MAX) {
+			nr_error_set(err, EFBIG, "%s: larger than %u MiB", path, NR_REDACT_MAP_FILE_MAX >> 20);
+			goto out;
+		}
+		o = json_tokener_parse_ex(tok, buf, (int)n);
+		if (!o && json_tokener_get_error(tok) != json_tokener_continue) {
+			nr_error_set(err, EINVAL, "%s: not a redaction map (%s)", path,
+			             json_tokener_error_desc(json_tokener_get_error(tok)));
+			goto out;
+		}
+	}
+	if (!o)
+		nr_error_set(err, n < 0 ? errno : EINVAL, "%s: %s", path,
+		             n < 0 ? strerror(errno) : "not a redaction map (truncated)");
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tok)
+		json_tokener_free(tok);
+	return o;
+}
+
+int nr_redact_map_load(struct nr_redactor *r, const char *path, struct nr_error *err)
+{
+	json_object *o, *entries = NULL, *fmt = NULL;
+	size_t i, n;
+	int rc = 0;
+
+	if (r->n > 0)
+		return nr_error_set(err, EINVAL, "a redaction map must be loaded before anything is learnt");
+	o = read_json(path, err);
+	if (!o)
+		return -(err->code ? err->code : EINVAL);
+	if (!json_object_object_get_ex(o, "format", &fmt) ||
+	    !json_object_is_type(fmt, json_type_string) ||
+	    strcmp(json_object_get_string(fmt), MAP_FORMAT) != 0 ||
+	    !json_object_object_get_ex(o, "entries", &entries) ||
+	    !json_object_is_type(entries, json_type_array)) {
+		rc = nr_error_set(err, EINVAL, "%s: not a nest-report redaction map", path);
+		goto out;
+	}
+	n = json_object_array_length(entries);
+	for (i = 0; i < n && rc == 0; i++) {
+		json_object *e = json_object_array_get_idx(entries, i), *k, *orig, *ph;
+		int kind;
+
+		if (!json_object_object_get_ex(e, "kind", &k) ||
+		    !json_object_object_get_ex(e, "original", &orig) ||
+		    !json_object_object_get_ex(e, "placeholder", &ph) ||
+		    !json_object_is_type(k, json_type_string) || !json_object_is_type(orig, json_type_string) ||
+		    !json_object_is_type(ph, json_type_string) ||
+		    (kind = kind_of(json_object_get_string(k))) < 0) {
+			rc = nr_error_set(err, EINVAL, "%s: entry %zu is malformed", path, i + 1);
+			break;
+		}
+		rc = load_entry(r, kind, json_object_get_string(orig), json_object_get_string(ph));
+		if (rc == -EINVAL)
+			nr_error_set(err, EINVAL, "%s: entry %zu: '%.40s' is not a %s", path, i + 1,
+			             json_object_get_string(ph), json_object_get_string(k));
+		else if (rc < 0)
+			nr_error_set(err, -rc, "out of memory");
+	}
+out:
+	json_object_put(o);
+	return rc;
+}
