@@ -197,7 +197,6 @@ static void report(const struct redact_args *a, const struct nr_bundle_writer *w
 
 	if (a->json) {
 		o = json_object_new_object();
-		json_object_object_add(o, "input", json_object_new_string(a->input));
 		json_object_object_add(o, "bundle", json_object_new_string(w->final_path));
 		json_object_object_add(o, "size", json_object_new_int64((int64_t)w->size));
 		json_object_object_add(o, "map", json_object_new_string(map));

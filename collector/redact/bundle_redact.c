@@ -50,6 +50,28 @@ static char *slurp(struct nr_bundle_reader *rd, uint64_t size, size_t cap, size_
 	return buf;
 }
 
+/* The first want bytes of the current member (what learning reads of a
+ * large log: libvirt names the host on its first line). */
+static char *head(struct nr_bundle_reader *rd, size_t want, size_t *len, struct nr_error *err)
+{
+	char *buf = malloc(want + 1);
+	ssize_t n = 1;
+
+	*len = 0;
+	if (!buf) {
+		nr_error_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	while (*len < want && (n = nr_bundle_read(rd, buf + *len, want - *len, err)) > 0)
+		*len += (size_t)n;
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[*len] = '\0';
+	return buf;
+}
+
 static int learn_pass(struct nr_redactor *r, const char *in, const struct nr_bundle_limits *lim,
                       json_object *manifest, const struct nr_bundle_reader *first,
                       struct nr_error *err)
@@ -73,10 +95,14 @@ static int learn_pass(struct nr_redactor *r, const char *in, const struct nr_bun
 		size_t len;
 		char *buf;
 
-		rc = 0;
-		if (src < 0 || m.size > LEARN_READ_MAX)
+		rc = nr_redact_learn_member_path(r, m.path);
+		if (rc < 0) {
+			rc = nr_error_set(err, -rc, "out of memory");
+			break;
+		}
+		if (src < 0)
 			continue;
-		buf = slurp(rd, m.size, LEARN_READ_MAX, &len, err);
+		buf = head(rd, m.size < LEARN_READ_MAX ? (size_t)m.size : LEARN_READ_MAX, &len, err);
 		if (!buf) {
 			rc = -(err->code ? err->code : EIO);
 			break;

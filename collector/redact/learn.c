@@ -164,6 +164,19 @@ static int dmidecode_line(struct nr_redactor *r, char *line)
 	return 0;
 }
 
+/* libvirt starts each QEMU log with the host's FQDN: "... starting up
+ * libvirt version: 9.0.0, ..., hostname: host.example.org". */
+static int libvirt_log_line(struct nr_redactor *r, char *line)
+{
+	char *h = strstr(line, "starting up libvirt version");
+
+	if (!h || !(h = strstr(h, "hostname: ")))
+		return 0;
+	h += 10;
+	h[strcspn(h, " ,\t\r")] = '\0';
+	return nr_redact_learn_name(r, h);
+}
+
 static int serial_line(struct nr_redactor *r, char *line)
 {
 	if (nr_redact_learn_shape(r, line) != 0)
@@ -182,6 +195,7 @@ static const line_fn parsers[NR_LEARN_KINDS] = {
 	[NR_LEARN_UNAME] = uname_line,
 	[NR_LEARN_DMIDECODE] = dmidecode_line,
 	[NR_LEARN_SERIAL] = serial_line,
+	[NR_LEARN_LIBVIRT_LOG] = libvirt_log_line,
 };
 
 int nr_redact_learn_text(struct nr_redactor *r, enum nr_learn_src src, const char *buf,
@@ -199,6 +213,7 @@ static const struct {
 } member_sources[] = {
 	{ "kernel/uname-a", NR_LEARN_UNAME },
 	{ "dmi/dmidecode", NR_LEARN_DMIDECODE },
+	{ "libvirt/list-names", NR_LEARN_HOSTNAME },
 };
 
 int nr_redact_member_source(const char *path)
@@ -212,5 +227,32 @@ int nr_redact_member_source(const char *path)
 	for (i = 0; i < sizeof(member_sources) / sizeof(member_sources[0]); i++)
 		if (strcmp(p + 1, member_sources[i].member) == 0)
 			return (int)member_sources[i].src;
-	return -1;
+	return strncmp(p + 1, "libvirt/log-", 12) == 0 ? (int)NR_LEARN_LIBVIRT_LOG : -1;
+}
+
+/* libvirt names its members after its domains (log-NAME.log,
+ * domain-NAME.xml), and a VM is usually named after its host. */
+int nr_redact_learn_member_path(struct nr_redactor *r, const char *path)
+{
+	static const struct {
+		const char *prefix, *suffix;
+	} named[] = { { "libvirt/log-", ".log" }, { "libvirt/domain-", ".xml" } };
+	char name[NR_REDACT_WORD_MAX + 1];
+	const char *p = path;
+	size_t i, pl, sl, len;
+
+	if (strncmp(p, "levels/", 7) != 0 || !(p = strchr(p + 7, '/')))
+		return 0;
+	p++;
+	len = strlen(p);
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		pl = strlen(named[i].prefix);
+		sl = strlen(named[i].suffix);
+		if (len > pl + sl && len - pl - sl < sizeof(name) && strncmp(p, named[i].prefix, pl) == 0 &&
+		    strcmp(p + len - sl, named[i].suffix) == 0) {
+			snprintf(name, sizeof(name), "%.*s", (int)(len - pl - sl), p + pl);
+			return nr_redact_learn_name(r, name);
+		}
+	}
+	return 0;
 }

@@ -29,6 +29,7 @@ enum nr_learn_src {
 	NR_LEARN_UNAME,         /* uname -a */
 	NR_LEARN_DMIDECODE,     /* dmidecode */
 	NR_LEARN_SERIAL,        /* a DMI serial or UUID file */
+	NR_LEARN_LIBVIRT_LOG,   /* a QEMU log of libvirt: the host's FQDN */
 	NR_LEARN_KINDS
 };
 
@@ -39,6 +40,10 @@ int nr_redact_learn_text(struct nr_redactor *r, enum nr_learn_src src, const cha
 /* The source a bundle member ("levels/ID/PROBE/ARTIFACT") is learnt as,
  * or -1 when it names no identities of its own. */
 int nr_redact_member_source(const char *path);
+
+/* A member's own name may name one: libvirt's log-NAME.log and
+ * domain-NAME.xml (a VM is usually named after its host). */
+int nr_redact_learn_member_path(struct nr_redactor *r, const char *path);
 
 /* ---- a live level's answers (seed.c) ---- */
 

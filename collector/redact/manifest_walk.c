@@ -236,9 +236,17 @@ int nr_redact_learn_manifest(struct nr_redactor *r, json_object *m)
 	            i < json_object_array_length(levels); i++) {
 		json_object *lv = json_object_array_get_idx(levels, i);
 
-		rc = nr_redact_learn_name(r, str_at(json_object_object_get(lv, "facts"), "hostname"));
+		json_object *facts = json_object_object_get(lv, "facts");
+		json_object *guests = json_object_object_get(facts, "guests");
+		size_t g;
+
+		rc = nr_redact_learn_name(r, str_at(facts, "hostname"));
 		if (rc >= 0)
 			rc = nr_redact_learn_name(r, str_at(lv, "target"));
+		/* A guest is usually named after its host. */
+		for (g = 0; rc >= 0 && json_object_is_type(guests, json_type_array) &&
+		            g < json_object_array_length(guests); g++)
+			rc = nr_redact_learn_name(r, str_at(json_object_array_get_idx(guests, g), "name"));
 	}
 	if (rc >= 0 && str_at(signer, "identity"))
 		rc = learn_user_at_host(r, str_at(signer, "identity"));

@@ -64,7 +64,8 @@ static int learn_all(struct nr_collect_run *run, json_object *manifest)
 				size_t len;
 				char *buf;
 
-				if (src < 0)
+				rc = nr_redact_learn_member_path(r, a->path);
+				if (src < 0 || rc < 0)
 					continue;
 				buf = nr_artifact_read(a, LEARN_READ_MAX, &len);
 				if (buf)
