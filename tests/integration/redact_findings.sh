@@ -4,9 +4,9 @@
 # $NR_SHARED_DIR/fixtures/real-machines (collect --sysroot) and this
 # machine, the findings of a bundle collected with --redact, and of the
 # plain bundle redacted afterwards, are those of the plain bundle (same
-# rule ids, severities and levels; the same messages wherever a message
-# names nothing that was redacted), and `show` evaluates them again to the
-# same list.  Both redacted bundles verify (archive, members, schema), diff
+# rule ids, severities and levels; the same messages and hints once the
+# map's identities are replaced by their placeholders), and `show`
+# evaluates them again to the same list.  Both redacted bundles verify (archive, members, schema), diff
 # against the plain one, and sign and verify with a key like any bundle.
 # (The real machines are redacted after collection only: collect --redact
 # is the same pipeline, exercised on the other trees.)
