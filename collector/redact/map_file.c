@@ -263,13 +263,13 @@ static json_object *read_json(const char *path, struct nr_error *err)
 		}
 		o = json_tokener_parse_ex(tok, buf, (int)n);
 		if (!o && json_tokener_get_error(tok) != json_tokener_continue) {
-			nr_error_set(err, EINVAL, "%s: not a redaction map (%s)", path,
+			nr_error_set(err, EBADMSG, "%s: not a redaction map (%s)", path,
 			             json_tokener_error_desc(json_tokener_get_error(tok)));
 			goto out;
 		}
 	}
 	if (!o)
-		nr_error_set(err, n < 0 ? errno : EINVAL, "%s: %s", path,
+		nr_error_set(err, n < 0 ? errno : EBADMSG, "%s: %s", path,
 		             n < 0 ? strerror(errno) : "not a redaction map (truncated)");
 out:
 	if (fd >= 0)
@@ -289,13 +289,13 @@ int nr_redact_map_load(struct nr_redactor *r, const char *path, struct nr_error 
 		return nr_error_set(err, EINVAL, "a redaction map must be loaded before anything is learnt");
 	o = read_json(path, err);
 	if (!o)
-		return -(err->code ? err->code : EINVAL);
+		return -(err->code ? err->code : EBADMSG);
 	if (!json_object_object_get_ex(o, "format", &fmt) ||
 	    !json_object_is_type(fmt, json_type_string) ||
 	    strcmp(json_object_get_string(fmt), MAP_FORMAT) != 0 ||
 	    !json_object_object_get_ex(o, "entries", &entries) ||
 	    !json_object_is_type(entries, json_type_array)) {
-		rc = nr_error_set(err, EINVAL, "%s: not a nest-report redaction map", path);
+		rc = nr_error_set(err, EBADMSG, "%s: not a nest-report redaction map", path);
 		goto out;
 	}
 	n = json_object_array_length(entries);
@@ -309,12 +309,12 @@ int nr_redact_map_load(struct nr_redactor *r, const char *path, struct nr_error 
 		    !json_object_is_type(k, json_type_string) || !json_object_is_type(orig, json_type_string) ||
 		    !json_object_is_type(ph, json_type_string) ||
 		    (kind = kind_of(json_object_get_string(k))) < 0) {
-			rc = nr_error_set(err, EINVAL, "%s: entry %zu is malformed", path, i + 1);
+			rc = nr_error_set(err, EBADMSG, "%s: entry %zu is malformed", path, i + 1);
 			break;
 		}
 		rc = load_entry(r, kind, json_object_get_string(orig), json_object_get_string(ph));
 		if (rc == -EINVAL)
-			nr_error_set(err, EINVAL, "%s: entry %zu: '%.40s' is not a %s", path, i + 1,
+			rc = nr_error_set(err, EBADMSG, "%s: entry %zu: '%.40s' is not a %s", path, i + 1,
 			             json_object_get_string(ph), json_object_get_string(k));
 		else if (rc < 0)
 			nr_error_set(err, -rc, "out of memory");
