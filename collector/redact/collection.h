@@ -88,6 +88,9 @@ void nr_redact_job_release(struct nr_redact_job *job);
 
 int nr_redact_manifest_walk(struct nr_redactor *r, json_object *manifest,
                             const struct nr_strmap *paths);
+/* Whether the walk keeps the field at path (segments joined by '/', '*'
+ * for any array index or object key) or gives it a member's new path. */
+bool nr_redact_field_kept(const char *path);
 /* The new path of a member (paths maps to struct nr_redact_member). */
 const char *nr_redact_new_path(const struct nr_strmap *paths, const char *orig);
 

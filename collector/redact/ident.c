@@ -48,8 +48,8 @@ void nr_redactor_free(struct nr_redactor *r)
 	free(r->ids);
 	free(r->words.slots);
 	free(r->first_runs.keys);
-	nr_strmap_release(&r->shapes, NULL);
-	nr_strmap_release(&r->nets, NULL);
+	free(r->shapes.slots);
+	free(r->nets.slots);
 	free(r);
 }
 
@@ -244,14 +244,79 @@ long nr_ident_add_word(struct nr_redactor *r, enum nr_ident_kind kind, const cha
 	return id;
 }
 
-long nr_ident_find_shape(const struct nr_redactor *r, const char *key)
+void nr_bkey_make(struct nr_bkey *k, char tag, const unsigned char *bytes, size_t n)
 {
-	struct nr_strmap_slot *slot = nr_strmap_find(&r->shapes, key);
-
-	return slot ? (long)(uintptr_t)slot->val - 1 : -1;
+	memset(k, 0, sizeof(*k));
+	k->b[0] = (unsigned char)tag;
+	memcpy(k->b + 1, bytes, n);
+	k->len = (unsigned char)(n + 1);
 }
 
-long nr_ident_add_shape(struct nr_redactor *r, enum nr_ident_kind kind, const char *key,
+static uint64_t bkey_hash(const struct nr_bkey *k)
+{
+	uint64_t h = NR_HASH_INIT;
+	size_t i;
+
+	for (i = 0; i < k->len; i++)
+		h = (h ^ k->b[i]) * 1099511628211ULL;
+	return h;
+}
+
+static struct nr_btab_slot *btab_slot(struct nr_btab_slot *slots, size_t cap, uint64_t h,
+                                      const struct nr_bkey *k)
+{
+	size_t i = (size_t)h & (cap - 1);
+
+	while (slots[i].val && !(slots[i].hash == h && slots[i].key.len == k->len &&
+	                         memcmp(slots[i].key.b, k->b, k->len) == 0))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+long nr_btab_get(const struct nr_btab *t, const struct nr_bkey *k)
+{
+	struct nr_btab_slot *s;
+
+	if (!t->cap)
+		return -1;
+	s = btab_slot(t->slots, t->cap, bkey_hash(k), k);
+	return s->val ? (long)s->val - 1 : -1;
+}
+
+int nr_btab_put(struct nr_btab *t, const struct nr_bkey *k, uint32_t val)
+{
+	uint64_t h = bkey_hash(k);
+	struct nr_btab_slot *s;
+	size_t i;
+
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct nr_btab_slot *slots = calloc(cap, sizeof(*slots));
+
+		if (!slots)
+			return -ENOMEM;
+		for (i = 0; i < t->cap; i++)
+			if (t->slots[i].val)
+				*btab_slot(slots, cap, t->slots[i].hash, &t->slots[i].key) = t->slots[i];
+		free(t->slots);
+		t->slots = slots;
+		t->cap = cap;
+	}
+	s = btab_slot(t->slots, t->cap, h, k);
+	if (!s->val)
+		t->n++;
+	s->hash = h;
+	s->key = *k;
+	s->val = val + 1;
+	return 0;
+}
+
+long nr_ident_find_shape(const struct nr_redactor *r, const struct nr_bkey *key)
+{
+	return nr_btab_get(&r->shapes, key);
+}
+
+long nr_ident_add_shape(struct nr_redactor *r, enum nr_ident_kind kind, const struct nr_bkey *key,
                         const char *original, const char *placeholder, bool learnt)
 {
 	long id;
@@ -262,7 +327,7 @@ long nr_ident_add_shape(struct nr_redactor *r, enum nr_ident_kind kind, const ch
 	if (id < 0)
 		return -1;
 	r->ids[id].learnt = learnt;
-	if (nr_strmap_put(&r->shapes, key, (void *)(uintptr_t)(id + 1)) < 0)
+	if (nr_btab_put(&r->shapes, key, (uint32_t)id) < 0)
 		return -1;
 	return id;
 }

@@ -33,9 +33,11 @@ static const char *const kept[] = {
 	"findings", "files", "totals", "redaction",
 };
 
-/* Member paths: replaced by the member's new path. */
+/* Member paths: replaced by the member's new path (an artifact's name by
+ * the last component of its new path, after the walk). */
 static const char *const member_paths[] = {
 	"levels/*/probes/*/artifacts/*/path",
+	"levels/*/probes/*/artifacts/*/name",
 	"levels/*/facts/evidence/*/*/artifact",
 };
 
@@ -76,6 +78,18 @@ static bool listed(const struct walk *w, const char *const *list, size_t n)
 		if (under(w, list[i]))
 			return true;
 	return false;
+}
+
+bool nr_redact_field_kept(const char *path)
+{
+	struct walk w = { 0 };
+	char buf[512], *save = NULL, *seg;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (seg = strtok_r(buf, "/", &save); seg && w.depth < DEPTH_MAX; seg = strtok_r(NULL, "/", &save))
+		w.seg[w.depth++] = seg;
+	return listed(&w, kept, sizeof(kept) / sizeof(kept[0])) ||
+	       listed(&w, member_paths, sizeof(member_paths) / sizeof(member_paths[0]));
 }
 
 const char *nr_redact_new_path(const struct nr_strmap *paths, const char *orig)

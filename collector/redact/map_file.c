@@ -144,21 +144,13 @@ static unsigned long number_in(const char *ph)
 	return dash ? strtoul(dash + 1, NULL, 10) : 0;
 }
 
-static void hex_key(char *out, char tag, const unsigned char *b, size_t n)
-{
-	size_t i;
-
-	out += sprintf(out, "%c:", tag);
-	for (i = 0; i < n; i++)
-		out += sprintf(out, "%02x", b[i]);
-}
-
 /* Re-enter an address's network so that new addresses of the same /24 or
  * /64 land in the same placeholder network. */
 static int load_ipv4(struct nr_redactor *r, const char *orig, const char *ph)
 {
 	uint32_t a, p;
-	char key[24];
+	struct nr_bkey key;
+	unsigned char b[4];
 	unsigned k;
 
 	if (nr_shape_ipv4(orig, strlen(orig), &a) != strlen(orig) ||
@@ -170,19 +162,20 @@ static int load_ipv4(struct nr_redactor *r, const char *orig, const char *ph)
 		k = 512 + ((p - 0xf0000000u) >> 8);
 	else
 		return -EINVAL;
-	snprintf(key, sizeof(key), "n4:%06x", a >> 8);
-	if (!nr_strmap_find(&r->nets, key) &&
-	    nr_strmap_put(&r->nets, key, (void *)(uintptr_t)k) < 0)
+	b[0] = (unsigned char)(a >> 24), b[1] = (unsigned char)(a >> 16);
+	b[2] = (unsigned char)(a >> 8), b[3] = (unsigned char)a;
+	nr_bkey_make(&key, 'n', b, 3);
+	if (nr_btab_get(&r->nets, &key) < 0 && nr_btab_put(&r->nets, &key, k) < 0)
 		return -ENOMEM;
 	raise_to(&r->nets4, k);
-	snprintf(key, sizeof(key), "4:%08x", a);
-	return nr_ident_add_shape(r, NR_ID_IPV4, key, orig, ph, false) < 0 ? -ENOMEM : 0;
+	nr_bkey_make(&key, '4', b, 4);
+	return nr_ident_add_shape(r, NR_ID_IPV4, &key, orig, ph, false) < 0 ? -ENOMEM : 0;
 }
 
 static int load_ipv6(struct nr_redactor *r, const char *orig, const char *ph)
 {
 	unsigned char a[16], p[16];
-	char key[40];
+	struct nr_bkey key;
 	unsigned long iid;
 
 	if (inet_pton(AF_INET6, orig, a) != 1 || inet_pton(AF_INET6, ph, p) != 1)
@@ -191,24 +184,23 @@ static int load_ipv6(struct nr_redactor *r, const char *orig, const char *ph)
 	if (p[0] == 0xfd) {
 		unsigned k = (unsigned)p[4] << 24 | (unsigned)p[5] << 16 | (unsigned)p[6] << 8 | p[7];
 
-		snprintf(key, sizeof(key), "n6:%02x%02x%02x%02x%02x%02x%02x%02x", a[0], a[1], a[2],
-		         a[3], a[4], a[5], a[6], a[7]);
-		if (!nr_strmap_find(&r->nets, key) &&
-		    nr_strmap_put(&r->nets, key, (void *)(uintptr_t)k) < 0)
+		nr_bkey_make(&key, 'p', a, 8);
+		if (nr_btab_get(&r->nets, &key) < 0 && nr_btab_put(&r->nets, &key, k) < 0)
 			return -ENOMEM;
 		raise_to(&r->nets6, k);
 	}
 	/* Numbered interface ids (not the ::ffff: form, not an EUI-64 one). */
 	if ((p[0] == 0xfd || p[0] == 0xfe) && p[11] != 0xff && iid > r->iids)
 		r->iids = iid;
-	hex_key(key, '6', a, 16);
-	return nr_ident_add_shape(r, NR_ID_IPV6, key, orig, ph, false) < 0 ? -ENOMEM : 0;
+	nr_bkey_make(&key, '6', a, 16);
+	return nr_ident_add_shape(r, NR_ID_IPV6, &key, orig, ph, false) < 0 ? -ENOMEM : 0;
 }
 
 static int load_entry(struct nr_redactor *r, int kind, const char *orig, const char *ph)
 {
 	unsigned char b[16], pb[16];
-	char key[40], sep;
+	struct nr_bkey key;
+	char sep;
 	size_t n = strlen(orig);
 
 	switch (kind) {
@@ -220,14 +212,14 @@ static int load_entry(struct nr_redactor *r, int kind, const char *orig, const c
 		if (nr_shape_mac(orig, n, b, &sep) != n || nr_shape_mac(ph, strlen(ph), pb, &sep) != 17)
 			return -EINVAL;
 		raise_to(&r->next[NR_ID_MAC], (unsigned long)pb[3] << 16 | (unsigned long)pb[4] << 8 | pb[5]);
-		hex_key(key, 'm', b, 6);
-		return nr_ident_add_shape(r, NR_ID_MAC, key, orig, ph, false) < 0 ? -ENOMEM : 0;
+		nr_bkey_make(&key, 'm', b, 6);
+		return nr_ident_add_shape(r, NR_ID_MAC, &key, orig, ph, false) < 0 ? -ENOMEM : 0;
 	case NR_ID_UUID:
 		if (nr_shape_uuid(orig, n, b) != n || nr_shape_uuid(ph, strlen(ph), pb) != 36)
 			return -EINVAL;
 		raise_to(&r->next[NR_ID_UUID], strtoul(ph + 24, NULL, 16));
-		hex_key(key, 'u', b, 16);
-		return nr_ident_add_shape(r, NR_ID_UUID, key, orig, ph, false) < 0 ? -ENOMEM : 0;
+		nr_bkey_make(&key, 'u', b, 16);
+		return nr_ident_add_shape(r, NR_ID_UUID, &key, orig, ph, false) < 0 ? -ENOMEM : 0;
 	default:
 		if (n == 0 || n > NR_REDACT_WORD_MAX || strlen(ph) > 64)
 			return -EINVAL;

@@ -41,7 +41,7 @@
  * addresses; past the cap every new one gets its kind's overflow
  * placeholder, still redacted, and the manifest counts them), a word, and
  * a words file. */
-#define NR_REDACT_MAX_IDS (1u << 20)
+#define NR_REDACT_MAX_IDS (1u << 18)
 #define NR_REDACT_WORD_MAX 255
 #define NR_REDACT_WORDS_FILE_MAX (1u << 20)
 #define NR_REDACT_MAP_FILE_MAX (256u << 20)

@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 #include "redact.h"
-#include "util/strmap.h"
 
 struct nr_ident {
 	char *original;         /* word kinds: lower case; shapes: canonical text */
@@ -26,6 +25,27 @@ struct nr_wtab {
 	size_t cap, n;
 };
 
+/* A shape's key: a tag (what it is) and its bytes, e.g. '4' and an IPv4
+ * address in network order. */
+struct nr_bkey {
+	unsigned char len;
+	unsigned char b[17];
+};
+
+/* Open addressing over binary keys, the value stored inline (+1; 0 is an
+ * empty slot): the shapes met in a stream are looked up without
+ * formatting a string key each time. */
+struct nr_btab_slot {
+	uint64_t hash;
+	uint32_t val;
+	struct nr_bkey key;
+};
+
+struct nr_btab {
+	struct nr_btab_slot *slots;
+	size_t cap, n;
+};
+
 /* A set of hashes (0 is empty; hashes are stored | 1). */
 struct nr_hset {
 	uint64_t *keys;
@@ -41,8 +61,8 @@ struct nr_redactor {
 	 * tries a word match only where a run it starts with is here. */
 	struct nr_hset first_runs;
 	size_t max_word;
-	struct nr_strmap shapes;      /* "4:c0a80101", "m:525400123456"... -> id + 1 */
-	struct nr_strmap nets;        /* IPv4 /24 and IPv6 /64 -> placeholder index */
+	struct nr_btab shapes;        /* shape key -> id */
+	struct nr_btab nets;          /* IPv4 /24 and IPv6 /64 -> placeholder index */
 	unsigned nets4, nets6;
 	uint64_t iids;                /* IPv6 interface ids given */
 	size_t per_kind[NR_ID_KINDS];
@@ -84,10 +104,17 @@ bool nr_ident_first_run(const struct nr_redactor *r, uint64_t h);
 long nr_ident_add_word(struct nr_redactor *r, enum nr_ident_kind kind, const char *s, size_t len,
                        const char *placeholder, bool word);
 
+/* Shape keys: '4' IPv4, '6' IPv6, 'm' MAC, 'u' UUID; 'n' an IPv4 /24, 'p'
+ * an IPv6 /64 (in the nets table). */
+void nr_bkey_make(struct nr_bkey *k, char tag, const unsigned char *bytes, size_t n);
+/* The value under key, or -1; put a new key (0, or -ENOMEM). */
+long nr_btab_get(const struct nr_btab *t, const struct nr_bkey *k);
+int nr_btab_put(struct nr_btab *t, const struct nr_bkey *k, uint32_t val);
+
 /* Shapes: the id under key, or -1; add one (placeholder made by the
  * caller).  -1 when out of memory or full. */
-long nr_ident_find_shape(const struct nr_redactor *r, const char *key);
-long nr_ident_add_shape(struct nr_redactor *r, enum nr_ident_kind kind, const char *key,
+long nr_ident_find_shape(const struct nr_redactor *r, const struct nr_bkey *key);
+long nr_ident_add_shape(struct nr_redactor *r, enum nr_ident_kind kind, const struct nr_bkey *key,
                         const char *original, const char *placeholder, bool learnt);
 
 /* A domain (a search domain, a NIS domain) and its parents of two labels

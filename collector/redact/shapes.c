@@ -80,7 +80,7 @@ size_t nr_shape_uuid(const char *s, size_t n, unsigned char uuid[16])
 	static const unsigned char dash_at[] = { 8, 13, 18, 23 };
 	size_t i, d = 0, b = 0;
 
-	if (n < 36)
+	if (n < 36 || s[8] != '-' || s[13] != '-')
 		return 0;
 	for (i = 0; i < 36; i++) {
 		if (d < 4 && i == dash_at[d]) {
@@ -139,7 +139,7 @@ static const char *overflow(struct nr_redactor *r, enum nr_ident_kind kind)
 }
 
 /* An entry already in the map: mark it learnt when it is. */
-static const char *known(struct nr_redactor *r, const char *key, bool learnt)
+static const char *known(struct nr_redactor *r, const struct nr_bkey *key, bool learnt)
 {
 	long id = nr_ident_find_shape(r, key);
 
@@ -151,15 +151,23 @@ static const char *known(struct nr_redactor *r, const char *key, bool learnt)
 
 /* The placeholder index of a network (an IPv4 /24, an IPv6 /64); 0 when
  * the table cannot grow. */
-static unsigned net_index(struct nr_redactor *r, const char *key, unsigned *counter)
+static unsigned net_index(struct nr_redactor *r, const struct nr_bkey *key, unsigned *counter)
 {
-	struct nr_strmap_slot *slot = nr_strmap_find(&r->nets, key);
+	long k = nr_btab_get(&r->nets, key);
 
-	if (slot)
-		return (unsigned)(uintptr_t)slot->val;
-	if (nr_strmap_put(&r->nets, key, (void *)(uintptr_t)(*counter + 1)) < 0)
+	if (k >= 0)
+		return (unsigned)k;
+	if (nr_btab_put(&r->nets, key, *counter + 1) < 0)
 		return 0;
 	return ++*counter;
+}
+
+static void ipv4_key(struct nr_bkey *k, char tag, uint32_t a, size_t n)
+{
+	unsigned char b[4] = { (unsigned char)(a >> 24), (unsigned char)(a >> 16),
+	                       (unsigned char)(a >> 8), (unsigned char)a };
+
+	nr_bkey_make(k, tag, b, n);
 }
 
 static void ipv4_text(uint32_t a, char *out, size_t len)
@@ -169,7 +177,8 @@ static void ipv4_text(uint32_t a, char *out, size_t len)
 
 const char *nr_shape_ipv4_ph(struct nr_redactor *r, uint32_t a, bool learnt)
 {
-	char key[24], orig[16], ph[16];
+	struct nr_bkey key, net;
+	char orig[16], ph[16];
 	const char *p;
 	uint32_t base;
 	unsigned k;
@@ -177,43 +186,28 @@ const char *nr_shape_ipv4_ph(struct nr_redactor *r, uint32_t a, bool learnt)
 
 	if (ipv4_kept(a))
 		return NULL;
-	snprintf(key, sizeof(key), "4:%08x", a);
-	if ((p = known(r, key, learnt)))
+	ipv4_key(&key, '4', a, 4);
+	if ((p = known(r, &key, learnt)))
 		return p;
-	snprintf(key, sizeof(key), "n4:%06x", a >> 8);
-	k = net_index(r, key, &r->nets4);
+	ipv4_key(&net, 'n', a, 3);
+	k = net_index(r, &net, &r->nets4);
 	if (k == 0 || (k >= 512 && k - 512 >= 15u * 65536))
 		return overflow(r, NR_ID_IPV4);
 	base = k < 512 ? 0xc6120000u + (k << 8) : 0xf0000000u + ((k - 512) << 8);
 	ipv4_text(a, orig, sizeof(orig));
 	ipv4_text(base | (a & 255), ph, sizeof(ph));
-	snprintf(key, sizeof(key), "4:%08x", a);
-	id = nr_ident_add_shape(r, NR_ID_IPV4, key, orig, ph, learnt);
+	id = nr_ident_add_shape(r, NR_ID_IPV4, &key, orig, ph, learnt);
 	return id < 0 ? overflow(r, NR_ID_IPV4) : r->ids[id].placeholder;
 }
 
 bool nr_shape_ipv4_learnt(const struct nr_redactor *r, uint32_t a)
 {
-	char key[24];
+	struct nr_bkey key;
 	long id;
 
-	snprintf(key, sizeof(key), "4:%08x", a);
-	id = nr_ident_find_shape(r, key);
+	ipv4_key(&key, '4', a, 4);
+	id = nr_ident_find_shape(r, &key);
 	return id >= 0 && r->ids[id].learnt;
-}
-
-static void hex_key(char *out, char tag, const unsigned char *b, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	*out++ = tag;
-	*out++ = ':';
-	for (i = 0; i < n; i++) {
-		*out++ = hex[b[i] >> 4];
-		*out++ = hex[b[i] & 15];
-	}
-	*out = '\0';
 }
 
 static bool mac_kept(const unsigned char m[6])
@@ -225,15 +219,16 @@ static bool mac_kept(const unsigned char m[6])
 
 const char *nr_shape_mac_ph(struct nr_redactor *r, const unsigned char m[6], bool learnt)
 {
-	char key[20], orig[18], ph[18];
+	struct nr_bkey key;
+	char orig[18], ph[18];
 	const char *p;
 	unsigned n;
 	long id;
 
 	if (mac_kept(m))
 		return NULL;
-	hex_key(key, 'm', m, 6);
-	if ((p = known(r, key, learnt)))
+	nr_bkey_make(&key, 'm', m, 6);
+	if ((p = known(r, &key, learnt)))
 		return p;
 	if (r->next[NR_ID_MAC] >= 0xffffff)
 		return overflow(r, NR_ID_MAC);
@@ -241,14 +236,15 @@ const char *nr_shape_mac_ph(struct nr_redactor *r, const unsigned char m[6], boo
 	snprintf(orig, sizeof(orig), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 	snprintf(ph, sizeof(ph), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], (n >> 16) & 255,
 	         (n >> 8) & 255, n & 255);
-	id = nr_ident_add_shape(r, NR_ID_MAC, key, orig, ph, learnt);
+	id = nr_ident_add_shape(r, NR_ID_MAC, &key, orig, ph, learnt);
 	return id < 0 ? overflow(r, NR_ID_MAC) : r->ids[id].placeholder;
 }
 
 const char *nr_shape_uuid_ph(struct nr_redactor *r, const unsigned char u[16], bool learnt)
 {
 	static const unsigned char zero[16];
-	char key[40], orig[40], ph[40];
+	struct nr_bkey key;
+	char orig[40], ph[40];
 	const char *p;
 	size_t i;
 	long id;
@@ -257,8 +253,8 @@ const char *nr_shape_uuid_ph(struct nr_redactor *r, const unsigned char u[16], b
 		;
 	if (i == 16 || memcmp(u, zero, 16) == 0)
 		return NULL;
-	hex_key(key, 'u', u, 16);
-	if ((p = known(r, key, learnt)))
+	nr_bkey_make(&key, 'u', u, 16);
+	if ((p = known(r, &key, learnt)))
 		return p;
 	if (r->next[NR_ID_UUID] >= 0xffffffffu)
 		return overflow(r, NR_ID_UUID);
@@ -267,7 +263,7 @@ const char *nr_shape_uuid_ph(struct nr_redactor *r, const unsigned char u[16], b
 	         u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
 	         u[15]);
 	snprintf(ph, sizeof(ph), "00000000-0000-4000-8000-%012x", ++r->next[NR_ID_UUID]);
-	id = nr_ident_add_shape(r, NR_ID_UUID, key, orig, ph, learnt);
+	id = nr_ident_add_shape(r, NR_ID_UUID, &key, orig, ph, learnt);
 	return id < 0 ? overflow(r, NR_ID_UUID) : r->ids[id].placeholder;
 }
 
@@ -303,7 +299,8 @@ const char *nr_shape_ipv6_ph(struct nr_redactor *r, const unsigned char a[16], b
 {
 	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255 };
 	static const unsigned char zero[15];
-	char key[40], orig[INET6_ADDRSTRLEN], ph[INET6_ADDRSTRLEN + 8];
+	struct nr_bkey key, net;
+	char orig[INET6_ADDRSTRLEN], ph[INET6_ADDRSTRLEN + 8];
 	unsigned char out[16];
 	const char *p, *v4;
 	unsigned k;
@@ -312,8 +309,8 @@ const char *nr_shape_ipv6_ph(struct nr_redactor *r, const unsigned char a[16], b
 	if ((memcmp(a, zero, 15) == 0 && a[15] <= 1) || a[0] == 0xff ||
 	    (a[0] == 0x20 && a[1] == 0x01 && a[2] == 0x0d && a[3] == 0xb8))
 		return NULL;
-	hex_key(key, '6', a, 16);
-	if ((p = known(r, key, learnt)))
+	nr_bkey_make(&key, '6', a, 16);
+	if ((p = known(r, &key, learnt)))
 		return p;
 	if (memcmp(a, mapped, 12) == 0) {
 		v4 = nr_shape_ipv4_ph(r, (uint32_t)a[12] << 24 | (uint32_t)a[13] << 16 |
@@ -326,9 +323,8 @@ const char *nr_shape_ipv6_ph(struct nr_redactor *r, const unsigned char a[16], b
 			return NULL;
 		inet_ntop(AF_INET6, out, ph, sizeof(ph));
 	} else {
-		snprintf(key, sizeof(key), "n6:%02x%02x%02x%02x%02x%02x%02x%02x", a[0], a[1], a[2],
-		         a[3], a[4], a[5], a[6], a[7]);
-		k = net_index(r, key, &r->nets6);
+		nr_bkey_make(&net, 'p', a, 8);
+		k = net_index(r, &net, &r->nets6);
 		if (k == 0)
 			return overflow(r, NR_ID_IPV6);
 		r->iids++;
@@ -341,8 +337,7 @@ const char *nr_shape_ipv6_ph(struct nr_redactor *r, const unsigned char a[16], b
 		inet_ntop(AF_INET6, out, ph, sizeof(ph));
 	}
 	inet_ntop(AF_INET6, a, orig, sizeof(orig));
-	hex_key(key, '6', a, 16);
-	id = nr_ident_add_shape(r, NR_ID_IPV6, key, orig, ph, learnt);
+	id = nr_ident_add_shape(r, NR_ID_IPV6, &key, orig, ph, learnt);
 	return id < 0 ? overflow(r, NR_ID_IPV6) : r->ids[id].placeholder;
 }
 
