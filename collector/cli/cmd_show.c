@@ -171,6 +171,11 @@ static void print_header(const struct show_args *a, json_object *m, const struct
 		nr_cmd_put_safe(stdout, nr_mlevel_string(signer, "fingerprint") ? nr_mlevel_string(signer, "fingerprint") : "?");
 		printf("; as the manifest says, not proof)\n");
 	}
+	if (nr_mlevel_member(m, "redaction", json_type_object))
+		printf("Redacted:  hostnames, addresses, users and serials are placeholders "
+		       "(redaction version %lld; docs/redaction.md)\n",
+		       (long long)json_object_get_int64(json_object_object_get(
+		               json_object_object_get(m, "redaction"), "version")));
 	printf("Command:  ");
 	for (i = 0; argv && i < json_object_array_length(argv) && i < 64; i++) {
 		putchar(' ');
@@ -240,6 +245,8 @@ static json_object *show_json(const struct show_args *a, json_object *m,
 	json_object_object_add(o, "argv", json_object_get(json_object_object_get(m, "argv")));
 	json_object_object_add(o, "signature", sig);
 	json_object_object_add(o, "signer", json_object_get(json_object_object_get(m, "signer")));
+	if (json_object_object_get(m, "redaction"))
+		json_object_object_add(o, "redaction", json_object_get(json_object_object_get(m, "redaction")));
 	json_object_object_add(o, "levels", lvs);
 	json_object_object_add(o, "findings", fs);
 	json_object_object_add(o, "rules_version", json_object_new_string(NR_VERSION));

@@ -52,6 +52,7 @@ EOF
 	assert_eq "$(jget "$T/out" "sorted((f['id'], f['severity'], f['level']) for f in m['findings'])")" \
 		"$(mget "sorted((f['id'], f['severity'], f['level']) for f in m['findings'])")" \
 		"$_cn: show's findings vs the redacted manifest's"
+	assert_eq "$(jget "$T/out" "m['redaction']['applied']")" true "$_cn: show --json says it is redacted"
 }
 
 # check_tree NAME both|later ARGS...: plain and `redact` runs of collect
