@@ -4,7 +4,8 @@
  *   /etc/nest-report.conf
  * so a user's setting overrides the system's.  Keys are SECTION.NAME, as in
  * git's config: sign.key, sign.signer_id, sign.enabled, verify.allowed_signers,
- * upload.url, upload.method, upload.token_file, upload.cacert.
+ * upload.url, upload.method, upload.token_file, upload.cacert, redact.enabled,
+ * redact.words.
  * Command-line options override both.
  *
  * Values are raw strings; nr_config_path() expands a leading "~/".  The
