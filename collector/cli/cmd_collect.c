@@ -58,6 +58,10 @@ static const char collect_usage[] =
 	"                            else ssh-agent's first key, else ~/.ssh/id_ed25519 ...)\n"
 	"      --signer-id ID        the identity the manifest records (default user@host)\n"
 	"      --no-sign             do not sign\n"
+	"      --upload URL          then upload the bundle and its signature (https:// PUT,\n"
+	"                            or POST with upload.method=post in the config; sftp://);\n"
+	"                            see 'nest-report upload --help'.  Exit 4 or 5 when the\n"
+	"                            upload fails (the bundle is kept)\n"
 	"\n"
 	"redaction, for bundles attached to public bug trackers (docs/redaction.md):\n"
 	"      --redact              replace hostnames, domains, IP and MAC addresses (MACs\n"
@@ -67,11 +71,7 @@ static const char collect_usage[] =
 	"      --no-redact           not even when redact.enabled is set in the config\n"
 	NR_REDACT_USAGE
 	"\n"
-	"      --upload URL          then upload the bundle and its signature (https:// PUT,\n"
-	"                            or POST with upload.method=post in the config; sftp://);\n"
-	"                            see 'nest-report upload --help'.  Exit 4 or 5 when the\n"
-	"                            upload fails (the bundle is kept)\n"
-	"\n"
+
 	"  -q, --quiet               print only errors (and the bundle path)\n"
 	"  -v, --verbose             report every probe as it finishes\n"
 	"  -h, --help                show this help\n"
