@@ -239,6 +239,7 @@ long nr_ident_add_word(struct nr_redactor *r, enum nr_ident_kind kind, const cha
 		;
 	if (wtab_put(r, (uint32_t)id) < 0 || hset_put(&r->first_runs, nr_ident_hash(s, run)) < 0)
 		return -1;
+	r->first_chars[nr_lower((unsigned char)s[0]) >> 3] |= (unsigned char)(1u << (nr_lower((unsigned char)s[0]) & 7));
 	if (len > r->max_word)
 		r->max_word = len;
 	return id;

@@ -60,6 +60,7 @@ struct nr_redactor {
 	/* The hash of each word's first run of letters and digits: the stream
 	 * tries a word match only where a run it starts with is here. */
 	struct nr_hset first_runs;
+	unsigned char first_chars[32];   /* bitmap: a word starts with this letter (folded) */
 	size_t max_word;
 	struct nr_btab shapes;        /* shape key -> id */
 	struct nr_btab nets;          /* IPv4 /24 and IPv6 /64 -> placeholder index */

@@ -202,7 +202,11 @@ static bool match_word(struct nr_redact_stream *s, size_t i, size_t avail, size_
 	size_t j = 0, host_start, best_end = 0, hl;
 	long id, best = -1;
 	const char *dph;
+	unsigned char c0 = nr_lower(p[0]);
 
+	/* Most words start with a letter no identity starts with. */
+	if (!(r->first_chars[c0 >> 3] & (1u << (c0 & 7))))
+		return false;
 	while (j < avail && nr_is_alnum(p[j]))
 		h = nr_hash_step(h, p[j++]);
 	if (!nr_ident_first_run(r, h))
