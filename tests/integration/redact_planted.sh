@@ -4,8 +4,9 @@
 # bundle redacted afterwards with `nest-report redact`.
 #
 # Both levels live in a network namespace this test creates, with a dummy
-# interface holding their addresses (an IPv4 each and a MAC); each runs in
-# its own UTS and mount namespace with a planted hostname, /etc/hosts (their
+# interface (a veth pair where the kernel has no dummy driver) holding
+# their addresses and a QEMU MAC; each runs in its own UTS and mount
+# namespace with a planted hostname, /etc/hosts (their
 # FQDNs under corp.plantco.example), resolv.conf, a person's account in
 # /etc/passwd, and a libvirt QEMU log naming another host of the domain,
 # the user's home, guest MACs, a UUID and IPv6 addresses.  l1 is reached at
