@@ -245,7 +245,8 @@ int nr_redact_job_member(struct nr_redact_job *job, const char *path, nr_redact_
 		goto out;
 	}
 	while ((n = read(ud, buf, sizeof(buf), err)) > 0) {
-		nr_sha256_update(&orig, buf, (size_t)n);
+		if (!job->trusted)
+			nr_sha256_update(&orig, buf, (size_t)n);
 		got += (uint64_t)n;
 		if ((rc = nr_redact_stream_write(st, buf, (size_t)n)) < 0)
 			break;
@@ -264,7 +265,7 @@ int nr_redact_job_member(struct nr_redact_job *job, const char *path, nr_redact_
 		goto out;
 	}
 	hex_of(&orig, hex);
-	if (got != m->expect->size || strcmp(hex, m->expect->sha256) != 0) {
+	if (got != m->expect->size || (!job->trusted && strcmp(hex, m->expect->sha256) != 0)) {
 		rc = nr_error_set(err, EBADMSG, "member %.200s does not match manifest.json (%s); "
 		                  "refusing to redact a bundle that does not verify", path,
 		                  got != m->expect->size ? "size" : "sha256");

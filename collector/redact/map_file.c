@@ -30,59 +30,57 @@ char *nr_redact_map_path(const char *bundle)
 	return p;
 }
 
-static json_object *map_json(const struct nr_redactor *r, const char *bundle)
+/* A JSON string: the originals are names and addresses (user words are
+ * valid UTF-8 without control characters), so only '"' and '\\' need
+ * escaping; anything below 0x20 is escaped anyway. */
+static void put_string(FILE *f, const char *s)
 {
-	json_object *o = json_object_new_object(), *entries = json_object_new_array();
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Written entry by entry: a map of a quarter million identities is not
+ * built in memory first. */
+static int write_map(FILE *f, const struct nr_redactor *r, const char *bundle)
+{
 	const char *slash = strrchr(bundle, '/');
 	size_t i;
 
-	json_object_object_add(o, "format", json_object_new_string(MAP_FORMAT));
-	json_object_object_add(o, "version", json_object_new_int(NR_REDACT_VERSION));
-	json_object_object_add(o, "bundle", json_object_new_string(slash ? slash + 1 : bundle));
-	json_object_object_add(o, "warning", json_object_new_string(MAP_WARNING));
+	fprintf(f, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n  \"bundle\": ", MAP_FORMAT,
+	        NR_REDACT_VERSION);
+	put_string(f, slash ? slash + 1 : bundle);
+	fprintf(f, ",\n  \"warning\": \"%s\",\n  \"entries\": [", MAP_WARNING);
 	for (i = 0; i < r->n; i++) {
-		json_object *e = json_object_new_object();
-
-		json_object_object_add(e, "kind", json_object_new_string(nr_ident_kind_name(r->ids[i].kind)));
-		json_object_object_add(e, "original", json_object_new_string(r->ids[i].original));
-		json_object_object_add(e, "placeholder", json_object_new_string(r->ids[i].placeholder));
-		json_object_array_add(entries, e);
+		fprintf(f, "%s\n    { \"kind\": \"%s\", \"original\": ", i ? "," : "",
+		        nr_ident_kind_name(r->ids[i].kind));
+		put_string(f, r->ids[i].original);
+		fprintf(f, ", \"placeholder\": ");
+		put_string(f, r->ids[i].placeholder);
+		fprintf(f, " }");
 	}
-	json_object_object_add(o, "entries", entries);
-	return o;
-}
-
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
+	fprintf(f, "%s]\n}\n", r->n ? "\n  " : "");
+	return fflush(f) == 0 && !ferror(f) ? 0 : -(errno ? errno : EIO);
 }
 
 int nr_redact_map_write(const struct nr_redactor *r, const char *path, const char *bundle,
                         struct nr_error *err)
 {
-	json_object *o = map_json(r, bundle);
-	const char *text = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	                                                            JSON_C_TO_STRING_NOSLASHESCAPE)
-	                     : NULL;
 	const char *slash = strrchr(path, '/');
+	FILE *f = NULL;
 	char tmp[4096];
 	int fd = -1, rc = 0;
 
 	tmp[0] = '\0';
-	if (!text) {
-		rc = nr_error_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
 	if (snprintf(tmp, sizeof(tmp), "%.*s.redact-map.tmp-XXXXXX", slash ? (int)(slash - path + 1) : 0,
 	             path) >= (int)sizeof(tmp)) {
 		tmp[0] = '\0';
@@ -92,15 +90,15 @@ int nr_redact_map_write(const struct nr_redactor *r, const char *path, const cha
 	/* mkostemp creates it 0600: the map is never readable by others, not
 	 * even for a moment. */
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0)
 		tmp[0] = '\0';
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
 		rc = nr_error_set(err, errno, "cannot create the redaction map beside %s: %s", path,
 		                  strerror(errno));
 		goto out;
 	}
-	rc = write_all(fd, text, strlen(text));
-	if (rc == 0)
-		rc = write_all(fd, "\n", 1);
+	errno = 0;
+	rc = write_map(f, r, bundle);
 	if (rc == 0 && (fchmod(fd, 0600) < 0 || fsync(fd) < 0))
 		rc = -errno;
 	if (rc == 0 && link(tmp, path) < 0)
@@ -110,11 +108,12 @@ int nr_redact_map_write(const struct nr_redactor *r, const char *path, const cha
 	else if (rc < 0)
 		rc = nr_error_set(err, -rc, "cannot write %s: %s", path, strerror(-rc));
 out:
-	if (fd >= 0)
+	if (f)
+		fclose(f);
+	else if (fd >= 0)
 		close(fd);
 	if (tmp[0])
 		unlink(tmp);
-	json_object_put(o);
 	return rc;
 }
 

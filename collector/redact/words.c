@@ -5,6 +5,7 @@
  * in DMI serial fields.  User words (--redact-word) pass the same checks,
  * so a redacted bundle still validates and its findings still fire. */
 #include "redact_internal.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -112,9 +113,9 @@ int nr_redact_add_word(struct nr_redactor *r, const char *word, struct nr_error 
 	if (len < 3 || len > NR_REDACT_WORD_MAX)
 		return nr_error_set(err, EINVAL, "redact word '%.40s': must be 3 to %d bytes long",
 		                    word, NR_REDACT_WORD_MAX);
-	if (!nr_redact_word_shape(s, len, true))
+	if (!nr_redact_word_shape(s, len, true) || !nr_utf8_clean_p(s, len) || memchr(s, '\t', len))
 		return nr_error_set(err, EINVAL, "redact word '%.40s': must start and end with a "
-		                    "letter or digit and hold no control characters", word);
+		                    "letter or digit, be UTF-8 and hold no control characters", word);
 	if (in_list(stopwords, sizeof(stopwords) / sizeof(stopwords[0]), s, len))
 		return nr_error_set(err, EINVAL, "redact word '%.40s': part of the report's own "
 		                    "vocabulary; redacting it would break the bundle", word);
