@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "redact/learn.h"
@@ -409,6 +410,43 @@ static void test_words_file(void **state)
 	nr_redactor_free(r);
 }
 
+/* The map written, read back by a new redactor: the same placeholders
+ * for the same identities, and new ones numbered after the old. */
+static void test_map_round_trip(void **state)
+{
+	char dir[] = "/tmp/nr-test-map-XXXXXX", path[64];
+	struct nr_redactor *r = nr_redactor_new(), *r2 = nr_redactor_new();
+	struct nr_error err = { 0 };
+	char *a, *b;
+	struct stat sb;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/b.redact-map.json", dir);
+	learn_fqdn(r);
+	assert_int_equal(nr_redact_add_word(r, "Acme \"Q\" \\ Corp", &err), 0);
+	a = nr_redact_string(r, "myhost 10.0.0.7 52:54:00:12:34:56 fe80::1:2:3:4 2a01:4f8::1 "
+	                        "5b2c1f3e-aaaa-4bbb-8ccc-0123456789ab acme \"q\" \\ corp /home/zed", NULL);
+	assert_int_equal(nr_redact_map_write(r, path, "/x/b.tar.zst", &err), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	/* Never over an existing map. */
+	assert_int_equal(nr_redact_map_write(r, path, "b.tar.zst", &err), -EEXIST);
+	assert_int_equal(nr_redact_map_load(r2, path, &err), 0);
+	b = nr_redact_string(r2, "myhost 10.0.0.7 52:54:00:12:34:56 fe80::1:2:3:4 2a01:4f8::1 "
+	                         "5b2c1f3e-aaaa-4bbb-8ccc-0123456789ab acme \"q\" \\ corp /home/zed", NULL);
+	assert_string_equal(a, b);
+	free(b);
+	b = nr_redact_string(r2, "newhost.corp.example.com 10.0.0.9 10.9.9.9 52:54:00:ab:cd:ef 2a01:4f8::2", NULL);
+	assert_string_equal(b, "host-2.domain-1.example 198.18.1.9 198.18.2.9 52:54:00:00:00:02 fd00:254:0:1::3");
+	free(a);
+	free(b);
+	unlink(path);
+	rmdir(dir);
+	nr_redactor_free(r);
+	nr_redactor_free(r2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_binary_and_long_runs),
 		cmocka_unit_test(test_string),
 		cmocka_unit_test(test_words_file),
+		cmocka_unit_test(test_map_round_trip),
 	};
 
 	return cmocka_run_group_tests_name("redact", tests, NULL, NULL);
