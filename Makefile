@@ -68,6 +68,8 @@ $(1)/nest-report: $(1)/$(MAIN_SRC:.c=.o) $(1)/libnr.a
 	$$(CC) $$(CFLAGS) $(2) $$(LDFLAGS) -o $$@ $$^ $$(NR_LIBS)
 $(1)/tests/%: $(1)/tests/unit/%.o $$(patsubst %.c,$(1)/%.o,$$(TEST_SUPPORT)) $(1)/libnr.a
 	$$(CC) $$(CFLAGS) $(2) $$(LDFLAGS) -o $$@ $$^ $$(NR_LIBS) $$(TEST_LIBS)
+$(1)/bench/%: $(1)/bench/%.o $(1)/libnr.a
+	$$(CC) $$(CFLAGS) $(2) $$(LDFLAGS) -o $$@ $$^ $$(NR_LIBS)
 $(1)/helpers/%: tests/helpers/%.c
 	@mkdir -p $$(dir $$@)
 	$$(CC) -O1 -o $$@ $$<
@@ -110,9 +112,10 @@ build/bench/sha256: bench/sha256.c build/libnr.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(NR_CFLAGS) $(LDFLAGS) -o $@ $^ $(NR_LIBS)
 
-bench: build/nest-report build/bench/sha256
+bench: build/nest-report build/bench/sha256 build/bench/redact_stream
 	@NR_SHA_BENCH=$(abspath build/bench/sha256) bench/sha256.sh
 	@NR_BIN=$(abspath build/nest-report) bench/local.sh
+	@NR_BIN=$(abspath build/nest-report) NR_REDACT_STREAM=$(abspath build/bench/redact_stream) bench/redact.sh
 	@if [ "$$(id -u)" = 0 ]; then NR_BIN=$(abspath build/nest-report) bench/remote.sh; \
 	else echo "bench/remote.sh skipped: needs root (it starts sshd servers)"; fi
 	@if [ -x bench/upload.sh ]; then NR_BIN=$(abspath build/nest-report) bench/upload.sh; fi

@@ -9,6 +9,7 @@
 #include "msg.h"
 #include "bundle/summary.h"
 #include "upload_cli.h"
+#include "redact_cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -72,6 +73,15 @@ static const char collect_usage[] =
 	"                            see 'nest-report upload --help'.  Exit 4 or 5 when the\n"
 	"                            upload fails (the bundle is kept)\n"
 	"\n"
+	"redaction, for bundles attached to public bug trackers (docs/redaction.md):\n"
+	"      --redact              replace hostnames, domains, IP and MAC addresses (MACs\n"
+	"                            keep their OUI), user names, DMI serials and UUIDs by\n"
+	"                            consistent placeholders everywhere; the map goes to\n"
+	"                            BUNDLE.redact-map.json (0600), never into the bundle\n"
+	"      --no-redact           not even when redact.enabled is set in the config\n"
+	NR_REDACT_USAGE
+	"\n"
+
 	"  -q, --quiet               print only errors (and the bundle path)\n"
 	"  -v, --verbose             report every probe as it finishes\n"
 	"  -h, --help                show this help\n"
@@ -109,6 +119,7 @@ struct collect_args {
 	int json;
 	const char *sysroot;   /* replay this captured tree instead of the machine */
 	const char *case_id, *label;
+	struct nr_redact_cli redact;
 };
 
 /* -o DIR puts the default name in DIR, nest-report-HOST[-LABEL][-CASE]-STAMP
@@ -272,6 +283,14 @@ static void report_json(struct nr_collect_run *run)
 	json_object_object_add(o, "signature", signature_path[0] ? json_object_new_string(signature_path) : NULL);
 	if (upload_result)
 		json_object_object_add(o, "upload", json_object_get(upload_result));
+	if (run->redactor) {
+		json_object *red = json_object_new_object();
+
+		json_object_object_add(red, "map", json_object_new_string(run->map_path));
+		json_object_object_add(red, "replacements",
+		                       json_object_new_int64((int64_t)nr_redact_replacements(run->redactor)));
+		json_object_object_add(o, "redaction", red);
+	}
 	json_object_object_add(o, "findings", run->info.findings ? json_object_get(run->info.findings)
 	                                                         : json_object_new_array());
 	nr_msg_json(stdout, o);
@@ -301,6 +320,9 @@ static const struct option collect_longopts[] = {
 	{ "upload", required_argument, NULL, 0x3001 },
 	{ "case-id", required_argument, NULL, 0x4001 },
 	{ "label", required_argument, NULL, 0x4002 },
+	{ "redact", no_argument, NULL, NR_OPT_REDACT },
+	{ "no-redact", no_argument, NULL, NR_OPT_NO_REDACT },
+	NR_REDACT_LONGOPTS,
 	NR_OPT_PROBE_DIR_ENTRY,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -317,6 +339,12 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":o:qvh", collect_longopts, NULL)) != -1) {
+		int handled = nr_redact_cli_option("collect", c, optarg, &a->redact);
+
+		if (handled < 0)
+			return NR_EXIT_USAGE;
+		if (handled)
+			continue;
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case 'O':
@@ -426,12 +454,25 @@ static int setup_run(struct nr_collect_run *run, const struct collect_args *a, i
 	run->info.artifact_cap = a->cap;
 	run->info.case_id = a->case_id;
 	run->info.label = a->label;
-	if (resolve_output(a->output, host, a, run->info.created, run->writer.final_path,
-	                   sizeof(run->writer.final_path), &run->writer.auto_name) < 0)
+	/* A redacted bundle's name must not carry the hostname either. */
+	if (resolve_output(a->output, run->redactor ? "redacted" : host, a, run->info.created,
+	                   run->writer.final_path, sizeof(run->writer.final_path),
+	                   &run->writer.auto_name) < 0)
 		return nr_error_set(err, ENAMETOOLONG, "output path too long");
 	spool_dir_of(run->writer.final_path, spool, PATH_MAX);
 	if (access(spool, W_OK) < 0)
 		return nr_error_set(err, errno, "cannot write to %s: %s", spool, strerror(errno));
+	if (run->redactor && !run->writer.auto_name) {
+		char *map = nr_redact_map_path(run->writer.final_path);
+		int taken = !map || access(map, F_OK) == 0;
+
+		if (taken)
+			nr_error_set(err, EEXIST, "%s already exists; remove it or choose another name "
+			             "with -o", map ? map : run->writer.final_path);
+		free(map);
+		if (taken)
+			return -EEXIST;
+	}
 	run->opts.timeout_s = a->timeout_s;
 	run->opts.artifact_cap = a->cap;
 	run->opts.only = (const char *const *)a->only;
@@ -460,11 +501,18 @@ int nr_cmd_collect(int argc, char **argv)
 	a.timeout_s = DEFAULT_TIMEOUT_S;
 	a.cap = DEFAULT_ARTIFACT_CAP;
 	a.compression = "zstd";
+	a.redact.enable = -1;
 	rc = nr_cmd_dropins_setup(argc, argv, ":o:qvh", collect_longopts, &dropins);
 	if (rc == 0)
 		rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out;
+	if (nr_redact_cli_wanted(&a.redact)) {
+		run.redactor = nr_redact_cli_setup("collect", &a.redact, &rc);
+		if (!run.redactor)
+			goto out;
+		nr_redact_cli_learn_local_users(run.redactor);
+	}
 	/* The key is chosen first: the manifest records who will sign. */
 	signing = nr_cmd_sign_prepare(a.sign_key, a.no_sign, &key, why, sizeof(why));
 	if (signing < 0) {
@@ -505,6 +553,8 @@ int nr_cmd_collect(int argc, char **argv)
 			report_json(&run);
 		else
 			report_text(&run);
+		if (run.redactor && !a.json && nr_msg_verbosity() != NR_QUIET)
+			nr_redact_cli_report(run.redactor, run.map_path);
 		if (a.upload && !a.json)
 			rc = nr_upload_cli_after_collect(a.upload, &a.ssh, run.writer.final_path, NULL);
 		json_object_put(upload_result);
@@ -513,6 +563,8 @@ int nr_cmd_collect(int argc, char **argv)
 	nr_collect_release(&run);
 	if (signing)
 		nr_sign_key_release(&key);
+	nr_redactor_free(run.redactor);
+	run.redactor = NULL;
 out:
 	nr_cmd_list_free(a.only);
 	nr_cmd_list_free(a.skip);

@@ -197,6 +197,11 @@ static void print_header(const struct show_args *a, json_object *m, const struct
 		printf("; as the manifest says, not proof)\n");
 	}
 	print_tags(m);
+	if (nr_mlevel_member(m, "redaction", json_type_object))
+		printf("Redacted:  hostnames, addresses, users and serials are placeholders "
+		       "(redaction version %lld; docs/redaction.md)\n",
+		       (long long)json_object_get_int64(json_object_object_get(
+		               json_object_object_get(m, "redaction"), "version")));
 	printf("Command:  ");
 	for (i = 0; argv && i < json_object_array_length(argv) && i < 64; i++) {
 		putchar(' ');
@@ -268,6 +273,8 @@ static json_object *show_json(const struct show_args *a, json_object *m,
 	json_object_object_add(o, "signer", json_object_get(json_object_object_get(m, "signer")));
 	json_object_object_add(o, "case_id", json_object_get(nr_mlevel_member(m, "case_id", json_type_string)));
 	json_object_object_add(o, "label", json_object_get(nr_mlevel_member(m, "label", json_type_string)));
+	if (json_object_object_get(m, "redaction"))
+		json_object_object_add(o, "redaction", json_object_get(json_object_object_get(m, "redaction")));
 	json_object_object_add(o, "levels", lvs);
 	json_object_object_add(o, "findings", fs);
 	json_object_object_add(o, "rules_version", json_object_new_string(NR_VERSION));

@@ -22,11 +22,13 @@ static const struct known {
 	{ "upload.method", K_METHOD },
 	{ "upload.token_file", K_PATH },
 	{ "upload.cacert", K_PATH },
+	{ "redact.enabled", K_BOOL },
+	{ "redact.words", K_PATH },
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const sections[] = { "sign", "verify", "upload" };
+static const char *const sections[] = { "sign", "verify", "upload", "redact" };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
