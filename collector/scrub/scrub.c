@@ -36,9 +36,10 @@
 
 enum kind { KIND_UNKNOWN, KIND_ARGV, KIND_TEXT };
 
-/* Where the text splitter is: outside quotes, inside '...', or after a
- * quote inside them that may start '\'' (1: "'", 2: "'\", 3: "'\'"). */
-enum { Q_OUT, Q_SQ, Q_SQ1, Q_SQ2, Q_SQ3 };
+/* Where the text splitter is: outside quotes, inside '...', after a quote
+ * inside them that may start '\'' (1: "'", 2: "'\", 3: "'\'"), or inside
+ * ="..." (an XML attribute or name="value"; B: after a backslash). */
+enum { Q_OUT, Q_SQ, Q_SQ1, Q_SQ2, Q_SQ3, Q_DQ, Q_DQB };
 
 struct split {
 	unsigned char q;
@@ -214,6 +215,13 @@ static size_t split_text(struct split *sp, const char *p, size_t n)
 		if (c == '\0')
 			return i;
 		switch (sp->q) {
+		case Q_DQ:
+			sp->q = c == '"' ? Q_OUT : c == '\\' ? Q_DQB : Q_DQ;
+			sp->prev = c;
+			continue;
+		case Q_DQB:
+			sp->q = Q_DQ;
+			continue;
 		case Q_SQ:
 			sp->q = c == '\'' ? Q_SQ1 : Q_SQ;
 			continue;
@@ -242,6 +250,8 @@ static size_t split_text(struct split *sp, const char *p, size_t n)
 			return i;
 		if (c == '\'' && quote_opens(sp->prev))
 			sp->q = Q_SQ;
+		else if (c == '"' && sp->prev == '=')
+			sp->q = Q_DQ;
 		sp->prev = c;
 	}
 	return n;
@@ -374,7 +384,7 @@ static size_t window_plain(struct nr_scrub *s, const char *w, size_t n, bool mor
 	put(s, w, cut);
 	if (more && s->kind != KIND_ARGV) {
 		sp = split_at(&s->sp0, w, cut);
-		s->text.sq = sp.q != Q_OUT;
+		s->text.sq = sp.q >= Q_SQ && sp.q <= Q_SQ3;
 		s->sp0 = sp;
 	}
 	s->text.arg.kcmd = false;       /* no "append" in it: -append was not last */
@@ -400,7 +410,7 @@ static size_t pick_cut(struct nr_scrub *s, const char *w, size_t n,
 		cut = cut_bytes(w, n);
 	}
 	sp = split_at(&s->sp0, w, cut);
-	s->text.sq = sp.q != Q_OUT;
+	s->text.sq = sp.q >= Q_SQ && sp.q <= Q_SQ3;
 	s->text.jpend.on = false;       /* its name is after the cut: seen again */
 	s->sp0 = sp;
 	return cut;
