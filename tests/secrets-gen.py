@@ -13,6 +13,8 @@ unique secret value, rendered the ways nest-report meets them:
                                       (XML-escaped), <qemu:env>, <secret>, ...
                       DIR/secrets     every planted value, one a line
                       DIR/counts      "argv N", "log N", "xml N": values planted
+                                      in each; "argv_units N": how many secrets
+                                      they make in argv (a/b is one)
   scan SECRETS PATH...
                exits 1 and names the place when a planted value, or any
                6 bytes of one, is in a file under PATH (a scrubber that
@@ -34,6 +36,7 @@ class Plant:
     def __init__(self, seed):
         self.rng = random.Random(seed)
         self.values = []
+        self.units = 0          # values a scrubber replaces: one marker each
 
     def secret(self, n=14):
         """A new unique value."""
@@ -42,12 +45,19 @@ class Plant:
                         for _ in range(n // 2))
             if v not in self.values:
                 self.values.append(v)
+                self.units += 1
                 return v
+
+    def two(self):
+        """Two new values that make one secret ("a b", "a/b", "a\\nb")."""
+        a, b = self.secret(), self.secret()
+        self.units -= 1
+        return a, b
 
 
 # ---- renderings -------------------------------------------------------------
 
-SHELL_SPECIAL = set("|&;()<>\"'$`\\*?[]#~= \t\n%")
+SHELL_SPECIAL = set("|&;()<>\"'$`\\*?[]#~ \t\n")
 
 
 def shell_quote(s):
@@ -164,7 +174,7 @@ def properties(p):
         args += ["-blockdev", '{"driver":"https","url":"https://h.example/y","%s":"%s"}'
                  % (name, p.secret())]
     # blanks belong to an argv element's value
-    args += ["-spice", "port=5900,password=%s %s,addr=127.0.0.1" % (p.secret(), p.secret())]
+    args += ["-spice", "port=5900,password=%s %s,addr=127.0.0.1" % p.two()]
     args += ["-global", "driver=cfi.pflash01,property=password,value=%s" % p.secret()]
     args += ["-global", "value=%s,property=secret,driver=x" % p.secret()]
     args += ["-set", "drive.d0.file.password=%s" % p.secret()]
@@ -184,7 +194,7 @@ def urls(p):
     for i, sep in enumerate(seps):
         scheme = schemes[i % len(schemes)]
         for ctx in range(3):
-            a, b = p.secret(), p.secret()
+            a, b = p.two()
             url = "%s://user%d:%s%s%s@host.example:8080/path/img%d.qcow2" % (
                 scheme, i, a, sep, b, ctx)
             if ctx == 0:
@@ -203,7 +213,7 @@ def urls(p):
 def newlines(p):
     """An argument holding a newline: the record break inside it must not
     end the secret's span."""
-    a = [p.secret() for _ in range(8)]
+    a = [*p.two(), *p.two(), *p.two(), p.secret(), p.secret()]
     return [
         "-spice", "port=5901,password=%s\n%s,addr=::1" % (a[0], a[1]),
         "-object", "secret,id=n1,data=%s\n%s,format=raw" % (a[2], a[3]),
@@ -330,6 +340,7 @@ def gen(outdir):
         procs.append(["/usr/bin/qemu-system-x86_64", "-name", "guest=sec%d,debug-threads=on" % k,
                       "-machine", "q35,accel=kvm:tcg", "-cpu", "host,vmx=on"] + cls(p))
     n_argv = len(p.values)
+    units_argv = p.units
     env = env_lines(p)
     log = render_log(env, procs)
     n_log = len(p.values)
@@ -346,7 +357,8 @@ def gen(outdir):
     with open(os.path.join(outdir, "secrets"), "w") as f:
         f.write("\n".join(p.values) + "\n")
     with open(os.path.join(outdir, "counts"), "w") as f:
-        f.write("argv %d\nlog %d\nxml %d\n" % (n_argv, n_log, len(p.values)))
+        f.write("argv %d\nargv_units %d\nlog %d\nxml %d\n" % (n_argv, units_argv, n_log,
+                                                             len(p.values)))
 
 
 def scan(secrets_file, paths):
