@@ -207,10 +207,22 @@ static bool quote_opens(char prev)
  * byte that ends the record ('\n' outside quotes, '\0'), or n. */
 static size_t split_text(struct split *sp, const char *p, size_t n)
 {
-	size_t i;
+	static const bool plain_stop[256] = {
+		['\0'] = 1, ['\n'] = 1, ['\''] = 1, ['"'] = 1,
+	};
+	size_t i, j;
 
 	for (i = 0; i < n; i++) {
 		char c = p[i];
+
+		if (sp->q == Q_OUT && !plain_stop[(unsigned char)c]) {
+			/* most bytes: nothing to do but remember the last one */
+			for (j = i + 1; j < n && !plain_stop[(unsigned char)p[j]]; j++)
+				;
+			sp->prev = p[j - 1];
+			i = j - 1;
+			continue;
+		}
 
 		if (c == '\0')
 			return i;

@@ -213,5 +213,7 @@ bool nr_scrub_is_flag(const char *p, size_t n);
  * vocabulary in any case, or a byte that starts an escape, a URL's userinfo
  * or an XML tag.  Records without one are copied untouched (scrub.c). */
 bool nr_scrub_may_hold_secret(const char *p, size_t n);
+/* Whether p[0,n) starts with one of those stems (for the tests). */
+bool nr_scrub_is_stem(const char *p, size_t n);
 
 #endif

@@ -10,34 +10,43 @@
 #define NAME_MAX_LEN 128
 #define WORDS_MAX 16
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+#define W(s) { s, sizeof(s) - 1 }
+
+struct word {
+	const char *s;
+	size_t n;
+};
 
 /* A word anywhere in the name makes it secret: "private-key", "api_token". */
-static const char *const whole_any[] = {
-	"password", "passwords", "passwd", "passphrase", "passkey", "secret", "secrets",
-	"key", "psk", "token", "tokens", "cookie", "cookies", "credential", "credentials",
-	"apikey", "privatekey", "accesskey", "authkey", "signature",
+static const struct word whole_any[] = {
+	W("password"), W("passwords"), W("passwd"), W("passphrase"), W("passkey"), W("secret"),
+	W("secrets"), W("key"), W("psk"), W("token"), W("tokens"), W("cookie"), W("cookies"),
+	W("credential"), W("credentials"), W("apikey"), W("privatekey"), W("accesskey"),
+	W("authkey"), W("signature"),
 };
 
 /* Short or ambiguous words count only as the last word: "x-auth" and "sig"
  * hold values, "auth-client-required" and "private='yes'" do not. */
-static const char *const whole_last[] = {
-	"pass", "auth", "authorization", "private", "sig",
+static const struct word whole_last[] = {
+	W("pass"), W("auth"), W("authorization"), W("private"), W("sig"),
 };
 
 /* Found inside a run-together word: "userpassword", "clientsecret". */
-static const char *const inside[] = {
-	"password", "passwd", "passphrase", "secret", "token", "cookie", "credential",
+static const struct word inside[] = {
+	W("password"), W("passwd"), W("passphrase"), W("secret"), W("token"), W("cookie"),
+	W("credential"),
 };
 
 /* A last word that makes the name a reference to a secret, not the secret:
  * QEMU's key-id, a secret's uuid or usage, a key file's path. */
-static const char *const ref_last[] = {
-	"id", "ids", "uuid", "usage", "type", "format", "file", "path", "dir", "size", "slot",
+static const struct word ref_last[] = {
+	W("id"), W("ids"), W("uuid"), W("usage"), W("type"), W("format"), W("file"), W("path"),
+	W("dir"), W("size"), W("slot"),
 };
 
 /* Names of ids written as one word. */
-static const char *const ref_whole[] = {
-	"keyid", "passwordid", "secretid",
+static const struct word ref_whole[] = {
+	W("keyid"), W("passwordid"), W("secretid"),
 };
 
 struct words {
@@ -48,12 +57,12 @@ struct words {
 	size_t count;
 };
 
-static bool in_list(const char *w, size_t n, const char *const *list, size_t nlist)
+static bool in_list(const char *w, size_t n, const struct word *list, size_t nlist)
 {
 	size_t k;
 
 	for (k = 0; k < nlist; k++)
-		if (strlen(list[k]) == n && memcmp(list[k], w, n) == 0)
+		if (list[k].n == n && memcmp(list[k].s, w, n) == 0)
 			return true;
 	return false;
 }
@@ -88,7 +97,7 @@ static void split(struct words *w, const char *p, size_t n)
 
 static bool word_is(const struct words *w, size_t k, const char *s)
 {
-	return strlen(s) == w->len[k] && memcmp(w->s + w->at[k], s, w->len[k]) == 0;
+	return strncmp(s, w->s + w->at[k], w->len[k]) == 0 && s[w->len[k]] == '\0';
 }
 
 static bool any_inside(const struct words *w)
@@ -96,7 +105,7 @@ static bool any_inside(const struct words *w)
 	size_t k;
 
 	for (k = 0; k < N(inside); k++)
-		if (memmem(w->s, w->n, inside[k], strlen(inside[k])))
+		if (memmem(w->s, w->n, inside[k].s, inside[k].n))
 			return true;
 	return false;
 }
@@ -174,44 +183,81 @@ bool nr_scrub_is_flag(const char *p, size_t n)
 
 /* Stems of every name the vocabulary can call secret (each whole_any,
  * whole_last and inside word holds one), of "data" (a secret object's
- * value), "append" (-append: a kernel command line follows) and "proxy". */
-static const char *const stems[] = {
-	"pass", "secret", "key", "psk", "token", "cookie", "credential", "private",
-	"auth", "sig", "data", "append", "proxy",
-};
+ * value), "append" (-append: a kernel command line follows) and "proxy",
+ * by first letter.  test_scrub_vocab.c checks every vocabulary word holds
+ * one. */
+static const char *const stems_a[] = { "auth", "append", NULL };
+static const char *const stems_c[] = { "cookie", "credential", NULL };
+static const char *const stems_d[] = { "data", NULL };
+static const char *const stems_k[] = { "key", NULL };
+static const char *const stems_p[] = { "pass", "psk", "private", "proxy", NULL };
+static const char *const stems_s[] = { "secret", "sig", NULL };
+static const char *const stems_t[] = { "token", NULL };
+
+static const char *const *stems_for(char c)
+{
+	switch (nr_scrub_lower(c)) {
+	case 'a': return stems_a;
+	case 'c': return stems_c;
+	case 'd': return stems_d;
+	case 'k': return stems_k;
+	case 'p': return stems_p;
+	case 's': return stems_s;
+	case 't': return stems_t;
+	default: return NULL;
+	}
+}
 
 static bool stem_at(const char *p, size_t n)
 {
-	size_t k;
+	const char *const *st = stems_for(p[0]);
+	char second = n > 1 ? nr_scrub_lower(p[1]) : 0;
 
-	for (k = 0; k < N(stems); k++)
-		if (stems[k][0] == nr_scrub_lower(p[0]) && nr_scrub_ci_prefix(p, n, stems[k]))
+	for (; st && *st; st++)
+		if ((*st)[1] == second && nr_scrub_ci_prefix(p, n, *st))
 			return true;
 	return false;
 }
 
+bool nr_scrub_is_stem(const char *p, size_t n)
+{
+	return n > 0 && stem_at(p, n);
+}
+
+/* Second letters of the stems, by first letter: most letters of a text
+ * start no stem, and this rules them out without a loop. */
+#define B(c) (1u << ((c) - 'a'))
+#define PAIRS(l, m) [l] = (m), [l - 'a' + 'A'] = (m)
+static const uint32_t second[256] = {
+	PAIRS('a', B('u') | B('p')),
+	PAIRS('c', B('o') | B('r')),
+	PAIRS('d', B('a')),
+	PAIRS('k', B('e')),
+	PAIRS('p', B('a') | B('s') | B('r')),
+	PAIRS('s', B('e') | B('i')),
+	PAIRS('t', B('o')),
+};
+
 bool nr_scrub_may_hold_secret(const char *p, size_t n)
 {
-	static const bool table[256] = {
-		['A'] = 1, ['C'] = 1, ['D'] = 1, ['K'] = 1, ['P'] = 1, ['S'] = 1, ['T'] = 1,
-		['a'] = 1, ['c'] = 1, ['d'] = 1, ['k'] = 1, ['p'] = 1, ['s'] = 1, ['t'] = 1,
-		['@'] = 1, ['<'] = 1, ['&'] = 1, ['\\'] = 1,
-	};
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		char c = p[i];
+	for (i = 0; i + 1 < n; i++) {
+		char c = p[i], d;
+		uint32_t m = second[(unsigned char)c];
 
-		if (!table[(unsigned char)c])
+		if (m) {
+			d = nr_scrub_lower(p[i + 1]);
+			if (d >= 'a' && d <= 'z' && (m & B(d)) && stem_at(p + i, n - i))
+				return true;
 			continue;
+		}
 		if (c == '@' || c == '<')
 			return true;
-		if (c == '&' && i + 1 < n && p[i + 1] == '#')
+		if (c == '&' && p[i + 1] == '#')
 			return true;     /* a character reference may spell a name */
-		if (c == '\\' && i + 1 < n && (p[i + 1] == 'u' || p[i + 1] == 'U'))
+		if (c == '\\' && (p[i + 1] == 'u' || p[i + 1] == 'U'))
 			return true;     /* so may a JSON \u escape */
-		if (nr_scrub_is_alpha(c) && stem_at(p + i, n - i))
-			return true;
 	}
-	return false;
+	return n > 0 && (p[n - 1] == '@' || p[n - 1] == '<');
 }
