@@ -81,6 +81,8 @@ size_t nr_scrub_kv_value_end(const struct nr_scrub_view *v, size_t i, char sep);
 
 /* Every scheme://user:password@host and ?name=value in v. */
 void nr_scrub_urls(struct nr_scrub_scan *sc, const struct nr_scrub_view *v);
+/* A query string on its own: name=value pairs split at '&' or ';'. */
+void nr_scrub_query(struct nr_scrub_scan *sc, const struct nr_scrub_view *v);
 /* A proxy setting: a URL, or user:password@host without a scheme. */
 void nr_scrub_authority(struct nr_scrub_scan *sc, const struct nr_scrub_view *v);
 

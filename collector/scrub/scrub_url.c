@@ -106,6 +106,11 @@ void nr_scrub_urls(struct nr_scrub_scan *sc, const struct nr_scrub_view *v)
 	}
 }
 
+void nr_scrub_query(struct nr_scrub_scan *sc, const struct nr_scrub_view *v)
+{
+	params(sc, v, 0, v->n);
+}
+
 void nr_scrub_authority(struct nr_scrub_scan *sc, const struct nr_scrub_view *v)
 {
 	size_t e = 0;

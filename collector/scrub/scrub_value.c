@@ -167,6 +167,13 @@ static bool has_blank(const struct nr_scrub_view *v)
 	return false;
 }
 
+/* v is name=value pairs joined by '&' (and no ',' of a QEMU list). */
+static bool is_query(const struct nr_scrub_view *v)
+{
+	return memchr(v->p, '&', v->n) && memchr(v->p, '=', v->n) && !memchr(v->p, ',', v->n) &&
+	       !has_blank(v);
+}
+
 static void value(struct nr_scrub_scan *sc, const struct nr_scrub_view *v, unsigned flags)
 {
 	struct nr_scrub_view w;
@@ -190,6 +197,10 @@ static void value(struct nr_scrub_scan *sc, const struct nr_scrub_view *v, unsig
 		goto out;
 	if (flags & NR_SCRUB_LEAF)
 		goto out;
+	if (is_query(&w)) {
+		nr_scrub_query(sc, &w);     /* libvirt's <source query='a=b&amp;c=d'> */
+		goto out;
+	}
 	if (!(flags & AS_ARG) && has_blank(&w))
 		words(sc, &w);
 	else if (memchr(w.p, '=', w.n))

@@ -417,6 +417,173 @@ static void test_qemu_arg_in_domain_xml(void **state)
 	      "  </qemu:commandline>\n", 1);
 }
 
+/* ---- issue 19: the syntaxes that leaked ---------------------------------- */
+
+static void test_json_dialect_forms(void **state)
+{
+	(void)state;
+	/* single-quoted strings, \u-escaped names, blanks and tabs anywhere */
+	scrub_check("-object {'qom-type':'secret','id':'s0','data':'c2VjcmV0'}\n",
+		    "-object {'qom-type':'secret','id':'s0','data':'" M "'}\n", 1);
+	scrub_check("{\"\\u0070assword\":\"hunter2\",\"id\":\"x\"}\n",
+		    "{\"\\u0070assword\":\"" M "\",\"id\":\"x\"}\n", 1);
+	scrub_check("{\t\"cookie\"\t:\t'a=b; c=d'\t}\n", "{\t\"cookie\"\t:\t'" M "'\t}\n", 1);
+	/* json: pseudo-filename, dotted keys, QEMU's doubled commas */
+	scrub_check("-drive file=json:{\"file.driver\":\"https\",,\"file.password\":\"pw\"},"
+		    "format=raw\n",
+		    "-drive file=json:{\"file.driver\":\"https\",,\"file.password\":\"" M "\"},"
+		    "format=raw\n", 1);
+	/* a number of a secret name is a PIN; true/false/null are not secrets */
+	scrub_check("{\"pin\":1,\"psk\":1234,\"auth\":null}\n",
+		    "{\"pin\":1,\"psk\":" M ",\"auth\":null}\n", 1);
+}
+
+static void test_more_secret_properties(void **state)
+{
+	(void)state;
+	scrub_check("-drive driver=https,url=https://h/x,cookie=SESSION=a1; t=b2,if=none\n",
+		    "-drive driver=https,url=https://h/x,cookie=" M " t=b2,if=none\n", 1);
+	scrub_check("-drive file.driver=https,file.cookie=s1,file.url=https://h/x\n",
+		    "-drive file.driver=https,file.cookie=" M ",file.url=https://h/x\n", 1);
+	scrub_check("-object tls-creds-psk,id=t0,psk=0123abcd,endpoint=client\n",
+		    "-object tls-creds-psk,id=t0,psk=" M ",endpoint=client\n", 1);
+	scrub_check("-blockdev driver=luks,passphrase=letmein,file=f0\n",
+		    "-blockdev driver=luks,passphrase=" M ",file=f0\n", 1);
+	scrub_check("-global driver=cfi.pflash01,property=password,value=s3\n",
+		    "-global driver=cfi.pflash01,property=password,value=" M "\n", 1);
+	scrub_unchanged("-global driver=cfi.pflash01,property=secure,value=on\n");
+}
+
+static void test_url_password_separators(void **state)
+{
+	(void)state;
+	/* the last '@' ends the userinfo, so '/', '#', '?' stay in the password */
+	scrub_check("-drive file=https://bob:pa/ss@h.example/x.img,format=raw\n",
+		    "-drive file=https://bob:" M "@h.example/x.img,format=raw\n", 1);
+	scrub_check("-cdrom ftp://bob:pa#ss?x@h.example/x.iso\n",
+		    "-cdrom ftp://bob:" M "@h.example/x.iso\n", 1);
+	scrub_check("-cdrom https://bob:pa%2Fss%23x@h.example/x.iso\n",
+		    "-cdrom https://bob:" M "@h.example/x.iso\n", 1);
+	/* query and fragment parameters with secret names */
+	scrub_check("-cdrom https://h/x.iso?sig=abc&se=2030&X-Amz-Signature=def#access_token=g\n",
+		    "-cdrom https://h/x.iso?sig=" M "&se=2030&X-Amz-Signature=" M
+		    "#access_token=" M "\n", 3);
+}
+
+static void test_argument_with_newline(void **state)
+{
+	static const char in[] = "qemu\0-spice\0port=5900,password=ab\ncd,addr=::1\0"
+				 "-object\0secret,id=s0,data=ef\ngh\0";
+	static const char exp[] = "qemu\0-spice\0port=5900,password=" M ",addr=::1\0"
+				  "-object\0secret,id=s0,data=" M "\0";
+
+	(void)state;
+	scrub_check_n(in, sizeof(in) - 1, exp, sizeof(exp) - 1, 2);
+	/* the same argument as libvirt logs it: the quotes span the lines */
+	scrub_check("-spice 'port=5900,password=ab\ncd,addr=::1' \\\n-msg timestamp=on\n",
+		    "-spice 'port=5900,password=" M ",addr=::1' \\\n-msg timestamp=on\n", 1);
+}
+
+static void test_systemd_credentials(void **state)
+{
+	(void)state;
+	scrub_check("-smbios type=11,value=io.systemd.credential:mycred=s3cr3t\n",
+		    "-smbios type=11,value=io.systemd.credential:mycred=" M "\n", 1);
+	scrub_check("-smbios type=11,value=io.systemd.credential.binary:mycred=c2VjcmV0\n",
+		    "-smbios type=11,value=io.systemd.credential.binary:mycred=" M "\n", 1);
+	scrub_check("-fw_cfg name=opt/io.systemd.credentials/mycred,string=s3cr3t\n",
+		    "-fw_cfg name=opt/io.systemd.credentials/mycred,string=" M "\n", 1);
+	scrub_check("-fw_cfg string=s3cr3t,name=opt/io.systemd.credentials/mycred\n",
+		    "-fw_cfg string=" M ",name=opt/io.systemd.credentials/mycred\n", 1);
+	scrub_unchanged("-fw_cfg name=opt/com.example/config,string=hello\n");
+	scrub_check("-append 'console=ttyS0 systemd.set_credential=passwd.hashed-password.root:"
+		    "$6$abc quiet'\n",
+		    "-append 'console=ttyS0 systemd.set_credential=passwd.hashed-password.root:"
+		    M " quiet'\n", 1);
+	/* a kernel command line anywhere: /proc/cmdline, dmesg */
+	scrub_check("Kernel command line: BOOT_IMAGE=/vmlinuz ro systemd.set_credential_binary=k:"
+		    "QUJD\n",
+		    "Kernel command line: BOOT_IMAGE=/vmlinuz ro systemd.set_credential_binary=k:"
+		    M "\n", 1);
+}
+
+static void test_libvirt_log_environment(void **state)
+{
+	(void)state;
+	scrub_check("LC_ALL=C \\\nDB_PASSWORD=s1 \\\nAPI_TOKEN='s2 s3' \\\n"
+		    "http_proxy=http://u:s4@proxy:3128 \\\nall_proxy=u:s5@proxy:1080 \\\n"
+		    "HOME=/var/lib/libvirt/qemu/domain-1-vm1 \\\n/usr/bin/qemu-system-x86_64 \\\n",
+		    "LC_ALL=C \\\nDB_PASSWORD=" M " \\\nAPI_TOKEN='" M "' \\\n"
+		    "http_proxy=http://u:" M "@proxy:3128 \\\nall_proxy=u:" M "@proxy:1080 \\\n"
+		    "HOME=/var/lib/libvirt/qemu/domain-1-vm1 \\\n/usr/bin/qemu-system-x86_64 \\\n",
+		    4);
+	scrub_check("LC_ALL=C AWS_SECRET_ACCESS_KEY=s1 no_proxy=localhost /usr/bin/qemu -S\n",
+		    "LC_ALL=C AWS_SECRET_ACCESS_KEY=" M " no_proxy=localhost /usr/bin/qemu -S\n", 1);
+}
+
+static void test_domain_xml_forms(void **state)
+{
+	(void)state;
+	/* XML-escaped JSON and keyval inside qemu:arg */
+	scrub_check("<qemu:arg value='{&quot;qom-type&quot;:&quot;secret&quot;,&quot;data&quot;:"
+		    "&quot;s1&quot;}'/>\n",
+		    "<qemu:arg value='{&quot;qom-type&quot;:&quot;secret&quot;,&quot;data&quot;:"
+		    "&quot;" M "&quot;}'/>\n", 1);
+	scrub_check("<qemu:arg value=\"file.cookie=a&amp;b,url=https://h/x\"/>\n",
+		    "<qemu:arg value=\"file.cookie=" M ",url=https://h/x\"/>\n", 1);
+	/* -append in one qemu:arg, its kernel command line in the next */
+	scrub_check("<qemu:arg value='-append'/>\n"
+		    "<qemu:arg value='console=ttyS0 systemd.set_credential=c:s2 ro'/>\n",
+		    "<qemu:arg value='-append'/>\n"
+		    "<qemu:arg value='console=ttyS0 systemd.set_credential=c:" M " ro'/>\n", 1);
+	/* qemu:env, either attribute first */
+	scrub_check("<qemu:env name='DB_PASSWORD' value='s3'/>\n"
+		    "<qemu:env value=\"s4\" name=\"API_TOKEN\"/>\n"
+		    "<qemu:env name='LANG' value='C'/>\n",
+		    "<qemu:env name='DB_PASSWORD' value='" M "'/>\n"
+		    "<qemu:env value=\"" M "\" name=\"API_TOKEN\"/>\n"
+		    "<qemu:env name='LANG' value='C'/>\n", 2);
+	/* a name spelled with character references is still the name */
+	scrub_check("<qemu:arg value='pass&#119;ord=s5,&#x70;sk=s11'/>\n",
+		    "<qemu:arg value='pass&#119;ord=" M ",&#x70;sk=" M "'/>\n", 2);
+	/* elements whose text is a secret; a kernel command line element */
+	scrub_check("<cookies><cookie name='sess'>s6</cookie></cookies>\n",
+		    "<cookies><cookie name='sess'>" M "</cookie></cookies>\n", 1);
+	scrub_check("<cmdline>console=ttyS0 systemd.set_credential=c:s7</cmdline>\n",
+		    "<cmdline>console=ttyS0 systemd.set_credential=c:" M "</cmdline>\n", 1);
+	/* a query attribute (libvirt's disk source) */
+	scrub_check("<source protocol='https' name='/x' query='sig=s8&amp;se=1'/>\n",
+		    "<source protocol='https' name='/x' query='sig=" M "&amp;se=1'/>\n", 1);
+	/* free text is read as text: only the forms the models know */
+	scrub_unchanged("<description>backup key is on the shelf; ask bob</description>\n");
+	scrub_check("<description>token=s9</description>\n",
+		    "<description>token=" M "</description>\n", 1);
+	/* a commented-out element is read too */
+	scrub_check("<!-- <graphics type='vnc' passwd='s10'/> -->\n",
+		    "<!-- <graphics type='vnc' passwd='" M "'/> -->\n", 1);
+}
+
+static void test_redact_words(void **state)
+{
+	size_t count = 0;
+	char *out;
+
+	(void)state;
+	assert_int_equal(nr_scrub_redact_word("ab", NULL), -EINVAL);
+	assert_int_equal(nr_scrub_redact_word("two\nlines", NULL), -EINVAL);
+	assert_int_equal(nr_scrub_redact_word(NULL, NULL), -EINVAL);
+	assert_int_equal(nr_scrub_redact_word("Shelf-42", NULL), 0);
+	out = nr_scrub_string("<description>the key is on SHELF-42, ask bob</description>\n",
+			      &count);
+	assert_string_equal(out, "<description>the key is on " M ", ask bob</description>\n");
+	assert_int_equal(count, 1);
+	free(out);
+	/* our own argv holding the word is scrubbed too */
+	out = nr_scrub_arg_string("shelf-42", &count);
+	assert_string_equal(out, M);
+	free(out);
+}
+
 /* ---- argv streams -------------------------------------------------------- */
 
 static void test_nul_separated_argv(void **state)
@@ -912,6 +1079,13 @@ int main(void)
 		cmocka_unit_test(test_libvirt_log_one_line),
 		cmocka_unit_test(test_libvirt_log_continuations),
 		cmocka_unit_test(test_qemu_arg_in_domain_xml),
+		cmocka_unit_test(test_json_dialect_forms),
+		cmocka_unit_test(test_more_secret_properties),
+		cmocka_unit_test(test_url_password_separators),
+		cmocka_unit_test(test_argument_with_newline),
+		cmocka_unit_test(test_systemd_credentials),
+		cmocka_unit_test(test_libvirt_log_environment),
+		cmocka_unit_test(test_domain_xml_forms),
 		cmocka_unit_test(test_nul_separated_argv),
 		cmocka_unit_test(test_not_secrets),
 		cmocka_unit_test(test_every_split_point_combined),
@@ -932,6 +1106,7 @@ int main(void)
 		cmocka_unit_test(test_long_escaped_json_closer_at_hard_cut),
 		cmocka_unit_test(test_long_no_separators),
 		cmocka_unit_test(test_binary_junk),
+		cmocka_unit_test(test_redact_words),   /* last: the list is process-wide */
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
