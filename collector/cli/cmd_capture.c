@@ -1,6 +1,7 @@
 /* `nest-report capture DIR`: record this machine into a tree that
  * `nest-report collect --sysroot DIR` replays. */
 #include "run/capture.h"
+#include "scrub/scrub.h"
 #include "cmd_signals.h"
 #include "commands.h"
 #include "msg.h"
@@ -29,6 +30,8 @@ static const char capture_usage[] =
 	"      --only PROBE,...      run only these probes (see 'nest-report probes')\n"
 	"      --skip PROBE,...      do not run these probes\n"
 	"      --timeout SECS        per-probe timeout (default 30)\n"
+	"      --redact-word WORD    also hide WORD (any case) wherever it appears, for a\n"
+	"                            secret in free text no syntax reveals; repeatable\n"
 	"  -q, --quiet               print only errors (and DIR)\n"
 	"  -v, --verbose             report every probe as it finishes\n"
 	"  -h, --help                show this help\n"
@@ -55,11 +58,13 @@ static int capture_parse(int argc, char **argv, struct capture_args *a)
 		{ "only", required_argument, NULL, 'O' },
 		{ "skip", required_argument, NULL, 'S' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "redact-word", required_argument, NULL, 0x4001 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct nr_error err = { 0 };
 	int c, bad = 0;
 
 	opterr = 0;
@@ -77,6 +82,12 @@ static int capture_parse(int argc, char **argv, struct capture_args *a)
 		case 't':
 			if (nr_cmd_parse_seconds(optarg, 86400, &a->timeout_s) < 0) {
 				nr_msg_usage("capture", "--timeout wants seconds between 1 and 86400, not '%s'", optarg);
+				return NR_EXIT_USAGE;
+			}
+			break;
+		case 0x4001:
+			if (nr_scrub_redact_word(optarg, &err) < 0) {
+				nr_msg_usage("capture", "%s", err.msg);
 				return NR_EXIT_USAGE;
 			}
 			break;

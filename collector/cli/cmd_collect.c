@@ -6,6 +6,7 @@
 #include "findings/findings.h"
 #include "msg.h"
 #include "bundle/summary.h"
+#include "scrub/scrub.h"
 #include "upload_cli.h"
 
 #include <errno.h>
@@ -39,6 +40,8 @@ static const char collect_usage[] =
 	"      --json                print a machine-readable run summary on stdout\n"
 	"      --sysroot DIR         replay a tree made by 'nest-report capture' (or a\n"
 	"                            copy of /proc and /sys) as level l0, not this machine\n"
+	"      --redact-word WORD    also hide WORD (any case) wherever it appears, for a\n"
+	"                            secret in free text no syntax reveals; repeatable\n"
 	"\n"
 	"levels reached over SSH (agentless: nothing is installed on them):\n"
 	"      --level ID=[user@]host[:port][,via=ID][,sudo][,only=P:P][,skip=P:P]\n"
@@ -285,6 +288,7 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		{ "signer-id", required_argument, NULL, 0x2002 },
 		{ "no-sign", no_argument, NULL, 0x2003 },
 		{ "upload", required_argument, NULL, 0x3001 },
+		{ "redact-word", required_argument, NULL, 0x4001 },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -350,6 +354,12 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 		case 0x2002: a->signer_id = optarg; break;
 		case 0x2003: a->no_sign = 1; break;
 		case 0x3001: a->upload = optarg; break;
+		case 0x4001:
+			if (nr_scrub_redact_word(optarg, &err) < 0) {
+				nr_msg_usage("collect", "%s", err.msg);
+				return NR_EXIT_USAGE;
+			}
+			break;
 		case 'q': nr_msg_set_verbosity(NR_QUIET); break;
 		case 'v': nr_msg_set_verbosity(NR_VERBOSE); break;
 		case 'h': fputs(collect_usage, stdout); return NR_EXIT_OK;

@@ -86,9 +86,10 @@ int nr_scrub_redact_word(const char *word, struct nr_error *err)
 {
 	size_t n = word ? strlen(word) : 0, i;
 
+	/* the word is a secret: messages never repeat it */
 	if (n < NR_SCRUB_WORD_MIN || n > NR_SCRUB_WORD_MAX)
-		return nr_error_set(err, EINVAL, "--redact-word '%s': a word is %d to %d bytes long",
-		                    word ? word : "", NR_SCRUB_WORD_MIN, NR_SCRUB_WORD_MAX);
+		return nr_error_set(err, EINVAL, "--redact-word wants %d to %d bytes, not %zu",
+		                    NR_SCRUB_WORD_MIN, NR_SCRUB_WORD_MAX, n);
 	if (strchr(word, '\n'))
 		return nr_error_set(err, EINVAL, "--redact-word: a word cannot hold a newline");
 	if (n_redact == NR_SCRUB_WORDS_MAX)
