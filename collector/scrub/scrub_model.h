@@ -9,11 +9,13 @@
  *   scrub_value.c  the grammar of arguments and values: which model reads
  *                  what, and how they nest
  *
- * A model sees only scrub_base.h and this header, and calls no other model:
- * a value that may hold another syntax (a JSON string holding a URL, a
- * keyval value holding json:{...}) goes back through the hooks, which
- * scrub_value.c fills in.  So syntaxes nest to any depth (capped) without
- * the models knowing each other.
+ * A model sees only scrub_base.h and this header, and calls no other model
+ * but those below it: scrub_shell.c (a text record) lexes with scrub_xml.c
+ * and scrub_json.c; json, kv, url and xml call none.  A value that may
+ * hold another syntax (a JSON string holding a URL, a keyval value holding
+ * json:{...}) goes back through the hooks, which scrub_value.c fills in.
+ * So syntaxes nest to any depth (capped) without the models knowing each
+ * other, and scrub_value.c is the one file that calls every model.
  */
 #ifndef NR_SCRUB_MODEL_H
 #define NR_SCRUB_MODEL_H
@@ -146,8 +148,20 @@ struct nr_scrub_cutpick {
 	struct nr_scrub_text state;
 };
 
-void nr_scrub_cutpick_offer(struct nr_scrub_cutpick *cp, const struct nr_scrub_view *v,
-                            size_t i, const struct nr_scrub_text *st);
+static inline void nr_scrub_cutpick_offer(struct nr_scrub_cutpick *cp,
+                                          const struct nr_scrub_view *v, size_t i,
+                                          const struct nr_scrub_text *st)
+{
+	uint32_t at;
+
+	if (!cp || i >= v->n)
+		return;
+	at = nr_scrub_view_lo(v, i);
+	if (at >= cp->lo && at <= cp->hi && at > 0) {
+		cp->at = at;
+		cp->state = *st;
+	}
+}
 
 /* Lexes XML in v from i to the end, updating st->xml; offers cut points. */
 void nr_scrub_xml_scan(struct nr_scrub_scan *sc, const struct nr_scrub_view *v, size_t i,

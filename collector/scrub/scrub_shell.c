@@ -134,20 +134,6 @@ bool nr_scrub_word_next(struct nr_scrub_scan *sc, const struct nr_scrub_view *v,
 	return true;
 }
 
-void nr_scrub_cutpick_offer(struct nr_scrub_cutpick *cp, const struct nr_scrub_view *v,
-                            size_t i, const struct nr_scrub_text *st)
-{
-	uint32_t at;
-
-	if (!cp || i >= v->n)
-		return;
-	at = nr_scrub_view_lo(v, i);
-	if (at >= cp->lo && at <= cp->hi && at > 0) {
-		cp->at = at;
-		cp->state = *st;
-	}
-}
-
 static bool starts_with_tag(const struct nr_scrub_view *v)
 {
 	size_t i = 0;

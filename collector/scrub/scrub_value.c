@@ -176,6 +176,9 @@ static bool is_query(const struct nr_scrub_view *v)
 
 static void value(struct nr_scrub_scan *sc, const struct nr_scrub_view *v, unsigned flags)
 {
+	/* what is decoded below is dropped on the way out: scratch memory
+	 * stays proportional to one path of nesting, not to the record */
+	struct nr_scrub_mark mark = nr_scrub_arena_mark(sc->arena);
 	struct nr_scrub_view w;
 	size_t i;
 
@@ -207,6 +210,7 @@ static void value(struct nr_scrub_scan *sc, const struct nr_scrub_view *v, unsig
 		nr_scrub_kv(sc, &w, ',');
 out:
 	sc->depth--;
+	nr_scrub_arena_release(sc->arena, mark);
 }
 
 static bool is_append(const struct nr_scrub_view *v)
