@@ -1,12 +1,15 @@
 # Shared by tests/integration/secrets_*.sh (after tests/lib.sh): plant the
 # secrets tests/secrets-gen.py generates where nest-report meets them (live
 # QEMU processes, a libvirt log directory, virsh's domain XML, a replayed
-# tree) and look for them in everything a run writes.
+# tree) and look for them in everything a run writes.  Mount and PID
+# namespaces keep the machine's own /var/log and processes out of the runs.
 #
 #   secrets_gen                 generate into $SG (argv/N, log, domain.xml,
 #                               secrets, counts); $N_ARGV: values in argv,
 #                               $N_UNITS: the secrets they make (a/b is one)
-#   start_fake_qemus            one fake QEMU per argv/N (their PIDs in $QPIDS)
+#   pidns_wrapper CMD           a script running CMD in a new PID namespace
+#                               with one fake QEMU per argv/N (their PIDs
+#                               there in $T/ns-qpids)
 #   fake_virsh [remote]         a virsh that lists domain vm1 and prints
 #                               $SG/domain.xml as its XML (remote: for sshd)
 #   need_mntns                  skip unless a private mount namespace works
@@ -31,32 +34,20 @@ secrets_gen() {
 	[ "${N_ARGV:-0}" -gt 100 ] || fail "secrets-gen.py planted only ${N_ARGV:-0} values in argv"
 }
 
-start_fake_qemus() {
+# pidns_wrapper CMD: a script running CMD in a new PID namespace (with its
+# own /proc) next to one fake QEMU per argv/N (tests/secrets-pidns.sh);
+# their PIDs there go to $T/ns-qpids.  The qemu probe scans the first 256
+# processes of /proc (probes/qemu.c): alone in a namespace, the fakes are
+# always among them, however busy the machine is.
+pidns_wrapper() {
+	need_cmd unshare
 	cp "$(helper fake_qemu)" "$FAKEBIN/qemu-system-x86_64"
-	QPIDS=""
-	for _a in "$SG"/argv/*; do
-		# exec keeps the PID: argv is exactly the generated one, newlines,
-		# quotes and all (argv[0] is our fake)
-		"$PY" -c 'import os, sys
-a = open(sys.argv[1], "rb").read().split(b"\0")[:-1]
-os.execv(sys.argv[2], [sys.argv[2].encode()] + a[1:])' "$_a" "$FAKEBIN/qemu-system-x86_64" \
-			>"$_a.ready" 2>&1 &
-		QPIDS="$QPIDS $!"
-		at_exit "kill -9 $!"
-	done
-	for _a in "$SG"/argv/*; do
-		case $_a in *.ready) continue ;; esac
-		_i=0
-		until grep -q ready "$_a.ready" 2>/dev/null; do
-			_i=$((_i + 1))
-			[ $_i -lt 100 ] || fail "fake qemu for $_a did not start"
-			sleep 0.1
-		done
-	done
-	for _p in $QPIDS; do
-		tr '\0' '\n' <"/proc/$_p/cmdline" | grep -q -x -e '-name' ||
-			fail "fake qemu $_p does not have the planted argv"
-	done
+	_w="$T/pidns-$(basename "$1")"
+	printf '#!/bin/sh\nexec unshare -p -f --mount-proc /bin/sh "%s" "%s" "%s" "%s" "%s" "$@"\n' \
+		"$TESTS_DIR/secrets-pidns.sh" "$SG/argv" "$FAKEBIN/qemu-system-x86_64" \
+		"$T/ns-qpids" "$1" >"$_w"
+	chmod 0755 "$_w"
+	echo "$_w"
 }
 
 # The fake virsh: domain vm1, whose XML is the generated domain.xml.

@@ -429,6 +429,49 @@ static size_t pick_cut(struct nr_scrub *s, const char *w, size_t n,
 	return cut;
 }
 
+/* The hits the last window carried into this one, and the rest of the
+ * value it left open.  Returns whether that value is still open at the end
+ * of this window; *from: where it was taken up. */
+static bool take_carry(struct nr_scrub *s, const char *w, size_t n, bool more, uint32_t *from)
+{
+	size_t k, e;
+
+	for (k = 0; k < s->carry.n; k++) {
+		nr_scrub_hits_add(&s->hits, s->carry.v[k].lo, s->carry.v[k].hi, s->carry.v[k].first);
+		if (s->carry.v[k].cont)
+			nr_scrub_hits_add_cont(&s->hits, s->carry.v[k].lo, s->carry.v[k].hi);
+	}
+	s->carry.n = 0;
+	if (!s->cont)
+		return false;
+	s->cont = false;
+	*from = s->cont_from;
+	e = cont_end(s, w, n, s->cont_from);
+	if (s->cont_marked)
+		nr_scrub_hits_add_cont(&s->hits, s->cont_from, (uint32_t)e);
+	else
+		nr_scrub_hits_add(&s->hits, s->cont_from, (uint32_t)e, false);
+	return e == n && more;
+}
+
+/* A value open at the window's end goes on in the next window, which
+ * starts at the cut. */
+static void leave_open(struct nr_scrub *s, const struct nr_scrub_scan *sc, size_t n, size_t cut,
+                       const struct nr_scrub_term *end_term, uint32_t old_from)
+{
+	s->cont = true;
+	s->cont_from = (uint32_t)(n - cut);
+	s->cont_outer = *end_term;
+	if (sc->open) {
+		s->cont_exact = sc->open_exact;
+		s->cont_inner = sc->open_term;
+		s->cont_marked = sc->open_lo < cut;
+	} else {
+		/* when unsure whether the marker is out, write one */
+		s->cont_marked = s->cont_marked || old_from <= cut;
+	}
+}
+
 /* Scans w[0,n) and writes it up to the cut it returns (n unless more). */
 static size_t window(struct nr_scrub *s, const char *w, size_t n, bool more)
 {
@@ -437,31 +480,16 @@ static size_t window(struct nr_scrub *s, const char *w, size_t n, bool more)
 	struct nr_scrub_cutpick cp = { 0 };
 	struct nr_scrub_term end_term = { 0 };
 	struct nr_scrub_argctx ctx;
-	size_t k, e, cut = n;
 	uint32_t cont_from = 0;
-	bool cont_open = false;
+	size_t cut = n;
+	bool cont_open;
 
 	if (!s->carry.n && !s->cont && !text_busy(s) && !nr_scrub_may_hold_secret(w, n) &&
 	    !redact_find(w, n, NULL))
 		return window_plain(s, w, n, more);
 	nr_scrub_arena_reset(&s->arena);
 	s->hits.n = 0;
-	for (k = 0; k < s->carry.n; k++) {
-		nr_scrub_hits_add(&s->hits, s->carry.v[k].lo, s->carry.v[k].hi, s->carry.v[k].first);
-		if (s->carry.v[k].cont)
-			nr_scrub_hits_add_cont(&s->hits, s->carry.v[k].lo, s->carry.v[k].hi);
-	}
-	s->carry.n = 0;
-	if (s->cont) {
-		e = cont_end(s, w, n, s->cont_from);
-		if (s->cont_marked)
-			nr_scrub_hits_add_cont(&s->hits, s->cont_from, (uint32_t)e);
-		else
-			nr_scrub_hits_add(&s->hits, s->cont_from, (uint32_t)e, false);
-		cont_open = e == n && more;
-		cont_from = s->cont_from;
-		s->cont = false;
-	}
+	cont_open = take_carry(s, w, n, more, &cont_from);
 	sc.kv_facts_in = s->mid ? s->kv_facts : 0;
 	if (more) {
 		cp.lo = (uint32_t)(n / 2);
@@ -485,19 +513,8 @@ static size_t window(struct nr_scrub *s, const char *w, size_t n, bool more)
 	if (more) {
 		s->kv_facts = sc.kv_facts_out;
 		cut = pick_cut(s, w, n, &cp);
-		if (sc.open || cont_open) {
-			s->cont = true;
-			s->cont_from = (uint32_t)(n - cut);
-			s->cont_outer = end_term;
-			if (sc.open) {
-				s->cont_exact = sc.open_exact;
-				s->cont_inner = sc.open_term;
-				s->cont_marked = sc.open_lo < cut;
-			} else {
-				/* when unsure whether the marker is out, write one */
-				s->cont_marked = s->cont_marked || cont_from <= cut;
-			}
-		}
+		if (sc.open || cont_open)
+			leave_open(s, &sc, n, cut, &end_term, cont_from);
 	}
 	emit(s, w, cut);
 	return cut;
@@ -567,6 +584,25 @@ struct nr_scrub *nr_scrub_new(nr_scrub_out_fn out, void *ud)
 	return s;
 }
 
+/* After the record that sep = p[0] ended, a run of the same separator is a
+ * run of empty records (NUL padding of a file, blank lines): the first is
+ * read like any record, the others change nothing and are copied at once.
+ * Returns how many bytes after p[0] it took. */
+static size_t empty_records(struct nr_scrub *s, const char *p, size_t n)
+{
+	size_t k = 1;
+
+	if (s->err || (p[0] != '\0' && s->kind == KIND_ARGV))
+		return 0;
+	while (k < n && p[k] == p[0])
+		k++;
+	if (k == 1)
+		return 0;
+	record_end(s, p + 1, 0, (unsigned char)p[0]);
+	put(s, p + 2, k - 2);
+	return k - 1;
+}
+
 int nr_scrub_write(struct nr_scrub *s, const void *data, size_t len)
 {
 	const char *p = data;
@@ -587,8 +623,9 @@ int nr_scrub_write(struct nr_scrub *s, const void *data, size_t len)
 			if (!s->err)
 				record_end(s, s->buf, s->len, (unsigned char)p[e]);
 		}
-		p += e + 1;
-		len -= e + 1;
+		e += 1 + empty_records(s, p + e, len - e);
+		p += e;
+		len -= e;
 	}
 	return s->err;
 }
