@@ -13,10 +13,11 @@
 #   fake_virsh [remote]         a virsh that lists domain vm1 and prints
 #                               $SG/domain.xml as its XML (remote: for sshd)
 #   need_mntns                  skip unless a private mount namespace works
-#   logns_wrapper CMD           a script running CMD in a private mount
+#   logns_wrapper CMD [PROCDIR] a script running CMD in a private mount
 #                               namespace whose /var/log is a tmpfs holding
-#                               libvirt/qemu/vm1.log and vm2.log ($SG/log);
-#                               prints the script's path
+#                               libvirt/qemu/vm1.log and vm2.log ($SG/log),
+#                               and whose /proc holds only PROCDIR's files
+#                               when given; prints the script's path
 #   no_leaks WHAT PATH...       fail unless no planted value (nor 6 bytes of
 #                               one) is in any file under PATH
 #   bundle_no_leaks             no_leaks over the unpacked bundle $X (files,
@@ -80,13 +81,15 @@ logns_wrapper() {
 	mkdir -p "$T/logs"
 	cp "$SG/log" "$T/logs/vm1.log"
 	cp "$SG/log" "$T/logs/vm2.log"
+	_proc=""
+	[ -z "${2:-}" ] || _proc="mount -t tmpfs -o mode=0555 nrproc /proc && cp -r '$2'/. /proc/ &&"
 	cat >"$_w" <<EOF
 #!/bin/sh
 # $1 in a private mount namespace whose /var/log holds only the planted logs.
 exec unshare -m --propagation private /bin/sh -c '
 	mount -t tmpfs -o mode=0755 nrlogs /var/log &&
 	mkdir -p /var/log/libvirt/qemu &&
-	cp "\$0"/*.log /var/log/libvirt/qemu/ &&
+	cp "\$0"/*.log /var/log/libvirt/qemu/ && $_proc
 	exec "\$@"' "$T/logs" "$1" "\$@"
 EOF
 	chmod 0755 "$_w"

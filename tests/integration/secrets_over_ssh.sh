@@ -27,21 +27,7 @@ for a in "$SG"/argv/?; do
 	rpids="$rpids $pid"
 	pid=$((pid + 1))
 done
-mkdir -p "$T/logs"
-cp "$SG/log" "$T/logs/vm1.log"
-cp "$SG/log" "$T/logs/vm2.log"
-cat >"$T/sshd-ns" <<EOF2
-#!/bin/sh
-exec unshare -m --propagation private /bin/sh -c '
-	mount -t tmpfs -o mode=0755 nrlogs /var/log &&
-	mkdir -p /var/log/libvirt/qemu &&
-	cp "$T/logs"/*.log /var/log/libvirt/qemu/ &&
-	mount -t tmpfs -o mode=0555 nrproc /proc &&
-	cp -r "$T/fakeproc"/. /proc/ &&
-	exec "\$0" "\$@"' "$SSHD" "\$@"
-EOF2
-chmod 0755 "$T/sshd-ns"
-SSHD="$T/sshd-ns"
+SSHD=$(logns_wrapper "$SSHD" "$T/fakeproc")
 NR_BIN=$(pidns_wrapper "$(logns_wrapper "$NR_BIN")")
 
 port=$(free_port)
