@@ -251,7 +251,8 @@ def env_lines(p):
                  "db_password", "Ceph_Key", "GITHUB_TOKEN", "VAULT_PASSPHRASE",
                  "CLIENT_CREDENTIAL"]:
         env.append((name, p.secret()))
-    env.append(("SPACED_PASSWORD", "%s %s" % (p.secret(), p.secret())))
+    env.append(("SPACED_PASSWORD", "%s %s" % p.two()))
+    env.append(("COMMA_TOKEN", "%s,x=%s" % p.two()))
     for name, url in [("http_proxy", "http://proxyuser:%s@proxy.example:3128"),
                       ("HTTPS_PROXY", "https://proxyuser:%s@proxy.example:8443/"),
                       ("ftp_proxy", "ftp://u:%s@proxy.example/"),

@@ -163,12 +163,18 @@ static size_t scalar(struct nr_scrub_scan *sc, const struct nr_scrub_view *v, si
 }
 
 /* The class a member's value gets: "data" is the value of a secret object,
- * and hidden whatever object holds it (QMP's "data" are objects, kept). */
-static enum nr_scrub_name member_class(const struct nr_scrub_view *name)
+ * and hidden whatever object holds it (QMP's "data" are objects, kept).
+ * Inside the object or array of a secret name ("cookies": {"s": "v"},
+ * "credentials": ["v"]) every value is secret but a reference's. */
+static enum nr_scrub_name member_class(const struct nr_scrub_view *name,
+                                       enum nr_scrub_name parent)
 {
+	enum nr_scrub_name cls;
+
 	if (nr_scrub_ci_equal(name->p, name->n, "data"))
 		return NR_SCRUB_NAME_SECRET;
-	return nr_scrub_name_class(name->p, name->n);
+	cls = nr_scrub_name_class(name->p, name->n);
+	return parent == NR_SCRUB_NAME_SECRET && cls == NR_SCRUB_NAME_PLAIN ? parent : cls;
 }
 
 /* ---- structured -------------------------------------------------------------- */
@@ -193,7 +199,7 @@ static size_t string_value(struct parse *j, size_t i, enum nr_scrub_name cls)
 	return closed ? e : SIZE_MAX;
 }
 
-static size_t members(struct parse *j, size_t i)
+static size_t members(struct parse *j, size_t i, enum nr_scrub_name parent)
 {
 	struct nr_scrub_view name;
 	bool closed;
@@ -208,7 +214,7 @@ static size_t members(struct parse *j, size_t i)
 		i = skip_ws(j->v, i);
 		if (i >= j->v->n || j->v->p[i] != ':')
 			return SIZE_MAX;
-		i = value(j, skip_ws(j->v, i + 1), member_class(&name));
+		i = value(j, skip_ws(j->v, i + 1), member_class(&name, parent));
 		if (i == SIZE_MAX)
 			return SIZE_MAX;
 		i = skip_ws(j->v, i);
@@ -220,11 +226,11 @@ static size_t members(struct parse *j, size_t i)
 	return i < j->v->n ? i + 1 : SIZE_MAX;
 }
 
-static size_t elements(struct parse *j, size_t i)
+static size_t elements(struct parse *j, size_t i, enum nr_scrub_name cls)
 {
 	i = skip_ws(j->v, i + 1);
 	while (i < j->v->n && j->v->p[i] != ']') {
-		i = value(j, i, NR_SCRUB_NAME_PLAIN);
+		i = value(j, i, cls);
 		if (i == SIZE_MAX)
 			return SIZE_MAX;
 		i = skip_ws(j->v, i);
@@ -236,8 +242,7 @@ static size_t elements(struct parse *j, size_t i)
 	return i < j->v->n ? i + 1 : SIZE_MAX;
 }
 
-/* cls: the class of the member this value belongs to (PLAIN in arrays and
- * at the top). */
+/* cls: the class of the member this value belongs to (PLAIN at the top). */
 static size_t value(struct parse *j, size_t i, enum nr_scrub_name cls)
 {
 	size_t e;
@@ -249,7 +254,7 @@ static size_t value(struct parse *j, size_t i, enum nr_scrub_name cls)
 	case '[':
 		if (++j->depth > JSON_DEPTH_MAX)
 			return SIZE_MAX;
-		e = j->v->p[i] == '{' ? members(j, i) : elements(j, i);
+		e = j->v->p[i] == '{' ? members(j, i, cls) : elements(j, i, cls);
 		j->depth--;
 		return e;
 	case '"':

@@ -170,6 +170,21 @@ static size_t name_start(const struct nr_scrub_view *v, size_t i, size_t eq)
 	return a;
 }
 
+/* An environment variable's name: upper case, digits and '_' (QEMU's
+ * properties are lower case). */
+static bool is_env_name(const struct nr_scrub_view *v, size_t a, size_t b)
+{
+	size_t i;
+
+	if (a == b || (v->p[a] >= '0' && v->p[a] <= '9'))
+		return false;
+	for (i = a; i < b; i++)
+		if (!((v->p[i] >= 'A' && v->p[i] <= 'Z') || (v->p[i] >= '0' && v->p[i] <= '9') ||
+		      v->p[i] == '_'))
+			return false;
+	return true;
+}
+
 static enum nr_scrub_name item_class(const struct nr_scrub_view *v, size_t a, size_t eq,
                                      const struct facts *f)
 {
@@ -227,8 +242,11 @@ void nr_scrub_kv(struct nr_scrub_scan *sc, const struct nr_scrub_view *v, char s
 			val = nr_scrub_view_sub(v, eq + 1, e);
 			val = unescape(sc, &val, sep);
 		} else {
-			/* a secret's value may run over what looks like items */
-			e = nr_scrub_kv_value_end(v, eq + 1, sep);
+			/* a secret's value may run over what looks like items, and
+			 * a variable's (DB_PASSWORD=a,b=c) is all the rest */
+			e = i == 0 && sep == ',' && is_env_name(v, 0, eq)
+				    ? v->n
+				    : nr_scrub_kv_value_end(v, eq + 1, sep);
 			val = nr_scrub_view_sub(v, eq + 1, e);
 		}
 		sc->hooks->named(sc, cls, &val, sep == ',' ? &comma_term : NULL);

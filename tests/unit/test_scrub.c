@@ -433,6 +433,11 @@ static void test_json_dialect_forms(void **state)
 		    "format=raw\n",
 		    "-drive file=json:{\"file.driver\":\"https\",,\"file.password\":\"" M "\"},"
 		    "format=raw\n", 1);
+	/* in the object or array of a secret name every value is secret */
+	scrub_check("{\"cookies\":{\"session\":\"s1\",\"cookie-secret\":\"id0\"},"
+		    "\"credentials\":[\"s2\",\"s3\"],\"id\":\"x\"}\n",
+		    "{\"cookies\":{\"session\":\"" M "\",\"cookie-secret\":\"id0\"},"
+		    "\"credentials\":[\"" M "\",\"" M "\"],\"id\":\"x\"}\n", 3);
 	/* a number of a secret name is a PIN; true/false/null are not secrets */
 	scrub_check("{\"pin\":1,\"psk\":1234,\"auth\":null}\n",
 		    "{\"pin\":1,\"psk\":" M ",\"auth\":null}\n", 1);
@@ -517,6 +522,8 @@ static void test_libvirt_log_environment(void **state)
 		    "http_proxy=http://u:" M "@proxy:3128 \\\nall_proxy=u:" M "@proxy:1080 \\\n"
 		    "HOME=/var/lib/libvirt/qemu/domain-1-vm1 \\\n/usr/bin/qemu-system-x86_64 \\\n",
 		    4);
+	/* a variable's value is all of it, ',' and '=' included */
+	scrub_check("DB_PASSWORD='a,b=c d' \\\n", "DB_PASSWORD='" M "' \\\n", 1);
 	scrub_check("LC_ALL=C AWS_SECRET_ACCESS_KEY=s1 no_proxy=localhost /usr/bin/qemu -S\n",
 		    "LC_ALL=C AWS_SECRET_ACCESS_KEY=" M " no_proxy=localhost /usr/bin/qemu -S\n", 1);
 }
