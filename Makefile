@@ -121,6 +121,7 @@ bench: build/nest-report build/bench/sha256 build/bench/redact_stream
 	@if [ -x bench/upload.sh ]; then NR_BIN=$(abspath build/nest-report) bench/upload.sh; fi
 	@NR_BIN=$(abspath build/nest-report) bench/hostile.sh
 	@NR_BIN=$(abspath build/nest-report) bench/html.sh
+	@bench/scrub.sh
 
 # deps: what building and running need; test-deps: that and what the
 # tests need (sshd, nginx, QEMU...).

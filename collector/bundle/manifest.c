@@ -115,7 +115,7 @@ static json_object *argv_json(int argc, char **argv)
 
 	/* Our own argv is scrubbed too: a user may paste a URL with a token. */
 	for (i = 0; i < argc; i++) {
-		char *clean = nr_scrub_string(argv[i], NULL);
+		char *clean = nr_scrub_arg_string(argv[i], NULL);
 
 		json_object_array_add(arr, json_object_new_string(clean ? clean : ""));
 		free(clean);

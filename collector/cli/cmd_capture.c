@@ -3,6 +3,8 @@
  * `nest-report collect --sysroot DIR` replays. */
 #include "run/capture.h"
 #include "cmd_dropins.h"
+#include "redact_cli.h"
+#include "scrub/scrub.h"
 #include "cmd_signals.h"
 #include "commands.h"
 #include "msg.h"
@@ -32,6 +34,8 @@ static const char capture_usage[] =
 	"      --skip PROBE,...      do not run these probes\n"
 	"      --timeout SECS        per-probe timeout (default 30)\n"
 	NR_OPT_PROBE_DIR_HELP
+	"      --redact-word WORD    also hide WORD (any case) wherever it appears, for a\n"
+	"                            secret in free text no syntax reveals; repeatable\n"
 	"  -q, --quiet               print only errors (and DIR)\n"
 	"  -v, --verbose             report every probe as it finishes\n"
 	"  -h, --help                show this help\n"
@@ -55,6 +59,7 @@ static const struct option capture_longopts[] = {
 	{ "only", required_argument, NULL, 'O' },
 	{ "skip", required_argument, NULL, 'S' },
 	{ "timeout", required_argument, NULL, 't' },
+	{ "redact-word", required_argument, NULL, NR_OPT_REDACT_WORD },
 	NR_OPT_PROBE_DIR_ENTRY,
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -65,6 +70,7 @@ static const struct option capture_longopts[] = {
 /* Returns -1 to continue, or an exit code. */
 static int capture_parse(int argc, char **argv, struct capture_args *a)
 {
+	struct nr_error err = { 0 };
 	int c, bad = 0;
 
 	opterr = 0;
@@ -86,6 +92,12 @@ static int capture_parse(int argc, char **argv, struct capture_args *a)
 			}
 			break;
 		case NR_OPT_PROBE_DIR: break;   /* taken before: nr_cmd_dropins_setup() */
+		case NR_OPT_REDACT_WORD:
+			if (nr_scrub_redact_word(optarg, &err) < 0) {
+				nr_msg_usage("capture", "%s", err.msg);
+				return NR_EXIT_USAGE;
+			}
+			break;
 		case 'q': nr_msg_set_verbosity(NR_QUIET); break;
 		case 'v': nr_msg_set_verbosity(NR_VERBOSE); break;
 		case 'h': fputs(capture_usage, stdout); return NR_EXIT_OK;

@@ -8,6 +8,7 @@
 #include "findings/findings.h"
 #include "msg.h"
 #include "bundle/summary.h"
+#include "scrub/scrub.h"
 #include "upload_cli.h"
 #include "redact_cli.h"
 
@@ -512,6 +513,18 @@ int nr_cmd_collect(int argc, char **argv)
 		if (!run.redactor)
 			goto out;
 		nr_redact_cli_learn_local_users(run.redactor);
+	} else {
+		/* Without --redact a named word is still never shipped: the
+		 * scrubber hides it (docs/scrubbing.md); with --redact it gets
+		 * a consistent placeholder instead (docs/redaction.md). */
+		struct nr_error werr = { 0 };
+
+		for (size_t i = 0; i < a.redact.n_words; i++)
+			if (nr_scrub_redact_word(a.redact.words[i], &werr) < 0) {
+				nr_msg_usage("collect", "%s", werr.msg);
+				rc = NR_EXIT_USAGE;
+				goto out;
+			}
 	}
 	/* The key is chosen first: the manifest records who will sign. */
 	signing = nr_cmd_sign_prepare(a.sign_key, a.no_sign, &key, why, sizeof(why));

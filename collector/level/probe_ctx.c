@@ -157,7 +157,7 @@ static json_object *argv_json(const char *path, const char *const *argv)
 	size_t i;
 
 	for (i = 0; argv[i]; i++) {
-		char *clean = nr_scrub_string(i == 0 ? path : argv[i], NULL);
+		char *clean = nr_scrub_arg_string(i == 0 ? path : argv[i], NULL);
 
 		json_object_array_add(arr, json_object_new_string(clean ? clean : ""));
 		free(clean);
