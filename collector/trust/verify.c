@@ -159,7 +159,8 @@ static void list_members(json_object *m, struct nr_strmap *map, struct nr_check 
 
 /* Hash one member and compare.  Negative: the archive failed under us. */
 static int check_member(struct nr_bundle_reader *r, const struct nr_bundle_member *m,
-                        struct listed *l, char *buf, struct nr_check *c, struct nr_error *err)
+                        struct listed *l, char *buf, struct nr_check *c, const struct nr_verify_opts *o,
+                        struct nr_error *err)
 {
 	unsigned char digest[NR_SHA256_LEN];
 	char hex[NR_SHA256_HEX];
@@ -171,6 +172,8 @@ static int check_member(struct nr_bundle_reader *r, const struct nr_bundle_membe
 	while ((n = nr_bundle_read(r, buf, HASH_CHUNK, err)) > 0) {
 		nr_sha256_update(&sha, buf, (size_t)n);
 		got += (uint64_t)n;
+		if (o->tap)
+			o->tap(o->tap_arg, m->path, buf, (size_t)n);
 	}
 	if (n < 0)
 		return (int)n;
@@ -186,7 +189,8 @@ static int check_member(struct nr_bundle_reader *r, const struct nr_bundle_membe
 
 /* Stream every member after the manifest; fills the archive and members
  * checks. */
-static void check_stream(struct nr_bundle_reader *r, struct nr_verify_result *res)
+static void check_stream(struct nr_bundle_reader *r, const struct nr_verify_opts *o,
+                         struct nr_verify_result *res)
 {
 	struct nr_check *arch = &res->checks[NR_CHECK_ARCHIVE], *mem = &res->checks[NR_CHECK_MEMBERS];
 	struct nr_strmap map = { 0 };
@@ -205,7 +209,7 @@ static void check_stream(struct nr_bundle_reader *r, struct nr_verify_result *re
 			detail(mem, "member '%s' is not listed in the manifest", m.path);
 		else
 			((struct listed *)s->val)->seen = true;
-		rc = s ? check_member(r, &m, s->val, buf, mem, &e) : 0;
+		rc = s ? check_member(r, &m, s->val, buf, mem, o, &e) : 0;
 	}
 	res->members = nr_bundle_count(r);
 	if (rc < 0) {
@@ -284,7 +288,7 @@ int nr_verify_run(const char *bundle, const struct nr_verify_opts *o, struct nr_
 		return 0;
 	}
 	res->manifest = json_object_get(nr_bundle_manifest(r));
-	check_stream(r, res);
+	check_stream(r, o, res);
 	nr_bundle_close(r);
 	return check_schema(res, err);
 }

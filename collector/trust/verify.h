@@ -33,6 +33,12 @@ struct nr_verify_opts {
 	const char *identity;          /* NULL: whoever allowed_signers says */
 	struct nr_bundle_limits limits;
 	bool no_signature;             /* skip the signature check entirely */
+	/* Called with each piece of every listed member as it is hashed, so a
+	 * caller can read content in the same pass (the index takes CPU
+	 * flags); NULL: none.  The member is not yet checked when it is
+	 * called: use what it saw only when every check passed. */
+	void (*tap)(void *arg, const char *path, const void *buf, size_t len);
+	void *tap_arg;
 };
 
 struct nr_verify_result {
