@@ -3,12 +3,18 @@
 # nest-report need.  Idempotent; needs root (apt-get).
 set -eu
 BUILD="build-essential pkg-config libarchive-dev libcurl4-openssl-dev libjson-c-dev libssh-dev"
+# The index's stores: SQLite (embedded) and PostgreSQL's client library.
+BUILD="$BUILD libsqlite3-dev libpq-dev"
 TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip util-linux procps kmod"
 # Real peers for the integration and end-to-end tests: sshd on loopback and
 # in network namespaces, nginx (its dav module takes the upload tests' PUTs,
 # over TLS with certificates openssl makes), a QEMU guest under TCG booted
 # from a tiny initramfs.
 E2E="openssh-server openssh-client nginx openssl iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
+# The index tests start their own PostgreSQL (initdb + pg_ctl on a socket in
+# a temporary directory); the package's own cluster is never started (see
+# policy-rc.d below).  sqlite3 and psql let the tests look inside.
+E2E="$E2E postgresql sqlite3"
 # The probes' own tools: what nest-report runs on a real machine.
 PROBE_TOOLS="dmidecode pciutils"
 case "$(uname -m)" in x86_64|i?86) PROBE_TOOLS="$PROBE_TOOLS x86info" ;; esac
@@ -18,8 +24,9 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# The tests start their own sshd on loopback; installing openssh-server must
-# not start a system-wide one on the user's machine.  policy-rc.d is Debian's
+# The tests start their own sshd (and PostgreSQL) on loopback; installing
+# openssh-server or postgresql must not start a system-wide one on the
+# user's machine.  policy-rc.d is Debian's
 # switch for "do not start services from maintainer scripts".
 policy=/usr/sbin/policy-rc.d
 own_policy=

@@ -69,22 +69,27 @@ const char *nr_index_rules_id(void)
 	return id;
 }
 
-/* A string from the manifest, cleaned and cut to max bytes on a character
- * boundary (embedded NULs end it). */
+/* A string from the manifest, cleaned (nr_utf8_clean; an embedded NUL, a
+ * JSON "\u0000", is a control character too) and cut to max bytes on a
+ * character boundary. */
 static char *clean_copy(const char *s, size_t len, size_t max)
 {
 	char *out;
+	size_t i;
 
-	len = strnlen(s, len);
 	if (len > max) {
 		len = max;
 		/* back off to the start of a UTF-8 sequence */
 		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
 			len--;
 	}
-	out = strndup(s, len);
-	if (out)
-		nr_utf8_clean(out);
+	out = malloc(len + 1);
+	if (!out)
+		return NULL;
+	for (i = 0; i < len; i++)
+		out[i] = s[i] ? s[i] : '?';
+	out[len] = '\0';
+	nr_utf8_clean(out);
 	return out;
 }
 

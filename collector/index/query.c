@@ -99,6 +99,17 @@ static json_object *level_of(json_object *b, const char *id)
 	return NULL;
 }
 
+/* Whether value is an item of the list "a, b, c" already. */
+static int listed(const char *list, const char *value)
+{
+	size_t n = strlen(value);
+
+	for (const char *p = list; (p = strstr(p, value)); p += n)
+		if ((p == list || (p >= list + 2 && p[-2] == ',' && p[-1] == ' ')) && (p[n] == '\0' || p[n] == ','))
+			return 1;
+	return 0;
+}
+
 /* A level's shown facts: key -> short name; qemu may list several. */
 static int take_fact(void *arg, int ncols, const char *const *v)
 {
@@ -118,6 +129,8 @@ static int take_fact(void *arg, int ncols, const char *const *v)
 		if (strcmp(v[2], names[i][0]) != 0)
 			continue;
 		if (json_object_object_get_ex(lv, names[i][1], &have) && json_object_is_type(have, json_type_string)) {
+			if (listed(json_object_get_string(have), v[3]))
+				continue;
 			snprintf(buf, sizeof(buf), "%s, %s", json_object_get_string(have), v[3]);
 			json_object_object_add(lv, names[i][1], json_object_new_string(buf));
 		} else {
