@@ -24,9 +24,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# The tests start their own sshd (and PostgreSQL) on loopback; installing
-# openssh-server or postgresql must not start a system-wide one on the
-# user's machine.  policy-rc.d is Debian's
+# The tests start their own sshd on loopback; installing openssh-server must
+# not start a system-wide one on the user's machine.  policy-rc.d is Debian's
 # switch for "do not start services from maintainer scripts".
 policy=/usr/sbin/policy-rc.d
 own_policy=
