@@ -104,8 +104,8 @@ def apply(manifest, key, value):
         return
     level, path = key.split(":", 1)
     lv = next(lv for lv in manifest["levels"] if lv["id"] == level)
-    set_path(lv, path, value) if path.split(".")[0] in ("depth", "status", "parent") else \
-        set_path(lv["facts"], path, value)
+    # a member of the level object itself (depth, facts.kvm ...), else a fact
+    set_path(lv if path.split(".")[0] in lv else lv["facts"], path, value)
 
 
 # ---- hostile ---------------------------------------------------------------
