@@ -59,7 +59,8 @@ const char *nr_index_rules_id(void)
 		return id;
 	md = nr_rules_markdown(&len);
 	nr_sha256_init(&sha);
-	nr_sha256_update(&sha, NR_VERSION "\n", strlen(NR_VERSION) + 1);
+	nr_sha256_update(&sha, NR_VERSION "\n" NR_FEATURES_SCORING "\n",
+	                 strlen(NR_VERSION "\n" NR_FEATURES_SCORING "\n"));
 	if (md)
 		nr_sha256_update(&sha, md, len);
 	nr_sha256_final(&sha, digest);
@@ -259,6 +260,20 @@ static int describe_levels(struct nr_index_doc *d, json_object *levels, json_obj
 	return rc;
 }
 
+int nr_index_doc_features(struct nr_index_doc *d, struct nr_error *err)
+{
+	size_t i;
+
+	nr_features_release(&d->features);
+	for (i = 0; i < d->nrows; i++)
+		if (nr_features_add_fact(&d->features, d->rows[i].depth, d->rows[i].key, d->rows[i].value,
+		                         d->rows[i].vkey) < 0)
+			return nr_error_set(err, ENOMEM, "out of memory");
+	if (nr_features_add_shape(&d->features, d->shape) < 0)
+		return nr_error_set(err, ENOMEM, "out of memory");
+	return 0;
+}
+
 int nr_index_doc_findings(json_object *levels, struct nr_index_doc *d, struct nr_error *err)
 {
 	size_t i;
@@ -298,7 +313,6 @@ int nr_index_doc_build(json_object *m, json_object *flags, struct nr_index_doc *
 	json_object *levels = nr_mlevel_member(m, "levels", json_type_array);
 	json_object *tool = nr_mlevel_member(m, "tool", json_type_object);
 	json_object *signer = nr_mlevel_member(m, "signer", json_type_object), *empty = NULL;
-	size_t i;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -307,14 +321,8 @@ int nr_index_doc_build(json_object *m, json_object *flags, struct nr_index_doc *
 	d->tool_version = member_copy(tool, "version", 64);
 	d->schema_id = member_copy(m, "schema", 128);
 	d->signer_id = member_copy(signer, "identity", 255);
-	if ((rc = describe_levels(d, levels, flags, err)) < 0)
+	if ((rc = describe_levels(d, levels, flags, err)) < 0 || (rc = nr_index_doc_features(d, err)) < 0)
 		return rc;
-	for (i = 0; i < d->nrows; i++)
-		if (nr_features_add_fact(&d->features, d->rows[i].depth, d->rows[i].key, d->rows[i].value,
-		                         d->rows[i].vkey) < 0)
-			return nr_error_set(err, ENOMEM, "out of memory");
-	if (nr_features_add_shape(&d->features, d->shape) < 0)
-		return nr_error_set(err, ENOMEM, "out of memory");
 	if (!levels)
 		levels = empty = json_object_new_array();
 	rc = nr_index_doc_findings(levels, d, err);

@@ -72,8 +72,12 @@ int nr_index_doc_build(json_object *manifest, json_object *flags, struct nr_inde
                        struct nr_error *err);
 void nr_index_doc_release(struct nr_index_doc *doc);
 
-/* The findings part alone (refresh): evaluate levels with the current
- * rules into doc->findings and doc->counts. */
+/* The setup's features (features.h) from doc->rows and doc->shape. */
+int nr_index_doc_features(struct nr_index_doc *doc, struct nr_error *err);
+
+/* Evaluate levels with the current rules into doc->findings and
+ * doc->counts, and their features into doc->features (refresh runs this
+ * alone, on rows and shape read back from the index). */
 int nr_index_doc_findings(json_object *levels, struct nr_index_doc *doc, struct nr_error *err);
 
 /* The sortable key of a version; 0, or -1 when s does not start with one. */
@@ -82,9 +86,10 @@ int nr_index_vkey(const char *s, char out[NR_INDEX_VKEY_LEN]);
 /* "6.8" from a vkey's series prefix (NR_INDEX_VKEY_SERIES bytes). */
 void nr_index_vkey_series(const char *vkey, char *out, size_t outlen);
 
-/* The identity of the rules that evaluated findings: the version, and a
- * digest of the rule table's text (docs/findings.md), so a changed rule
- * changes it even between releases: "0.1.0+3f2a9c1d0e4b". */
+/* The identity of the rules that evaluated findings and features: the
+ * version, and a digest of it, the similarity scoring's version and the
+ * rule table's text (docs/findings.md), so a changed rule changes it even
+ * between releases: "0.1.0+3f2a9c1d0e4b". */
 const char *nr_index_rules_id(void);
 
 #endif

@@ -37,6 +37,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Named in `similar --json` and part of the rules id (doc.h): a change to
+ * the features or weights bumps it, and `index refresh` recomputes. */
+#define NR_FEATURES_SCORING "weighted-jaccard:1"
+
 enum nr_feat_class {
 	NR_FC_VERSION, NR_FC_SERIES, NR_FC_CPU, NR_FC_FLAG, NR_FC_FIRMWARE, NR_FC_KVM,
 	NR_FC_PARAM, NR_FC_CMDLINE, NR_FC_ROLE, NR_FC_GUEST, NR_FC_SHAPE, NR_FC_FINDING,

@@ -1,6 +1,7 @@
 /* `index refresh`: the findings of indexed bundles evaluated again with
- * the current rules, from the manifests the index keeps, so the bundles
- * need not be sent again.  Bundles go in batches of BATCH, each batch one
+ * the current rules, from the manifests the index keeps, and their
+ * similarity features made again from the fact rows it keeps, so the
+ * bundles need not be sent again.  Bundles go in batches of BATCH, each batch one
  * transaction; an interrupted refresh leaves every bundle either judged
  * by the old rules or by the new ones (bundles.rules says which), and
  * running it again finishes the job. */
@@ -15,11 +16,12 @@
 #include <string.h>
 
 #define BATCH 100
+#define BATCH_SQL "100"
 
 struct item {
 	long long id;
 	char *manifest;
-	char *codes;
+	char *shape;
 };
 
 struct batch {
@@ -38,10 +40,10 @@ static int take_item(void *arg, int ncols, const char *const *v)
 	it = &b->items[b->n];
 	it->id = strtoll(v[0], NULL, 10);
 	it->manifest = strdup(v[1]);
-	it->codes = strdup(v[2]);
-	if (!it->manifest || !it->codes) {
+	it->shape = strdup(v[2]);
+	if (!it->manifest || !it->shape) {
 		free(it->manifest);
-		free(it->codes);
+		free(it->shape);
 		b->oom = 1;
 		return 1;
 	}
@@ -55,7 +57,7 @@ static void batch_release(struct batch *b)
 
 	for (i = 0; i < b->n; i++) {
 		free(b->items[i].manifest);
-		free(b->items[i].codes);
+		free(b->items[i].shape);
 	}
 	b->n = 0;
 }
@@ -132,6 +134,63 @@ static json_object *parse_manifest(const char *text)
 	return m;
 }
 
+/* The bundle's fact rows read back into doc (level, key, value, vkey,
+ * ordered by level), with each level's depth from its level.depth row. */
+static int take_row(void *arg, int ncols, const char *const *v)
+{
+	struct nr_index_doc *d = arg;
+	struct nr_index_row *r;
+
+	if (ncols < 4 || !v[0] || !v[1] || !v[2])
+		return 0;
+	if (d->nlevels == 0 || strcmp(d->level_ids[d->nlevels - 1], v[0]) != 0) {
+		char **grown = realloc(d->level_ids, (d->nlevels + 2) * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		d->level_ids = grown;
+		if (!(grown[d->nlevels] = strdup(v[0])))
+			return -ENOMEM;
+		grown[++d->nlevels] = NULL;
+	}
+	if (d->nrows == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 256;
+		struct nr_index_row *grown = realloc(d->rows, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		d->rows = grown;
+		d->cap = cap;
+	}
+	r = &d->rows[d->nrows];
+	memset(r, 0, sizeof(*r));
+	r->level = d->level_ids[d->nlevels - 1];
+	r->depth = -1;
+	r->key = strdup(v[1]);
+	r->value = strdup(v[2]);
+	if (!r->key || !r->value) {
+		free(r->key);
+		free(r->value);
+		return -ENOMEM;
+	}
+	snprintf(r->vkey, sizeof(r->vkey), "%s", v[3] ? v[3] : "");
+	d->nrows++;
+	return 0;
+}
+
+static void set_depths(struct nr_index_doc *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->nrows; i++) {
+		if (strcmp(d->rows[i].key, "level.depth") != 0)
+			continue;
+		for (j = 0; j < d->nrows; j++)
+			if (d->rows[j].level == d->rows[i].level)
+				d->rows[j].depth = atoi(d->rows[i].value);
+	}
+}
+
 /* One bundle, inside the batch's transaction. */
 static int refresh_one(struct nr_store *s, const struct item *it, struct totals *t, struct nr_error *err)
 {
@@ -141,13 +200,20 @@ static int refresh_one(struct nr_store *s, const struct item *it, struct totals 
 	char *codes = NULL;
 	int rc = 0;
 
-	if (!levels || nr_features_decode(it->codes, &doc.features) < 0) {
-		t->damaged++;   /* not ours to fix: leave it as it is */
+	if (!levels) {
+		t->damaged++;   /* not ours to mend: left as it is */
 		goto out;
 	}
-	rc = nr_store_exec(s, "SELECT rule, level FROM nr_findings WHERE bundle = ?",
-	                   (struct nr_sql_arg[]){ NR_SQL_I(it->id) }, 1, take_old, &j, err);
+	snprintf(doc.shape, sizeof(doc.shape), "%s", it->shape);
+	rc = nr_store_exec(s, "SELECT level, key, value, vkey FROM nr_facts WHERE bundle = ? ORDER BY level",
+	                   (struct nr_sql_arg[]){ NR_SQL_I(it->id) }, 1, take_row, &doc, err);
+	if (rc == -ENOMEM)
+		rc = nr_error_set(err, ENOMEM, "out of memory");
+	set_depths(&doc);
 	if (rc == 0)
+		rc = nr_store_exec(s, "SELECT rule, level FROM nr_findings WHERE bundle = ?",
+		                   (struct nr_sql_arg[]){ NR_SQL_I(it->id) }, 1, take_old, &j, err);
+	if (rc == 0 && (rc = nr_index_doc_features(&doc, err)) == 0)
 		rc = nr_index_doc_findings(levels, &doc, err);
 	if (rc == 0 && !(codes = nr_features_encode(&doc.features)))
 		rc = nr_error_set(err, ENOMEM, "out of memory");
@@ -206,14 +272,13 @@ int nr_index_refresh(struct nr_index *ix, bool all, void (*progress)(void *arg, 
 			break;
 		}
 		/* keyset pagination: ids only grow, and refreshed rows drop out of "rules <> ?" */
-		rc = all ? nr_store_exec(ix->store, "SELECT b.id, m.manifest, f.codes FROM nr_bundles b "
-		                                    "JOIN nr_manifests m ON m.bundle = b.id JOIN nr_features f ON "
-		                                    "f.bundle = b.id WHERE b.id > ? ORDER BY b.id LIMIT 100",
+		rc = all ? nr_store_exec(ix->store, "SELECT b.id, m.manifest, b.shape FROM nr_bundles b "
+		                                    "JOIN nr_manifests m ON m.bundle = b.id WHERE b.id > ? "
+		                                    "ORDER BY b.id LIMIT " BATCH_SQL,
 		                         (struct nr_sql_arg[]){ NR_SQL_I(after) }, 1, take_item, b, err)
-		         : nr_store_exec(ix->store, "SELECT b.id, m.manifest, f.codes FROM nr_bundles b "
-		                                    "JOIN nr_manifests m ON m.bundle = b.id JOIN nr_features f ON "
-		                                    "f.bundle = b.id WHERE b.id > ? AND b.rules <> ? ORDER BY b.id "
-		                                    "LIMIT 100",
+		         : nr_store_exec(ix->store, "SELECT b.id, m.manifest, b.shape FROM nr_bundles b "
+		                                    "JOIN nr_manifests m ON m.bundle = b.id WHERE b.id > ? AND "
+		                                    "b.rules <> ? ORDER BY b.id LIMIT " BATCH_SQL,
 		                         (struct nr_sql_arg[]){ NR_SQL_I(after), NR_SQL_T(nr_index_rules_id()) }, 2,
 		                         take_item, b, err);
 		if (rc == 0 && b->oom)

@@ -11,8 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SCORING "weighted-jaccard:1"
-
 struct scored {
 	long long id;
 	char sha256[NR_SHA256_HEX];
@@ -263,7 +261,7 @@ int nr_index_similar(struct nr_index *ix, const char *target, const struct nr_in
 	json_object_object_add(tj, "sha256", json_object_new_string(t.sha256));
 	json_object_object_add(tj, "path", t.path[0] ? json_object_new_string(t.path) : NULL);
 	json_object_object_add(*out, "bundle", tj);
-	json_object_object_add(*out, "scoring", json_object_new_string(SCORING));
+	json_object_object_add(*out, "scoring", json_object_new_string(NR_FEATURES_SCORING));
 	json_object_object_add(*out, "filters", nr_index_filter_json(f));
 	json_object_object_add(*out, "compared", json_object_new_int64((int64_t)s.n));
 	json_object_object_add(*out, "damaged", json_object_new_int64(s.bad));
