@@ -97,13 +97,13 @@ pg_stop() {
 
 # ---- running the index ----------------------------------------------------
 
-# ix DB ARGS...: `nest-report index ARGS --db DB`; RC, $T/out and $T/err.
+# ix DB COMMAND ARGS...: `nest-report index COMMAND --db DB ARGS` under
+# run_nr (watchdog, sanitizer reports); RC, $T/out and $T/err.
 ix() {
 	_db=$1
 	_sub=$2
 	shift 2
-	RC=0
-	"$NR_BIN" index "$_sub" --db "$_db" "$@" >"$T/out" 2>"$T/err" || RC=$?
+	run_nr index "$_sub" --db "$_db" "$@"
 }
 
 # ix_ok DB ARGS...: ix, which must exit 0.
