@@ -274,69 +274,93 @@ static char **expand(char **args, int nargs, size_t *n)
 	return all;
 }
 
+/* What the run reported so far. */
+struct added {
+	unsigned long counts[NR_INDEX_UNREADABLE + 1];
+	json_object *list;
+};
+
+/* o.report: one bundle's final outcome, in the order given. */
+static void report_added(void *arg, const struct nr_index_added *r)
+{
+	struct added *a = arg;
+
+	a->counts[r->outcome]++;
+	if (opt.json)
+		json_object_array_add(a->list, added_json(r));
+	else
+		added_text(r);
+}
+
+static void add_summary(const struct added *a, struct nr_index *ix)
+{
+	json_object *out;
+
+	if (!opt.json) {
+		printf("%lu %s, %lu already indexed, %lu refused, %lu unreadable (%s)\n", a->counts[NR_INDEX_ADDED],
+		       opt.dry_run ? "would be added" : "added", a->counts[NR_INDEX_KNOWN], a->counts[NR_INDEX_REFUSED],
+		       a->counts[NR_INDEX_UNREADABLE], ix ? nr_index_name(ix) : "dry run: nothing stored");
+		return;
+	}
+	out = json_object_new_object();
+	json_object_object_add(out, "schema", json_object_new_string(NR_INDEX_OUTPUT_SCHEMA));
+	json_object_object_add(out, "command", json_object_new_string("add"));
+	json_object_object_add(out, "db", ix ? json_object_new_string(nr_index_name(ix)) : NULL);
+	json_object_object_add(out, "dry_run", json_object_new_boolean(opt.dry_run));
+	json_object_object_add(out, "bundles", json_object_get(a->list));
+	json_object_object_add(out, "added", json_object_new_int64((int64_t)a->counts[NR_INDEX_ADDED]));
+	json_object_object_add(out, "known", json_object_new_int64((int64_t)a->counts[NR_INDEX_KNOWN]));
+	json_object_object_add(out, "refused", json_object_new_int64((int64_t)a->counts[NR_INDEX_REFUSED]));
+	json_object_object_add(out, "unreadable", json_object_new_int64((int64_t)a->counts[NR_INDEX_UNREADABLE]));
+	json_object_object_add(out, "interrupted", json_object_new_boolean(nr_interrupted));
+	nr_cmd_index_print_json(out);
+	json_object_put(out);
+}
+
 static int run_add(struct nr_index *ix, const char *db, char **args, int nargs)
 {
-	struct nr_index_add_opts o = { .limits = opt.limits, .dry_run = opt.dry_run != 0 };
-	unsigned long counts[NR_INDEX_UNREADABLE + 1] = { 0 };
-	json_object *list = json_object_new_array(), *out;
-	struct nr_index_added *r = malloc(sizeof(*r));
+	struct added a = { .list = json_object_new_array() };
+	struct nr_index_add_opts o = { .limits = opt.limits, .dry_run = opt.dry_run != 0,
+	                               .schemas = nr_schema_cache_new(), .report = report_added, .report_arg = &a };
 	struct nr_error err = { 0 };
 	size_t n = 0, i;
 	char **paths = expand(args, nargs, &n);
 	int rc = 0;
 
+	(void)db;
 	o.allowed_signers = nr_cmd_allowed_signers(opt.allowed, opt.cfg, sizeof(opt.cfg));
 	o.identity = opt.identity;
-	if (!paths || !r) {
+	if (!paths || !o.schemas || !a.list) {
 		rc = -1;
 		goto out;
 	}
 	nr_cmd_signals_install();
-	for (i = 0; i < n && !nr_interrupted; i++) {
+	for (i = 0; i < n && !nr_interrupted && rc == 0; i++) {
 		nr_msg_progress("indexing %zu/%zu", i + 1, n);
-		if ((rc = nr_index_add(ix, paths[i], &o, r, &err)) < 0) {
-			nr_msg_error("%s", err.msg);
-			nr_msg_error("stopped after %zu of %zu bundles; those listed as added are indexed", i, n);
-			break;
-		}
-		counts[r->outcome]++;
-		if (opt.json)
-			json_object_array_add(list, added_json(r));
-		else
-			added_text(r);
+		rc = nr_index_add(ix, paths[i], &o, &err);
 	}
+	/* what is staged is whole: write it, even when interrupted */
+	if (rc == 0)
+		rc = nr_index_flush(ix, &o, &err);
 	nr_msg_progress_end();
-	if (rc == 0 && opt.json) {
-		out = json_object_new_object();
-		json_object_object_add(out, "schema", json_object_new_string(NR_INDEX_OUTPUT_SCHEMA));
-		json_object_object_add(out, "command", json_object_new_string("add"));
-		json_object_object_add(out, "db", ix ? json_object_new_string(nr_index_name(ix)) : NULL);
-		json_object_object_add(out, "dry_run", json_object_new_boolean(opt.dry_run));
-		json_object_object_add(out, "bundles", json_object_get(list));
-		json_object_object_add(out, "added", json_object_new_int64((int64_t)counts[NR_INDEX_ADDED]));
-		json_object_object_add(out, "known", json_object_new_int64((int64_t)counts[NR_INDEX_KNOWN]));
-		json_object_object_add(out, "refused", json_object_new_int64((int64_t)counts[NR_INDEX_REFUSED]));
-		json_object_object_add(out, "unreadable", json_object_new_int64((int64_t)counts[NR_INDEX_UNREADABLE]));
-		json_object_object_add(out, "interrupted", json_object_new_boolean(nr_interrupted));
-		nr_cmd_index_print_json(out);
-		json_object_put(out);
-	} else if (rc == 0) {
-		printf("%lu %s, %lu already indexed, %lu refused, %lu unreadable (%s)\n", counts[NR_INDEX_ADDED],
-		       opt.dry_run ? "would be added" : "added", counts[NR_INDEX_KNOWN], counts[NR_INDEX_REFUSED],
-		       counts[NR_INDEX_UNREADABLE], ix ? nr_index_name(ix) : db);
+	if (rc < 0) {
+		nr_msg_error("%s", err.msg);
+		nr_msg_error("stopped at %s (the bundles listed as added are indexed)", i > 0 ? paths[i - 1] : "?");
+	} else {
+		add_summary(&a, ix);
 	}
 out:
 	nr_index_paths_free(paths);
-	free(r);
-	json_object_put(list);
+	nr_schema_cache_free(o.schemas);
+	json_object_put(a.list);
 	if (rc < 0)
 		return NR_EXIT_ERROR;
 	if (nr_interrupted) {
 		nr_msg_error("interrupted; the bundles listed as added are indexed");
 		return NR_EXIT_INTERRUPTED;
 	}
-	return counts[NR_INDEX_UNREADABLE] ? NR_EXIT_ERROR
-	     : counts[NR_INDEX_REFUSED] ? NR_EXIT_CHECK_FAILED : NR_EXIT_OK;
+	return a.counts[NR_INDEX_UNREADABLE] ? NR_EXIT_ERROR
+	     : a.counts[NR_INDEX_REFUSED] ? NR_EXIT_CHECK_FAILED : NR_EXIT_OK;
 }
 
 /* ---- query, similar, stats, refresh ------------------------------------- */

@@ -138,6 +138,51 @@ static int add_row(struct walk *w, const char *key, const char *value, size_t le
 	return 0;
 }
 
+int nr_index_word_set(const char *key)
+{
+	return strcmp(key, "cpu.flags") == 0;
+}
+
+/* A word set's row: the words of arr (strings; sorted and unique, as
+ * nr_diff_cpu_flags gives them), each cleaned and capped. */
+static int add_words(struct walk *w, const char *key, json_object *arr)
+{
+	size_t n = json_object_array_length(arr), i, len = 1, cap;
+	char *words, *word;
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if (n > NR_INDEX_WORDS_MAX)
+		return nr_error_set(w->err, EBADMSG, "level '%s': more than %d %s", w->level, NR_INDEX_WORDS_MAX, key);
+	cap = n * (NR_INDEX_WORD_MAX + 1) + 2;
+	if (!(words = malloc(cap)))
+		return nr_error_set(w->err, ENOMEM, "out of memory");
+	words[0] = ' ';
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(arr, i);
+
+		if (!json_object_is_type(e, json_type_string) || !json_object_get_string_len(e))
+			continue;
+		if (!(word = clean_copy(json_object_get_string(e), (size_t)json_object_get_string_len(e),
+		                        NR_INDEX_WORD_MAX))) {
+			free(words);
+			return nr_error_set(w->err, ENOMEM, "out of memory");
+		}
+		for (char *c = word; *c; c++)
+			if (*c == ' ' || *c == '\t' || *c == '\n')
+				*c = '_';   /* a word is one word */
+		len += (size_t)sprintf(words + len, "%s ", word);
+		free(word);
+	}
+	words[len] = '\0';
+	if ((rc = add_row(w, key, "", 0)) == 0)
+		w->doc->rows[w->doc->nrows - 1].words = words;
+	else
+		free(words);
+	return rc;
+}
+
 /* Instance details of a guest, and how facts were concluded: not the
  * setup (doc.h). */
 static int skipped(const char *path)
@@ -196,7 +241,6 @@ static int add_level(struct nr_index_doc *d, json_object *lv, json_object *flags
 	struct walk w = { d, id, nr_mlevel_depth(lv), 0, err };
 	json_object *fl = NULL, *v;
 	char num[16];
-	size_t i;
 	int rc = 0;
 
 	if (w.depth >= 0) {
@@ -212,8 +256,7 @@ static int add_level(struct nr_index_doc *d, json_object *lv, json_object *flags
 	if (rc == 0 && nr_mlevel_facts(lv))
 		rc = walk(&w, nr_mlevel_facts(lv), "", 0);
 	if (rc == 0 && flags && json_object_object_get_ex(flags, id, &fl) && json_object_is_type(fl, json_type_array))
-		for (i = 0; rc == 0 && i < json_object_array_length(fl); i++)
-			rc = walk(&w, json_object_array_get_idx(fl, i), "cpu.flags", 1);
+		rc = add_words(&w, "cpu.flags", fl);
 	return rc;
 }
 
@@ -266,8 +309,8 @@ int nr_index_doc_features(struct nr_index_doc *d, struct nr_error *err)
 
 	nr_features_release(&d->features);
 	for (i = 0; i < d->nrows; i++)
-		if (nr_features_add_fact(&d->features, d->rows[i].depth, d->rows[i].key, d->rows[i].value,
-		                         d->rows[i].vkey) < 0)
+		if (nr_features_add_fact(&d->features, d->rows[i].depth, d->rows[i].key,
+		                         d->rows[i].words ? d->rows[i].words : d->rows[i].value, d->rows[i].vkey) < 0)
 			return nr_error_set(err, ENOMEM, "out of memory");
 	if (nr_features_add_shape(&d->features, d->shape) < 0)
 		return nr_error_set(err, ENOMEM, "out of memory");
@@ -337,6 +380,7 @@ void nr_index_doc_release(struct nr_index_doc *d)
 	for (i = 0; i < d->nrows; i++) {
 		free(d->rows[i].key);
 		free(d->rows[i].value);
+		free(d->rows[i].words);
 	}
 	free(d->rows);
 	for (i = 0; i < d->nlevels; i++)

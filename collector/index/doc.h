@@ -19,7 +19,12 @@
  *     setup), and a guest's argv, pid, hostfwd and level link (instance
  *     details that differ between runs of one setup);
  *   - added per level: level.depth, level.status, level.transport,
- *     level.parent, and cpu.flags from the level's cpuinfo artifact.
+ *     level.parent, and cpu.flags from the level's cpuinfo artifact;
+ *   - a *word set* (cpu.flags, the one there is) is one row whose value is
+ *     "" and whose words are " fpu vme ... " (sorted, each word once,
+ *     between single spaces): an x86 level has 100-200 flags, and a row
+ *     each was two thirds of all rows and of the time to store them.  The
+ *     filters match a member (filter.h).
  *
  * Library code. */
 #ifndef NR_INDEX_DOC_H
@@ -36,6 +41,9 @@
 #define NR_INDEX_ROWS_PER_LEVEL 4096
 #define NR_INDEX_KEY_MAX 128
 #define NR_INDEX_VALUE_MAX 1024
+/* A word set: at most this many words of at most NR_INDEX_WORD_MAX bytes. */
+#define NR_INDEX_WORDS_MAX 4096
+#define NR_INDEX_WORD_MAX 64
 /* "000000006.000000008.000000000.000000000" */
 #define NR_INDEX_VKEY_LEN 40
 /* Its major.minor prefix, "000000006.000000008", for series. */
@@ -47,6 +55,7 @@ struct nr_index_row {
 	char *key;
 	char *value;
 	char vkey[NR_INDEX_VKEY_LEN];   /* "" when the value is no version */
+	char *words;                    /* a word set's " a b c ", else NULL */
 };
 
 struct nr_index_doc {
@@ -79,6 +88,9 @@ int nr_index_doc_features(struct nr_index_doc *doc, struct nr_error *err);
  * doc->counts, and their features into doc->features (refresh runs this
  * alone, on rows and shape read back from the index). */
 int nr_index_doc_findings(json_object *levels, struct nr_index_doc *doc, struct nr_error *err);
+
+/* Whether key is a word set (cpu.flags). */
+int nr_index_word_set(const char *key);
 
 /* The sortable key of a version; 0, or -1 when s does not start with one. */
 int nr_index_vkey(const char *s, char out[NR_INDEX_VKEY_LEN]);

@@ -41,7 +41,6 @@ static const struct {
 	{ "cpu.virt_ext", NR_FC_CPU, 0 },
 	{ "cpu.machine", NR_FC_CPU, 0 },
 	{ "cpu.platform", NR_FC_CPU, 0 },
-	{ "cpu.flags", NR_FC_FLAG, 0 },
 	{ "firmware.sys_vendor", NR_FC_FIRMWARE, 0 },
 	{ "firmware.product_name", NR_FC_FIRMWARE, 0 },
 	{ "kvm.available", NR_FC_KVM, 0 },
@@ -103,9 +102,11 @@ static int add(struct nr_features *f, enum nr_feat_class c, const char *prefix, 
 	return 0;
 }
 
-/* kernel.cmdline: each word is a setting, but the root device and the
- * image name say which machine, not which setup. */
-static int add_cmdline(struct nr_features *f, const char *prefix, const char *value)
+/* Each word of value as a feature: kernel.cmdline (its words are
+ * settings, but the root device and the image name say which machine,
+ * not which setup) and word sets (cpu.flags). */
+static int add_each_word(struct nr_features *f, enum nr_feat_class c, const char *prefix, const char *kv,
+                         const char *value)
 {
 	char word[NR_INDEX_VALUE_MAX + 1];
 	size_t len;
@@ -118,10 +119,10 @@ static int add_cmdline(struct nr_features *f, const char *prefix, const char *va
 			break;
 		snprintf(word, sizeof(word), "%.*s", (int)len, value);
 		value += len;
-		if (strncmp(word, "root=", 5) == 0 || strncmp(word, "BOOT_IMAGE=", 11) == 0 ||
-		    strncmp(word, "initrd=", 7) == 0)
+		if (c == NR_FC_CMDLINE && (strncmp(word, "root=", 5) == 0 || strncmp(word, "BOOT_IMAGE=", 11) == 0 ||
+		                           strncmp(word, "initrd=", 7) == 0))
 			continue;
-		rc = add(f, NR_FC_CMDLINE, prefix, "kernel.cmdline=", word);
+		rc = add(f, c, prefix, kv, word);
 	}
 	return rc;
 }
@@ -136,7 +137,9 @@ int nr_features_add_fact(struct nr_features *f, int depth, const char *key, cons
 	snprintf(prefix, sizeof(prefix), "L%d", depth);
 	snprintf(kv, sizeof(kv), "%s=", key);
 	if (strcmp(key, "kernel.cmdline") == 0)
-		return add_cmdline(f, prefix, value);
+		return add_each_word(f, NR_FC_CMDLINE, prefix, kv, value);
+	if (nr_index_word_set(key))
+		return add_each_word(f, NR_FC_FLAG, prefix, kv, value);
 	if (strncmp(key, PARAM_PREFIX, strlen(PARAM_PREFIX)) == 0)
 		return add(f, NR_FC_PARAM, prefix, kv, value);
 	for (i = 0; i < sizeof(fact_class) / sizeof(fact_class[0]); i++) {

@@ -82,7 +82,8 @@ void nr_features_compare(const struct nr_features *a, const struct nr_features *
 
 /* The features of one fact row (doc.h) of a level at depth (none for a
  * key that does not describe a setup), of a finding, and of the shape.
- * vkey: the value's version key or "".  0 or -ENOMEM. */
+ * value: a word set's words; vkey: the value's version key or "".  0 or
+ * -ENOMEM. */
 int nr_features_add_fact(struct nr_features *f, int depth, const char *key, const char *value,
                          const char *vkey);
 int nr_features_add_finding(struct nr_features *f, int depth, const char *rule);

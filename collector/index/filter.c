@@ -59,9 +59,14 @@ int nr_index_filter_fact(struct nr_index_filter *f, const char *expr, struct nr_
 	memcpy(ff->key, expr, klen);
 	ff->op = ops[i].op;
 	snprintf(ff->value, sizeof(ff->value), "%s", value);
+	if (nr_index_word_set(ff->key) && (ff->op >= NR_OP_LT || strpbrk(value, " \t")))
+		return nr_error_set(err, EINVAL, "'%.100s': %s is a set of words: use = (has the word), != "
+		                    "(lacks it) or ~ (a word contains it), with one word", expr, ff->key);
 	if (ff->op >= NR_OP_LT && nr_index_vkey(value, ff->vkey) < 0)
 		return nr_error_set(err, EINVAL, "'%.100s': %s compares versions, and '%.60s' is not one",
 		                    expr, ops[i].text, value);
+	snprintf(ff->needle, sizeof(ff->needle), nr_index_word_set(ff->key) && ff->op != NR_OP_CONTAINS
+	         ? " %s " : "%s", value);   /* a whole word is between spaces */
 	f->nfacts++;
 	return 0;
 }
@@ -215,6 +220,25 @@ static void on_level(const struct nr_index_filter *f, struct nr_sqlbuf *b)
 	nr_sqlbuf_arg(b, NR_SQL_T(f->level));
 }
 
+/* A word set (doc.h): = and != test " word " in the words, ~ a part. */
+static void words_sql(const struct nr_index_filter *f, const struct nr_index_fact_filter *ff,
+                      const struct nr_store_dialect *d, struct nr_sqlbuf *b)
+{
+	nr_sqlbuf_add(b, " AND b.id IN (SELECT bundle FROM nr_facts WHERE key = ?");
+	nr_sqlbuf_arg(b, NR_SQL_T(ff->key));
+	if (ff->op == NR_OP_NE) {
+		on_level(f, b);
+		nr_sqlbuf_add(b, ") AND b.id NOT IN (SELECT bundle FROM nr_facts WHERE key = ?");
+		nr_sqlbuf_arg(b, NR_SQL_T(ff->key));
+	}
+	nr_sqlbuf_add(b, " AND ");
+	nr_sqlbuf_add(b, d->contains);
+	nr_sqlbuf_add(b, "(words, ?) > 0");
+	nr_sqlbuf_arg(b, NR_SQL_T(ff->needle));
+	on_level(f, b);
+	nr_sqlbuf_add(b, ")");
+}
+
 static void fact_sql(const struct nr_index_filter *f, const struct nr_index_fact_filter *ff,
                      const struct nr_store_dialect *d, struct nr_sqlbuf *b)
 {
@@ -262,7 +286,7 @@ void nr_index_filter_sql(const struct nr_index_filter *f, const struct nr_store_
 		nr_sqlbuf_add(b, ")");
 	}
 	for (i = 0; i < f->nfacts; i++)
-		fact_sql(f, &f->facts[i], d, b);
+		(nr_index_word_set(f->facts[i].key) ? words_sql : fact_sql)(f, &f->facts[i], d, b);
 	for (i = 0; i < f->nfindings; i++) {
 		nr_sqlbuf_add(b, " AND b.id IN (SELECT bundle FROM nr_findings WHERE rule = ?");
 		nr_sqlbuf_arg(b, NR_SQL_T(f->findings[i]));

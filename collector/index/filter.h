@@ -8,6 +8,8 @@
  *                                   the leading dotted number; a plain number
  *                                   is a one-part version), values that are no
  *                                   version never match
+ *                         on a word set (cpu.flags): = has the word, != lacks
+ *                         it, ~ a word contains VALUE (one word, no compare)
  *   --finding RULE        the bundle has that finding (as last judged)
  *   --level ID            the bundle has level ID, and every --fact and
  *                         --finding must hold on that level
@@ -36,6 +38,7 @@ struct nr_index_fact_filter {
 	enum nr_fact_op op;
 	char value[NR_INDEX_VALUE_MAX + 1];
 	char vkey[NR_INDEX_VKEY_LEN];  /* for the version comparisons */
+	char needle[NR_INDEX_VALUE_MAX + 3];   /* a word set's: " word " */
 };
 
 struct nr_index_filter {

@@ -30,6 +30,8 @@ void nr_index_close(struct nr_index *ix)
 {
 	if (!ix)
 		return;
+	nr_index_discard(ix, NULL);   /* not flushed: never written */
+	free(ix->q);
 	nr_store_close(ix->store);
 	free(ix);
 }

@@ -7,14 +7,25 @@
 #include "trust/verify.h"
 
 /* Read, check and describe one bundle file (ingest.c; add and similar
- * share it).  1 with v and doc filled; 0 when it was judged otherwise
+ * share it).  1 with v and doc filled (and text, when asked for: the
+ * manifest as the index stores it); 0 when it was judged otherwise
  * (known, when ix is given; refused; unreadable: see res); negative when
- * the index failed.  The caller releases v and doc whatever it returns. */
+ * the index failed.  The caller releases v, doc and *text whatever it
+ * returns. */
 int nr_index_read_bundle(const char *path, const struct nr_index_add_opts *o, struct nr_index *ix,
                          struct nr_index_added *res, struct nr_verify_result *v, struct nr_index_doc *doc,
-                         struct nr_error *err);
+                         char **text, struct nr_error *err);
 
-/* Insert a bundle's findings rows (ingest.c; refresh replaces them). */
+/* Whether res->sha256 is indexed, or staged in the open batch (batch.c):
+ * 1 (res->outcome is then KNOWN, known_path set), 0, negative. */
+int nr_index_known(struct nr_index *ix, struct nr_index_added *res, struct nr_error *err);
+
+/* Drop what is queued (batch.c): report the outcomes that are final
+ * (known, refused, unreadable), forget the staged bundles; o may be
+ * NULL (nothing reported: nr_index_close). */
+void nr_index_discard(struct nr_index *ix, const struct nr_index_add_opts *o);
+
+/* Insert a bundle's findings rows (batch.c; refresh replaces them). */
 int nr_index_store_findings(struct nr_store *s, long long id, json_object *findings, struct nr_error *err);
 
 /* The bundle columns every listing reads, and the output's bundle object

@@ -12,6 +12,7 @@
 #include "bundle/diff.h"
 #include "findings/mlevel.h"
 #include "trust/verify.h"
+#include "util/clock.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -189,192 +190,14 @@ static int storable(const char *s)
 	return 1;
 }
 
-static void now_utc(char out[24])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* ---- storing ------------------------------------------------------------ */
-
-struct stored {
-	const struct nr_index_added *res;
-	const struct nr_verify_result *v;
-	const struct nr_index_doc *doc;
-	const char *manifest;
-};
-
-static int take_id(void *arg, int ncols, const char *const *vals)
-{
-	long long *id = arg;
-
-	if (ncols > 0 && vals[0])
-		*id = strtoll(vals[0], NULL, 10);
-	return 0;
-}
-
-static int insert_bundle(struct nr_store *s, const struct stored *st, long long *id, struct nr_error *err)
-{
-	const struct nr_index_doc *d = st->doc;
-	const struct nr_verify_result *v = st->v;
-	char indexed[24];
-	int good = strcmp(st->res->signature, "good") == 0;
-
-	now_utc(indexed);
-	struct nr_sql_arg a[] = {
-		NR_SQL_T(st->res->sha256), NR_SQL_T(st->res->path), NR_SQL_I(st->res->size),
-		NR_SQL_T(d->created[0] ? d->created : indexed), NR_SQL_T(d->created[0] ? d->created : NULL),
-		NR_SQL_T(indexed), NR_SQL_T(d->host), NR_SQL_T(d->tool_version), NR_SQL_T(d->schema_id),
-		NR_SQL_T(st->res->signature), NR_SQL_T(v->has_sig ? v->sig.fingerprint : NULL),
-		NR_SQL_T(good ? v->principal : NULL), NR_SQL_T(d->signer_id), NR_SQL_T(d->levels),
-		NR_SQL_T(d->shape), NR_SQL_T(nr_index_rules_id()), NR_SQL_I(d->counts[NR_SEV_FAIL]),
-		NR_SQL_I(d->counts[NR_SEV_WARN]), NR_SQL_I(d->counts[NR_SEV_INFO]),
-	};
-
-	*id = -1;
-	return nr_store_exec(s, "INSERT INTO nr_bundles (sha256, path, size, time, created, indexed, host, "
-	                        "tool_version, schema_id, signature, signer_key, signer_principal, signer_id, "
-	                        "levels, shape, rules, n_fail, n_warn, n_info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-	                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id",
-	                     a, sizeof(a) / sizeof(a[0]), take_id, id, err);
-}
-
-static int insert_facts(struct nr_store *s, long long id, const struct nr_index_doc *d, struct nr_error *err)
-{
-	struct nr_sql_arg *a = calloc(d->nrows * 5 + 1, sizeof(*a));
-	size_t i;
-	int rc;
-
-	if (!a)
-		return nr_error_set(err, ENOMEM, "out of memory");
-	for (i = 0; i < d->nrows; i++) {
-		const struct nr_index_row *r = &d->rows[i];
-
-		a[i * 5] = NR_SQL_I(id);
-		a[i * 5 + 1] = NR_SQL_T(r->level);
-		a[i * 5 + 2] = NR_SQL_T(r->key);
-		a[i * 5 + 3] = NR_SQL_T(r->value);
-		a[i * 5 + 4] = NR_SQL_T(r->vkey[0] ? r->vkey : NULL);
-	}
-	rc = nr_store_insert_many(s, "INSERT INTO nr_facts (bundle, level, key, value, vkey) VALUES ", 5, a,
-	                          d->nrows, err);
-	free(a);
-	return rc;
-}
-
-int nr_index_store_findings(struct nr_store *s, long long id, json_object *findings, struct nr_error *err)
-{
-	size_t n = json_object_array_length(findings), i;
-	struct nr_sql_arg *a = calloc(n * 4 + 1, sizeof(*a));
-	int rc;
-
-	if (!a)
-		return nr_error_set(err, ENOMEM, "out of memory");
-	for (i = 0; i < n; i++) {
-		json_object *f = json_object_array_get_idx(findings, i);
-		const char *level = nr_mlevel_string(f, "level");
-
-		a[i * 4] = NR_SQL_I(id);
-		a[i * 4 + 1] = NR_SQL_T(level ? level : "");
-		a[i * 4 + 2] = NR_SQL_T(nr_mlevel_string(f, "id") ? nr_mlevel_string(f, "id") : "?");
-		a[i * 4 + 3] = NR_SQL_T(nr_severity_name(nr_findings_severity(f)));
-	}
-	rc = nr_store_insert_many(s, "INSERT INTO nr_findings (bundle, level, rule, severity) VALUES ", 4, a, n, err);
-	free(a);
-	return rc;
-}
-
-/* One transaction: 1 stored, 0 someone else stored it first, negative. */
-static int store(struct nr_store *s, const struct stored *st, struct nr_error *err)
-{
-	char *codes = nr_features_encode(&st->doc->features);
-	long long id = -1;
-	int rc = codes ? nr_store_begin(s, false, err) : nr_error_set(err, ENOMEM, "out of memory");
-
-	if (rc == 0)
-		rc = insert_bundle(s, st, &id, err);
-	if (rc == 0 && id < 0) {
-		nr_store_rollback(s);
-		free(codes);
-		return 0;
-	}
-	if (rc == 0)
-		rc = insert_facts(s, id, st->doc, err);
-	if (rc == 0)
-		rc = nr_index_store_findings(s, id, st->doc->findings, err);
-	if (rc == 0)
-		rc = nr_store_exec(s, "INSERT INTO nr_features (bundle, codes) VALUES (?, ?)",
-		                   (struct nr_sql_arg[]){ NR_SQL_I(id), NR_SQL_T(codes) }, 2, NULL, NULL, err);
-	if (rc == 0)
-		rc = nr_store_exec(s, "INSERT INTO nr_manifests (bundle, manifest) VALUES (?, ?)",
-		                   (struct nr_sql_arg[]){ NR_SQL_I(id), NR_SQL_T(st->manifest) }, 2, NULL, NULL, err);
-	free(codes);
-	if (rc < 0) {
-		nr_store_rollback(s);
-		return rc;
-	}
-	rc = nr_store_commit(s, err);
-	return rc < 0 ? rc : 1;
-}
-
-static int known(struct nr_index *ix, struct nr_index_added *res, struct nr_error *err)
-{
-	int rc = nr_store_get_text(ix->store, "SELECT path FROM nr_bundles WHERE sha256 = ?",
-	                           (struct nr_sql_arg[]){ NR_SQL_T(res->sha256) }, 1, res->known_path,
-	                           sizeof(res->known_path), err);
-
-	if (rc > 0)
-		res->outcome = NR_INDEX_KNOWN;
-	return rc;
-}
-
-/* ---- the whole of it ---------------------------------------------------- */
-
-int nr_index_add(struct nr_index *ix, const char *path, const struct nr_index_add_opts *o,
-                 struct nr_index_added *res, struct nr_error *err)
-{
-	struct nr_verify_result v;
-	struct nr_index_doc doc;
-	struct stored st;
-	char *text = NULL;
-	int rc;
-
-	rc = nr_index_read_bundle(path, o, o->dry_run ? NULL : ix, res, &v, &doc, err);
-	if (rc <= 0 || o->dry_run)
-		goto out;
-	text = strdup(json_object_to_json_string_ext(v.manifest, JSON_C_TO_STRING_PLAIN |
-	                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
-	if (!text) {
-		rc = nr_error_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
-	if (!storable(text)) {
-		refuse(res, NR_INDEX_REFUSED, "content", "the manifest holds text that is not UTF-8");
-		rc = 0;
-		goto out;
-	}
-	st = (struct stored){ res, &v, &doc, text };
-	rc = store(ix->store, &st, err);
-	if (rc == 0)   /* another process stored it meanwhile */
-		rc = known(ix, res, err);
-out:
-	free(text);
-	if (res->outcome == NR_INDEX_ADDED && rc >= 0)
-		memcpy(res->counts, doc.counts, sizeof(res->counts));
-	nr_index_doc_release(&doc);
-	nr_verify_release(&v);
-	return rc < 0 ? rc : 0;
-}
+/* ---- the whole of it: read, check, describe ---------------------------- */
 
 int nr_index_read_bundle(const char *path, const struct nr_index_add_opts *o, struct nr_index *ix,
                          struct nr_index_added *res, struct nr_verify_result *v, struct nr_index_doc *doc,
-                         struct nr_error *err)
+                         char **text, struct nr_error *err)
 {
 	struct nr_verify_opts vo = { .allowed_signers = o->allowed_signers, .identity = o->identity,
-	                             .limits = o->limits };
+	                             .limits = o->limits, .schemas = o->schemas };
 	struct tap t = { .res = v };
 	struct nr_error e = { 0 };
 	json_object *flags = NULL;
@@ -404,7 +227,7 @@ int nr_index_read_bundle(const char *path, const struct nr_index_add_opts *o, st
 		refuse(res, NR_INDEX_UNREADABLE, "file", "cannot read %s: %s", path, e.msg);
 		goto out;
 	}
-	if (ix && (rc = known(ix, res, err)) != 0)
+	if (ix && (rc = nr_index_known(ix, res, err)) != 0)
 		goto out;
 	vo.tap = tap_member;
 	vo.tap_arg = &t;
@@ -425,10 +248,22 @@ int nr_index_read_bundle(const char *path, const struct nr_index_add_opts *o, st
 	if ((rc = nr_index_doc_build(v->manifest, flags, doc, &e)) == -EBADMSG) {
 		refuse(res, NR_INDEX_REFUSED, "content", "%s", e.msg);
 		rc = 0;
-	} else if (rc < 0)
+		goto out;
+	}
+	if (rc < 0) {
 		rc = nr_error_set(err, -rc, "%s", e.msg);
-	else
-		rc = 1;
+		goto out;
+	}
+	rc = 1;
+	if (v->has_sig)
+		snprintf(res->signer_key, sizeof(res->signer_key), "%s", v->sig.fingerprint);
+	if (strcmp(res->signature, "good") == 0)
+		snprintf(res->principal, sizeof(res->principal), "%s", v->principal);
+	if (text && !(*text = strdup(json_object_to_json_string_ext(v->manifest, JSON_C_TO_STRING_PLAIN |
+	                                                                         JSON_C_TO_STRING_NOSLASHESCAPE))))
+		rc = nr_error_set(err, ENOMEM, "out of memory");
+	else if (text && !storable(*text))
+		refuse(res, NR_INDEX_REFUSED, "content", "the manifest holds text that is not UTF-8");
 out:
 	json_object_put(flags);
 	tap_release(&t);

@@ -135,13 +135,13 @@ static json_object *parse_manifest(const char *text)
 }
 
 /* The bundle's fact rows read back into doc (level, key, value, vkey,
- * ordered by level), with each level's depth from its level.depth row. */
+ * words, ordered by level), with each level's depth from its level.depth row. */
 static int take_row(void *arg, int ncols, const char *const *v)
 {
 	struct nr_index_doc *d = arg;
 	struct nr_index_row *r;
 
-	if (ncols < 4 || !v[0] || !v[1] || !v[2])
+	if (ncols < 5 || !v[0] || !v[1] || !v[2])
 		return 0;
 	if (d->nlevels == 0 || strcmp(d->level_ids[d->nlevels - 1], v[0]) != 0) {
 		char **grown = realloc(d->level_ids, (d->nlevels + 2) * sizeof(*grown));
@@ -175,6 +175,8 @@ static int take_row(void *arg, int ncols, const char *const *v)
 	}
 	snprintf(r->vkey, sizeof(r->vkey), "%s", v[3] ? v[3] : "");
 	d->nrows++;
+	if (v[4] && !(r->words = strdup(v[4])))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -205,7 +207,7 @@ static int refresh_one(struct nr_store *s, const struct item *it, struct totals 
 		goto out;
 	}
 	snprintf(doc.shape, sizeof(doc.shape), "%s", it->shape);
-	rc = nr_store_exec(s, "SELECT level, key, value, vkey FROM nr_facts WHERE bundle = ? ORDER BY level",
+	rc = nr_store_exec(s, "SELECT level, key, value, vkey, words FROM nr_facts WHERE bundle = ? ORDER BY level, seq",
 	                   (struct nr_sql_arg[]){ NR_SQL_I(it->id) }, 1, take_row, &doc, err);
 	if (rc == -ENOMEM)
 		rc = nr_error_set(err, ENOMEM, "out of memory");

@@ -7,8 +7,9 @@
  * this binary knows is refused, never written to: an older nest-report
  * cannot know what a newer one stores.
  *
- * @ID@ and @TEXT@ stand for the dialect's identity column and text type
- * (store.h); the statements are otherwise the same for both backends. */
+ * @ID@, @TEXT@ and @CLUSTERED@ stand for the dialect's identity column,
+ * text type and clustered-table clause (store.h); the statements are
+ * otherwise the same for both backends. */
 #include "schema.h"
 
 #include <errno.h>
@@ -21,8 +22,13 @@
 /* Version 1.  bundles.time is what --since/--until and stats count by:
  * the manifest's created when it is a valid UTC time, else when the
  * bundle was indexed.  facts.vkey is the value as a sortable version key
- * (facts.c) when it reads as one.  The covering indexes let a filter
- * answer from the index alone. */
+ * (doc.h) when it reads as one.  The covering indexes let a filter answer
+ * from the index alone.  Facts are keyed by (bundle, seq), and in SQLite
+ * stored in that order (WITHOUT ROWID): a bundle's rows are appended
+ * together and read back together (refresh) with no index of their own.
+ * The two big tables (facts, findings) have no foreign key: their rows are
+ * only ever written in their bundle's transaction, and PostgreSQL checks
+ * a foreign key with a trigger per row, which cost more than the insert. */
 static const char *const v1[] = {
 	"CREATE TABLE nr_bundles ("
 	" @ID@,"
@@ -48,16 +54,18 @@ static const char *const v1[] = {
 	"CREATE INDEX nr_bundles_time ON nr_bundles (time)",
 	"CREATE INDEX nr_bundles_rules ON nr_bundles (rules)",
 	"CREATE TABLE nr_facts ("
-	" bundle BIGINT NOT NULL REFERENCES nr_bundles (id) ON DELETE CASCADE,"
+	" bundle BIGINT NOT NULL,"
+	" seq BIGINT NOT NULL,"
 	" level @TEXT@ NOT NULL,"
 	" key @TEXT@ NOT NULL,"
 	" value @TEXT@ NOT NULL,"
-	" vkey @TEXT@)",
+	" vkey @TEXT@,"
+	" words @TEXT@,"
+	" PRIMARY KEY (bundle, seq))@CLUSTERED@",
 	"CREATE INDEX nr_facts_value ON nr_facts (key, value, level, bundle)",
 	"CREATE INDEX nr_facts_vkey ON nr_facts (key, vkey, level, bundle) WHERE vkey IS NOT NULL",
-	"CREATE INDEX nr_facts_bundle ON nr_facts (bundle)",
 	"CREATE TABLE nr_findings ("
-	" bundle BIGINT NOT NULL REFERENCES nr_bundles (id) ON DELETE CASCADE,"
+	" bundle BIGINT NOT NULL,"
 	" level @TEXT@ NOT NULL,"
 	" rule @TEXT@ NOT NULL,"
 	" severity @TEXT@ NOT NULL)",
@@ -87,6 +95,8 @@ static int substitute(const struct nr_store_dialect *d, const char *sql, char *o
 			rep = d->id_column, n = 4;
 		else if (strncmp(sql, "@TEXT@", 6) == 0)
 			rep = d->text, n = 6;
+		else if (strncmp(sql, "@CLUSTERED@", 11) == 0)
+			rep = d->clustered, n = 11;
 		if (rep) {
 			if (o + strlen(rep) >= outlen)
 				return -E2BIG;

@@ -144,7 +144,7 @@ static int target_file(const char *path, const struct nr_index_add_opts *o, stru
 	struct nr_index_added res;
 	struct nr_verify_result v;
 	struct nr_index_doc doc;
-	int rc = nr_index_read_bundle(path, o, NULL, &res, &v, &doc, err);
+	int rc = nr_index_read_bundle(path, o, NULL, &res, &v, &doc, NULL, err);
 
 	if (rc == 0)
 		rc = nr_error_set(err, res.outcome == NR_INDEX_REFUSED ? EBADMSG : EIO, "%s: %s", path, res.reason);

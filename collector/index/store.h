@@ -56,6 +56,7 @@ struct nr_store_dialect {
 	const char *id_column;     /* an auto-assigned 64-bit primary key */
 	const char *text;          /* the text type, with a byte-order collation */
 	const char *contains;      /* "(x, ?) > 0": x contains the parameter */
+	const char *clustered;     /* after CREATE TABLE (...): store rows in primary key order */
 };
 
 struct nr_store_ops {

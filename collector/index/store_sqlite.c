@@ -40,6 +40,7 @@ static const struct nr_store_dialect sqlite_dialect = {
 	.id_column = "id INTEGER PRIMARY KEY",
 	.text = "TEXT",
 	.contains = "instr",
+	.clustered = " WITHOUT ROWID",
 };
 
 static int fail(struct sqlite_store *s, int rc, const char *what, struct nr_error *err)
@@ -204,6 +205,7 @@ int nr_store_sqlite_open(const char *path, struct nr_store **out, struct nr_erro
 {
 	static const char *const pragmas[] = {
 		"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+		"PRAGMA cache_size = -131072",
 	};
 	struct sqlite_store *s = calloc(1, sizeof(*s));
 	size_t i;

@@ -233,7 +233,7 @@ static void check_stream(struct nr_bundle_reader *r, const struct nr_verify_opts
 
 /* ---- schema ----------------------------------------------------------- */
 
-static int check_schema(struct nr_verify_result *res, struct nr_error *err)
+static int check_schema(struct nr_verify_result *res, struct nr_schema_cache *cache, struct nr_error *err)
 {
 	struct nr_check *c = &res->checks[NR_CHECK_SCHEMA];
 	json_object *decl = json_object_object_get(res->manifest, "schema");
@@ -247,7 +247,7 @@ static int check_schema(struct nr_verify_result *res, struct nr_error *err)
 		return 0;
 	}
 	id = json_object_get_string(decl);
-	s = nr_schemas_load_id(id, &e);
+	s = cache ? nr_schema_cache_get(cache, id, &e) : nr_schemas_load_id(id, &e);
 	if (!s && e.code == ENOENT && strstr(e.msg, "declares")) {
 		set(c, NR_CHECK_FAIL, "the manifest declares schema '%.100s', which this nest-report "
 		    "does not know (a newer version may)", id);
@@ -262,7 +262,8 @@ static int check_schema(struct nr_verify_result *res, struct nr_error *err)
 	else
 		set(c, NR_CHECK_FAIL, "%zu error%s against %s; first: %s", n, n == 1 ? "" : "s", id,
 		    json_object_get_string(json_object_array_get_idx(c->details, 0)));
-	nr_jschema_free(s);
+	if (!nr_schema_cache_owns(cache, s))
+		nr_jschema_free(s);
 	return 0;
 }
 
@@ -290,7 +291,7 @@ int nr_verify_run(const char *bundle, const struct nr_verify_opts *o, struct nr_
 	res->manifest = json_object_get(nr_bundle_manifest(r));
 	check_stream(r, o, res);
 	nr_bundle_close(r);
-	return check_schema(res, err);
+	return check_schema(res, o->schemas, err);
 }
 
 bool nr_verify_ok(const struct nr_verify_result *res)

@@ -14,6 +14,7 @@
 
 #include "bundle/bundle_read.h"
 #include "util/error.h"
+#include "schemas.h"
 #include "sshsig.h"
 
 enum nr_check_id { NR_CHECK_SIGNATURE, NR_CHECK_ARCHIVE, NR_CHECK_MEMBERS, NR_CHECK_SCHEMA,
@@ -39,6 +40,7 @@ struct nr_verify_opts {
 	 * called: use what it saw only when every check passed. */
 	void (*tap)(void *arg, const char *path, const void *buf, size_t len);
 	void *tap_arg;
+	struct nr_schema_cache *schemas;   /* NULL: each schema loaded for the call */
 };
 
 struct nr_verify_result {

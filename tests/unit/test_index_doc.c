@@ -85,7 +85,14 @@ static void test_rows(void **state)
 	assert_string_equal(row(&d, "l0", "guests.name"), "g");
 	assert_int_equal(rows_with(&d, "qemu.versions.version"), 2);
 	assert_int_equal(rows_with(&d, "guests.accel"), 2);
-	assert_int_equal(rows_with(&d, "cpu.flags"), 2);
+	/* a word set is one row, its words sorted between spaces */
+	assert_int_equal(rows_with(&d, "cpu.flags"), 1);
+	assert_string_equal(row(&d, "l0", "cpu.flags"), "");
+	for (size_t i = 0; i < d.nrows; i++)
+		if (strcmp(d.rows[i].key, "cpu.flags") == 0)
+			assert_string_equal(d.rows[i].words, " vmx sse2 ");
+		else
+			assert_null(d.rows[i].words);
 	for (size_t i = 0; i < d.nrows; i++)
 		if (strcmp(d.rows[i].key, "kernel.release") == 0)
 			assert_string_equal(d.rows[i].vkey, "000000006.000000008.000000000.000000000");
@@ -191,6 +198,33 @@ static void test_strings(void **state)
 	free(long_value);
 }
 
+/* Flags from a stranger's cpuinfo: capped, cleaned, one word each. */
+static void test_words(void **state)
+{
+	struct nr_index_doc d;
+	struct nr_error err = { 0 };
+	json_object *flags = json_object_new_object(), *arr = json_object_new_array();
+	char *m = strdup("{\"levels\": [{\"id\": \"l0\"}]}");
+	int i;
+
+	(void)state;
+	json_object_array_add(arr, json_object_new_string("ok"));
+	json_object_array_add(arr, json_object_new_string("two words"));
+	json_object_array_add(arr, json_object_new_int(5));
+	json_object_array_add(arr, json_object_new_string("\x01" "bell"));
+	json_object_object_add(flags, "l0", arr);
+	assert_int_equal(build(m, flags, &d, &err), 0);
+	assert_string_equal(d.rows[d.nrows - 1].words, " ok two_words ?bell ");
+	nr_index_doc_release(&d);
+	for (i = 0; i < NR_INDEX_WORDS_MAX; i++)
+		json_object_array_add(arr, json_object_new_string("f"));
+	assert_int_equal(build(m, flags, &d, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "more than 4096 cpu.flags"));
+	nr_index_doc_release(&d);
+	json_object_put(flags);
+	free(m);
+}
+
 static void test_vkey(void **state)
 {
 	char k[NR_INDEX_VKEY_LEN], series[16];
@@ -282,11 +316,12 @@ static void test_features_cmdline_and_findings(void **state)
 
 static void test_features_codec(void **state)
 {
-	static const char *const a[] = { "arch", "x86_64", "cpu.flags", "vmx", "cpu.flags", "svm", NULL };
+	static const char *const a[] = { "arch", "x86_64", "cpu.flags", " vmx svm ", "kvm.module", "kvm", NULL };
 	struct nr_features f = features(a), g = { 0 };
 	char *hex = nr_features_encode(&f);
 
 	(void)state;
+	assert_int_equal(f.n, 4);   /* a word set gives a feature per word */
 	assert_int_equal(strlen(hex), f.n * 8);
 	assert_int_equal(nr_features_decode(hex, &g), 0);
 	assert_int_equal(g.n, f.n);
@@ -311,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_mistyped),
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_vkey),
 		cmocka_unit_test(test_features_score),
 		cmocka_unit_test(test_features_cmdline_and_findings),

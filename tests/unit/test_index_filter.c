@@ -88,6 +88,29 @@ static void test_fact_refused(void **state)
 	}
 }
 
+/* cpu.flags is a word set: a member, not a value. */
+static void test_word_set(void **state)
+{
+	struct nr_index_filter f = { 0 };
+	struct nr_error err = { 0 };
+	struct nr_sqlbuf b = { 0 };
+
+	(void)state;
+	assert_int_equal(nr_index_filter_fact(&f, "cpu.flags=vmx", &err), 0);
+	assert_string_equal(f.facts[0].needle, " vmx ");
+	assert_string_equal(f.facts[0].value, "vmx");
+	assert_int_equal(nr_index_filter_fact(&f, "cpu.flags~avx512", &err), 0);
+	assert_string_equal(f.facts[1].needle, "avx512");
+	assert_int_equal(nr_index_filter_fact(&f, "cpu.flags!=svm", &err), 0);
+	assert_int_equal(nr_index_filter_fact(&f, "cpu.flags>=1", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "set of words"));
+	assert_int_equal(nr_index_filter_fact(&f, "cpu.flags=vmx svm", &err), -EINVAL);
+	nr_index_filter_sql(&f, &dialect, &b);
+	assert_non_null(strstr(b.sql, "instr(words, ?) > 0"));
+	assert_null(strstr(b.sql, "value = ?"));
+	nr_sqlbuf_release(&b);
+}
+
 static void test_fact_caps(void **state)
 {
 	struct nr_index_filter f = { 0 };
@@ -205,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_fact_operators),
 		cmocka_unit_test(test_fact_version_key),
 		cmocka_unit_test(test_fact_refused),
+		cmocka_unit_test(test_word_set),
 		cmocka_unit_test(test_fact_caps),
 		cmocka_unit_test(test_finding_and_level),
 		cmocka_unit_test(test_dates),
