@@ -12,7 +12,7 @@
 #define CLASS_MASK ((1u << CLASS_BITS) - 1)
 
 static const unsigned weight[NR_FC_COUNT] = {
-	[NR_FC_VERSION] = 60, [NR_FC_SERIES] = 40, [NR_FC_CPU] = 40, [NR_FC_FLAG] = 1,
+	[NR_FC_VERSION] = 60, [NR_FC_SERIES] = 40, [NR_FC_CPU] = 40, [NR_FC_FLAG] = 6,
 	[NR_FC_FIRMWARE] = 20, [NR_FC_KVM] = 40, [NR_FC_PARAM] = 10, [NR_FC_CMDLINE] = 10,
 	[NR_FC_ROLE] = 30, [NR_FC_GUEST] = 20, [NR_FC_SHAPE] = 100, [NR_FC_FINDING] = 40,
 };
@@ -102,11 +102,10 @@ static int add(struct nr_features *f, enum nr_feat_class c, const char *prefix, 
 	return 0;
 }
 
-/* Each word of value as a feature: kernel.cmdline (its words are
- * settings, but the root device and the image name say which machine,
- * not which setup) and word sets (cpu.flags). */
-static int add_each_word(struct nr_features *f, enum nr_feat_class c, const char *prefix, const char *kv,
-                         const char *value)
+/* Each word of kernel.cmdline as a feature: its words are settings, but
+ * the root device and the image name say which machine, not which
+ * setup. */
+static int add_cmdline(struct nr_features *f, const char *prefix, const char *kv, const char *value)
 {
 	char word[NR_INDEX_VALUE_MAX + 1];
 	size_t len;
@@ -119,10 +118,49 @@ static int add_each_word(struct nr_features *f, enum nr_feat_class c, const char
 			break;
 		snprintf(word, sizeof(word), "%.*s", (int)len, value);
 		value += len;
-		if (c == NR_FC_CMDLINE && (strncmp(word, "root=", 5) == 0 || strncmp(word, "BOOT_IMAGE=", 11) == 0 ||
-		                           strncmp(word, "initrd=", 7) == 0))
+		if (strncmp(word, "root=", 5) == 0 || strncmp(word, "BOOT_IMAGE=", 11) == 0 ||
+		    strncmp(word, "initrd=", 7) == 0)
 			continue;
-		rc = add(f, c, prefix, kv, word);
+		rc = add(f, NR_FC_CMDLINE, prefix, kv, word);
+	}
+	return rc;
+}
+
+/* A word set (cpu.flags) as a MinHash sketch: for each of FLAG_SKETCH
+ * seeds, the least hash of any word.  Two sets share a sketch value with
+ * the probability of their Jaccard index, so the share of equal values
+ * (each a feature) scores flags as their Jaccard index would, with 16
+ * codes per level instead of 100-200: what keeps `similar` fast. */
+#define FLAG_SKETCH 16
+
+static int add_sketch(struct nr_features *f, const char *prefix, const char *key, const char *words)
+{
+	uint32_t least[FLAG_SKETCH];
+	char word[NR_INDEX_WORD_MAX + 1], kv[NR_INDEX_KEY_MAX + 16], val[16];
+	size_t len;
+	int i, any = 0, rc = 0;
+
+	for (i = 0; i < FLAG_SKETCH; i++)
+		least[i] = UINT32_MAX;
+	while (*words) {
+		words += strspn(words, " ");
+		len = strcspn(words, " ");
+		if (len == 0)
+			break;
+		snprintf(word, sizeof(word), "%.*s", (int)len, words);
+		words += len;
+		for (i = 0; i < FLAG_SKETCH; i++) {
+			uint32_t h = fnv1a32(word, 2166136261u ^ ((uint32_t)i * 0x9e3779b9u));
+
+			if (h < least[i])
+				least[i] = h;
+		}
+		any = 1;
+	}
+	for (i = 0; any && rc == 0 && i < FLAG_SKETCH; i++) {
+		snprintf(kv, sizeof(kv), "%s#%d=", key, i);
+		snprintf(val, sizeof(val), "%08x", least[i]);
+		rc = add(f, NR_FC_FLAG, prefix, kv, val);
 	}
 	return rc;
 }
@@ -137,9 +175,9 @@ int nr_features_add_fact(struct nr_features *f, int depth, const char *key, cons
 	snprintf(prefix, sizeof(prefix), "L%d", depth);
 	snprintf(kv, sizeof(kv), "%s=", key);
 	if (strcmp(key, "kernel.cmdline") == 0)
-		return add_each_word(f, NR_FC_CMDLINE, prefix, kv, value);
+		return add_cmdline(f, prefix, kv, value);
 	if (nr_index_word_set(key))
-		return add_each_word(f, NR_FC_FLAG, prefix, kv, value);
+		return add_sketch(f, prefix, key, value);
 	if (strncmp(key, PARAM_PREFIX, strlen(PARAM_PREFIX)) == 0)
 		return add(f, NR_FC_PARAM, prefix, kv, value);
 	for (i = 0; i < sizeof(fact_class) / sizeof(fact_class[0]); i++) {

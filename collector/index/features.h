@@ -12,8 +12,10 @@
  *   versions    kernel.release, qemu.versions.version, libvirt.version:
  *               the exact version (60) and its major.minor series (40)
  *   cpu         arch, cpu.vendor, cpu.model, cpu.virt_ext, cpu.machine,
- *               cpu.platform (40 each); each cpu.flags flag (1);
- *               firmware.sys_vendor, firmware.product_name (20)
+ *               cpu.platform (40 each); cpu.flags as a 16-value MinHash
+ *               sketch (6 each, so the flags weigh 96 in all and score
+ *               about their Jaccard index); firmware.sys_vendor,
+ *               firmware.product_name (20)
  *   parameters  kvm.available, kvm.device, kvm.module, kvm.nested (40);
  *               each kvm.params.MODULE.PARAM value (10); each word of
  *               kernel.cmdline but root=, BOOT_IMAGE=, initrd= (10)

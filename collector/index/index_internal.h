@@ -38,11 +38,10 @@ int nr_index_store_findings(struct nr_store *s, long long id, json_object *findi
 #define NR_INDEX_BUNDLE_NCOLS 16
 json_object *nr_index_bundle_json(const char *const *v);
 
-/* Fill the levels' versions and the fail and warn findings of the bundles
- * that sel selects (a statement yielding bundle ids), found in by_id
- * (id -> bundle object, made by nr_index_bundle_json).  query.c. */
-int nr_index_details(struct nr_index *ix, const struct nr_sqlbuf *sel, json_object *by_id,
-                     struct nr_error *err);
+/* The bundle objects of ids (nr_index_bundle_json, with their levels'
+ * versions and fail and warn findings), appended to out in that order
+ * (query.c). */
+int nr_index_bundles(struct nr_index *ix, const long long *id, size_t n, json_object *out, struct nr_error *err);
 
 /* Output objects start alike: {schema, command, db}. */
 json_object *nr_index_output(const struct nr_index *ix, const char *command);

@@ -1,5 +1,7 @@
 /* `index query`: the bundles the filters select, newest first, each with
- * its levels' main versions and its fail and warn findings. */
+ * its levels' main versions and its fail and warn findings.  The filters
+ * are evaluated once, for the ids of every match (the total is their
+ * count); the page is then read by id. */
 #include "index.h"
 #include "index_internal.h"
 
@@ -9,14 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What a listing shows of each level. */
-#define LEVEL_KEYS "'hostname', 'kernel.release', 'qemu.versions.version', 'libvirt.version', 'cpu.model', 'level.status'"
-#define ORDER " ORDER BY b.time DESC, b.sha256"
 
 struct listing {
-	json_object *bundles;      /* the array, in order */
-	json_object *by_id;        /* id -> bundle object (borrowed) */
-	long long total;
+	json_object *bundles;      /* every bundle object made (owns them) */
+	json_object *by_id;        /* id -> bundle object */
 };
 
 static json_object *text_or_null(const char *s)
@@ -74,14 +72,6 @@ static int take_bundle(void *arg, int ncols, const char *const *v)
 	b = nr_index_bundle_json(v);
 	json_object_array_add(l->bundles, b);
 	json_object_object_add(l->by_id, v[0], json_object_get(b));
-	return 0;
-}
-
-static int take_total(void *arg, int ncols, const char *const *v)
-{
-	struct listing *l = arg;
-
-	l->total = ncols > 0 && v[0] ? strtoll(v[0], NULL, 10) : 0;
 	return 0;
 }
 
@@ -155,17 +145,34 @@ static int take_finding(void *arg, int ncols, const char *const *v)
 	return 0;
 }
 
-/* "SELECT b.id FROM nr_bundles b WHERE <filters>" + tail, its parameters,
- * and limit when >= 0. */
-static void select_ids(struct nr_index *ix, const struct nr_index_filter *f, const char *head,
-                       const char *tail, long long limit, struct nr_sqlbuf *b)
+/* Statements that name bundles by id take at most this many at once. */
+#define IDS_PER_STATEMENT 500
+
+struct ids {
+	long long *id;
+	size_t n, cap;
+	int oom;
+};
+
+static int take_id(void *arg, int ncols, const char *const *v)
 {
-	nr_sqlbuf_add(b, head);
-	nr_sqlbuf_add(b, " WHERE 1 = 1");
-	nr_index_filter_sql(f, ix->store->dialect, b);
-	nr_sqlbuf_add(b, tail);
-	if (limit >= 0)
-		nr_sqlbuf_arg(b, NR_SQL_I(limit));
+	struct ids *ids = arg;
+
+	if (ncols < 1 || !v[0])
+		return 0;
+	if (ids->n == ids->cap) {
+		size_t cap = ids->cap ? ids->cap * 2 : 1024;
+		long long *grown = realloc(ids->id, cap * sizeof(*grown));
+
+		if (!grown) {
+			ids->oom = 1;
+			return 1;
+		}
+		ids->id = grown;
+		ids->cap = cap;
+	}
+	ids->id[ids->n++] = strtoll(v[0], NULL, 10);
+	return 0;
 }
 
 static int run(struct nr_index *ix, struct nr_sqlbuf *b, nr_store_row_fn row, void *arg, struct nr_error *err)
@@ -177,68 +184,91 @@ static int run(struct nr_index *ix, struct nr_sqlbuf *b, nr_store_row_fn row, vo
 	return rc;
 }
 
-/* statement head + the selection's text + tail, with its parameters. */
-static void around(const char *head, const struct nr_sqlbuf *sel, const char *tail, struct nr_sqlbuf *b)
+/* head + "?, ?, ..." (the ids) + tail. */
+static void with_ids(const char *head, const long long *id, size_t n, const char *tail, struct nr_sqlbuf *b)
 {
 	size_t i;
 
 	nr_sqlbuf_add(b, head);
-	nr_sqlbuf_add(b, sel->sql ? sel->sql : "");
+	for (i = 0; i < n; i++) {
+		nr_sqlbuf_add(b, i ? ", ?" : "?");
+		nr_sqlbuf_arg(b, NR_SQL_I(id[i]));
+	}
 	nr_sqlbuf_add(b, tail);
-	for (i = 0; i < sel->nargs; i++)
-		nr_sqlbuf_arg(b, sel->args[i]);
-	if (sel->oom)
-		b->oom = 1;
 }
 
-int nr_index_details(struct nr_index *ix, const struct nr_sqlbuf *sel, json_object *by_id, struct nr_error *err)
+/* Up to IDS_PER_STATEMENT bundles: their rows, levels' versions, and fail
+ * and warn findings, into by_id. */
+static int fill(struct nr_index *ix, const long long *id, size_t n, struct listing *l, struct nr_error *err)
 {
-	struct listing l = { NULL, by_id, 0 };
 	struct nr_sqlbuf b = { 0 };
 	int rc;
 
-	around("SELECT bundle, level, key, value FROM nr_facts WHERE key IN (" LEVEL_KEYS ") AND bundle IN (",
-	       sel, ") ORDER BY bundle, level, key, value", &b);
-	rc = run(ix, &b, take_fact, &l, err);
+	with_ids("SELECT " NR_INDEX_BUNDLE_COLS " FROM nr_bundles b WHERE b.id IN (", id, n, ")", &b);
+	rc = run(ix, &b, take_bundle, l, err);
 	if (rc == 0) {
-		around("SELECT bundle, level, rule, severity FROM nr_findings WHERE severity <> 'info' AND bundle IN (",
-		       sel, ") ORDER BY bundle, severity, level, rule", &b);
-		rc = run(ix, &b, take_finding, &l, err);
+		/* every fact of these bundles (a few dozen each), by the primary
+		 * key: a "key IN" here lets a planner without statistics pick the
+		 * index on key and read those keys of every bundle */
+		with_ids("SELECT bundle, level, key, value FROM nr_facts WHERE bundle IN (",
+		         id, n, ") ORDER BY bundle, level, key, value", &b);
+		rc = run(ix, &b, take_fact, l, err);
 	}
+	if (rc == 0) {
+		with_ids("SELECT bundle, level, rule, severity FROM nr_findings WHERE severity <> 'info' AND bundle IN (",
+		         id, n, ") ORDER BY bundle, severity, level, rule", &b);
+		rc = run(ix, &b, take_finding, l, err);
+	}
+	return rc;
+}
+
+int nr_index_bundles(struct nr_index *ix, const long long *id, size_t n, json_object *out, struct nr_error *err)
+{
+	struct listing l = { json_object_new_array(), json_object_new_object() };
+	char key[24];
+	json_object *b;
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < n; i += k) {
+		k = n - i < IDS_PER_STATEMENT ? n - i : IDS_PER_STATEMENT;
+		rc = fill(ix, id + i, k, &l, err);
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		snprintf(key, sizeof(key), "%lld", id[i]);
+		if (json_object_object_get_ex(l.by_id, key, &b))
+			json_object_array_add(out, json_object_get(b));
+	}
+	json_object_put(l.bundles);
+	json_object_put(l.by_id);
 	return rc;
 }
 
 int nr_index_query(struct nr_index *ix, const struct nr_index_filter *f, long limit, json_object **out,
                    struct nr_error *err)
 {
-	struct listing l = { json_object_new_array(), json_object_new_object(), 0 };
-	long long lim = limit > 0 ? limit : INT64_MAX;
-	struct nr_sqlbuf b = { 0 }, sel = { 0 };
-	json_object *o = NULL;
+	struct nr_sqlbuf b = { 0 };
+	struct ids ids = { 0 };
+	json_object *bundles = json_object_new_array();
 	int rc;
 
 	*out = NULL;
-	select_ids(ix, f, "SELECT count(*) FROM nr_bundles b", "", -1, &b);
-	rc = run(ix, &b, take_total, &l, err);
+	/* the filters run once: every match's id, newest first */
+	nr_sqlbuf_add(&b, "SELECT b.id FROM nr_bundles b WHERE 1 = 1");
+	nr_index_filter_sql(f, ix->store->dialect, &b);
+	nr_sqlbuf_add(&b, " ORDER BY b.time DESC, b.sha256");
+	rc = run(ix, &b, take_id, &ids, err);
+	if (rc == 0 && ids.oom)
+		rc = nr_error_set(err, ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = nr_index_bundles(ix, ids.id, limit > 0 && (size_t)limit < ids.n ? (size_t)limit : ids.n, bundles, err);
 	if (rc == 0) {
-		select_ids(ix, f, "SELECT " NR_INDEX_BUNDLE_COLS " FROM nr_bundles b", ORDER " LIMIT ?", lim, &b);
-		rc = run(ix, &b, take_bundle, &l, err);
+		*out = nr_index_output(ix, "query");
+		json_object_object_add(*out, "filters", nr_index_filter_json(f));
+		json_object_object_add(*out, "total", json_object_new_int64((int64_t)ids.n));
+		json_object_object_add(*out, "bundles", json_object_get(bundles));
 	}
-	if (rc == 0 && json_object_array_length(l.bundles) > 0) {
-		select_ids(ix, f, "SELECT b.id FROM nr_bundles b", ORDER " LIMIT ?", lim, &sel);
-		rc = nr_index_details(ix, &sel, l.by_id, err);
-		nr_sqlbuf_release(&sel);
-	}
-	if (rc == 0) {
-		o = nr_index_output(ix, "query");
-		json_object_object_add(o, "filters", nr_index_filter_json(f));
-		json_object_object_add(o, "total", json_object_new_int64(l.total));
-		json_object_object_add(o, "bundles", json_object_get(l.bundles));
-		*out = o;
-	}
-	if (rc > 0)
-		rc = nr_error_set(err, EPROTO, "%s: unexpected rows from the index", nr_index_name(ix));
-	json_object_put(l.bundles);
-	json_object_put(l.by_id);
+	json_object_put(bundles);
+	free(ids.id);
 	return rc;
 }

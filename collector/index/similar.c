@@ -177,50 +177,14 @@ static json_object *result_json(const struct scored *c, size_t rank, json_object
 	return r;
 }
 
-static int take_row(void *arg, int ncols, const char *const *v)
-{
-	json_object *by_id = arg;
-
-	if (ncols >= NR_INDEX_BUNDLE_NCOLS && v[0])
-		json_object_object_add(by_id, v[0], nr_index_bundle_json(v));
-	return 0;
-}
-
-/* The bundle objects of the best n, with their details. */
-static int top_bundles(struct nr_index *ix, const struct scored *best, size_t n, json_object *by_id,
-                       struct nr_error *err)
-{
-	struct nr_sqlbuf sel = { 0 }, b = { 0 };
-	size_t i;
-	int rc;
-
-	nr_sqlbuf_add(&sel, "SELECT id FROM nr_bundles WHERE id IN (");
-	for (i = 0; i < n; i++) {
-		nr_sqlbuf_add(&sel, i ? ", ?" : "?");
-		nr_sqlbuf_arg(&sel, NR_SQL_I(best[i].id));
-	}
-	nr_sqlbuf_add(&sel, ")");
-	nr_sqlbuf_add(&b, "SELECT " NR_INDEX_BUNDLE_COLS " FROM nr_bundles b WHERE b.id IN (");
-	nr_sqlbuf_add(&b, sel.sql ? sel.sql : "");
-	nr_sqlbuf_add(&b, ")");
-	for (i = 0; i < sel.nargs; i++)
-		nr_sqlbuf_arg(&b, sel.args[i]);
-	rc = b.oom || sel.oom ? nr_error_set(err, ENOMEM, "out of memory")
-	                      : nr_store_exec(ix->store, b.sql, b.args, b.nargs, take_row, by_id, err);
-	if (rc == 0)
-		rc = nr_index_details(ix, &sel, by_id, err);
-	nr_sqlbuf_release(&sel);
-	nr_sqlbuf_release(&b);
-	return rc;
-}
-
 int nr_index_similar(struct nr_index *ix, const char *target, const struct nr_index_add_opts *o,
                      const struct nr_index_filter *f, long limit, json_object **out, struct nr_error *err)
 {
 	struct target t = { 0 };
 	struct scan s = { 0 };
 	struct nr_sqlbuf b = { 0 };
-	json_object *by_id = json_object_new_object(), *results = NULL, *tj, *bundle;
+	json_object *bundles = json_object_new_array(), *results = NULL, *tj;
+	long long *ids = NULL;
 	struct stat sb;
 	size_t i, n;
 	int rc;
@@ -246,16 +210,17 @@ int nr_index_similar(struct nr_index *ix, const char *target, const struct nr_in
 	if (s.n)
 		qsort(s.all, s.n, sizeof(*s.all), by_score);
 	n = limit > 0 && (size_t)limit < s.n ? (size_t)limit : s.n;
-	if (n && (rc = top_bundles(ix, s.all, n, by_id, err)) < 0)
+	if (!(ids = calloc(n + 1, sizeof(*ids)))) {
+		rc = nr_error_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		ids[i] = s.all[i].id;
+	if ((rc = nr_index_bundles(ix, ids, n, bundles, err)) < 0)
 		goto out;
 	results = json_object_new_array();
-	for (i = 0; i < n; i++) {
-		char id[24];
-
-		snprintf(id, sizeof(id), "%lld", s.all[i].id);
-		if (json_object_object_get_ex(by_id, id, &bundle))
-			json_object_array_add(results, result_json(&s.all[i], i + 1, bundle));
-	}
+	for (i = 0; i < n && i < json_object_array_length(bundles); i++)
+		json_object_array_add(results, result_json(&s.all[i], i + 1, json_object_array_get_idx(bundles, i)));
 	*out = nr_index_output(ix, "similar");
 	tj = json_object_new_object();
 	json_object_object_add(tj, "sha256", json_object_new_string(t.sha256));
@@ -271,6 +236,7 @@ out:
 	nr_features_release(&t.f);
 	nr_features_release(&s.cand);
 	free(s.all);
-	json_object_put(by_id);
+	free(ids);
+	json_object_put(bundles);
 	return rc;
 }

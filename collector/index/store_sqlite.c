@@ -34,6 +34,7 @@ struct sqlite_store {
 	sqlite3 *db;
 	struct cached cache[CACHE_MAX];
 	uint64_t tick;
+	int wrote;                 /* began a write transaction */
 };
 
 static const struct nr_store_dialect sqlite_dialect = {
@@ -155,6 +156,7 @@ out:
 static int sqlite_begin(struct nr_store *base, bool schema, struct nr_error *err)
 {
 	(void)schema;   /* IMMEDIATE already takes the database's one write lock */
+	((struct sqlite_store *)base)->wrote = 1;
 	return sqlite_exec(base, "BEGIN IMMEDIATE", NULL, 0, NULL, NULL, err);
 }
 
@@ -167,6 +169,10 @@ static void sqlite_close(struct nr_store *base)
 		sqlite3_finalize(s->cache[i].st);
 		free(s->cache[i].sql);
 	}
+	/* SQLite's advice for a connection that wrote: refresh the planner's
+	 * statistics where they drifted (cheap when they did not) */
+	if (s->db && s->wrote)
+		sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 	sqlite3_close(s->db);
 	free(s);
 }

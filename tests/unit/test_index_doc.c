@@ -314,6 +314,48 @@ static void test_features_cmdline_and_findings(void **state)
 	nr_features_release(&y);
 }
 
+/* The flags' sketch: equal sets agree everywhere, disjoint ones nowhere,
+ * and the share that agrees follows the sets' overlap. */
+static void test_features_flag_sketch(void **state)
+{
+	static const char *const words[] = { "fpu", "vme", "de", "pse", "tsc", "msr", "pae", "mce", "cx8", "apic",
+	                                     "sep", "mtrr", "pge", "mca", "cmov", "pat", "pse36", "clflush", "mmx",
+	                                     "fxsr", "sse", "sse2", "ht", "syscall", "nx", "lm", "vmx", "svm",
+	                                     "avx", "avx2", "aes", "xsave", "rdrand", "hypervisor", "lahf_lm",
+	                                     "abm", "bmi1", "bmi2", "erms", "invpcid" };
+	char all[512] = " ", most[512] = " ", other[128] = " ";
+	struct nr_features fa = { 0 }, fb = { 0 }, fc = { 0 };
+	struct nr_similarity s;
+	size_t i, n = sizeof(words) / sizeof(words[0]);
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		strcat(all, words[i]);
+		strcat(all, " ");
+		if (i % 10) {   /* 36 of the 40 */
+			strcat(most, words[i]);
+			strcat(most, " ");
+		}
+	}
+	strcat(other, "a b c d e f ");
+	assert_int_equal(nr_features_add_fact(&fa, 0, "cpu.flags", all, ""), 0);
+	assert_int_equal(nr_features_add_fact(&fb, 0, "cpu.flags", most, ""), 0);
+	assert_int_equal(nr_features_add_fact(&fc, 0, "cpu.flags", other, ""), 0);
+	nr_features_finish(&fa);
+	nr_features_finish(&fb);
+	nr_features_finish(&fc);
+	nr_features_compare(&fa, &fa, &s);
+	assert_int_equal(s.score, 1000);
+	nr_features_compare(&fa, &fc, &s);
+	assert_int_equal(s.score, 0);
+	/* Jaccard 0.9: a sketch of 16 lands within a few values of it */
+	nr_features_compare(&fa, &fb, &s);
+	assert_true(s.group[NR_FG_CPU] >= 500 && s.group[NR_FG_CPU] < 1000);
+	nr_features_release(&fa);
+	nr_features_release(&fb);
+	nr_features_release(&fc);
+}
+
 static void test_features_codec(void **state)
 {
 	static const char *const a[] = { "arch", "x86_64", "cpu.flags", " vmx svm ", "kvm.module", "kvm", NULL };
@@ -321,7 +363,7 @@ static void test_features_codec(void **state)
 	char *hex = nr_features_encode(&f);
 
 	(void)state;
-	assert_int_equal(f.n, 4);   /* a word set gives a feature per word */
+	assert_int_equal(f.n, 2 + 16);   /* a word set is a sketch of 16 */
 	assert_int_equal(strlen(hex), f.n * 8);
 	assert_int_equal(nr_features_decode(hex, &g), 0);
 	assert_int_equal(g.n, f.n);
@@ -350,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_vkey),
 		cmocka_unit_test(test_features_score),
 		cmocka_unit_test(test_features_cmdline_and_findings),
+		cmocka_unit_test(test_features_flag_sketch),
 		cmocka_unit_test(test_features_codec),
 	};
 
