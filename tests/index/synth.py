@@ -135,10 +135,11 @@ def hostile(good, outdir):
 
     x = copy.deepcopy(m)
     x["levels"][0]["facts"]["kvm"]["params"]["kvm"] = {"p%d" % i: "Y" for i in range(5000)}
+    params = lambda x: x["levels"][0]["facts"]["kvm"]["params"].setdefault("kvm", {})
     write_zst(out("too-many-facts"), x, ms)
 
     x = copy.deepcopy(m)
-    x["levels"][0]["facts"]["kvm"]["params"]["kvm"]["n" * 300] = "Y"
+    params(x)["n" * 300] = "Y"
     write_zst(out("long-fact-name"), x, ms)
 
     x = copy.deepcopy(m)
@@ -148,10 +149,10 @@ def hostile(good, outdir):
     x = copy.deepcopy(m)
     f = x["levels"][0]["facts"]
     f["hostname"] = "x'); DROP TABLE nr_bundles; --"
-    f["kvm"]["params"]["kvm"]["quoted"] = "it's \"quoted\" ? $1 %s \\"
-    f["kvm"]["params"]["kvm"]["nul"] = "before\u0000after"
-    f["kvm"]["params"]["kvm"]["surrogate"] = "\ud800"
-    f["kvm"]["params"]["kvm"]["unicode"] = "ünïcødé ✓"
+    params(x)["quoted"] = "it's \"quoted\" ? $1 %s \\"
+    params(x)["nul"] = "before\u0000after"
+    params(x)["surrogate"] = "\ud800"
+    params(x)["unicode"] = "ünïcødé ✓"
     f["kernel"]["cmdline"] = "a" * 5000
     x["created"] = "2026-13-45T99:99:99Z"
     with open(out("strange-strings"), "wb") as fh:
