@@ -89,6 +89,7 @@ bench: build/nest-report
 	@if [ "$$(id -u)" = 0 ]; then NR_BIN=$(abspath build/nest-report) bench/remote.sh; \
 	else echo "bench/remote.sh skipped: needs root (it starts sshd servers)"; fi
 	@if [ -x bench/upload.sh ]; then NR_BIN=$(abspath build/nest-report) bench/upload.sh; fi
+	@NR_BIN=$(abspath build/nest-report) NR_SHARED_DIR=$(SHARED_DIR) bench/index.sh
 
 deps:
 	./tools/install-deps.sh
