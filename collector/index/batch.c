@@ -5,6 +5,7 @@
 #include "index_internal.h"
 #include "findings/mlevel.h"
 #include "util/clock.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -167,15 +168,11 @@ static void queue_clear(struct nr_index *ix)
 
 static struct nr_index_staged *queue_next(struct nr_index *ix)
 {
-	if (ix->nq == ix->capq) {
-		size_t cap = ix->capq ? ix->capq * 2 : NR_INDEX_BATCH * 2;
-		struct nr_index_staged *grown = realloc(ix->q, cap * sizeof(*grown));
+	struct nr_index_staged *grown = nr_grow(ix->q, &ix->capq, ix->nq, sizeof(*grown));
 
-		if (!grown)
-			return NULL;
-		ix->q = grown;
-		ix->capq = cap;
-	}
+	if (!grown)
+		return NULL;
+	ix->q = grown;
 	memset(&ix->q[ix->nq], 0, sizeof(ix->q[0]));
 	return &ix->q[ix->nq];
 }

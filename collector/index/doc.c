@@ -3,6 +3,7 @@
  * every count and length is capped. */
 #include "doc.h"
 #include "findings/mlevel.h"
+#include "util/grow.h"
 #include "util/sha256.h"
 #include "util/utf8.h"
 #include "util/version_cmp.h"
@@ -112,15 +113,9 @@ static int add_row(struct walk *w, const char *key, const char *value, size_t le
 	if (++w->rows > NR_INDEX_ROWS_PER_LEVEL)
 		return nr_error_set(w->err, EBADMSG, "level '%s' has more than %d facts", w->level,
 		                    NR_INDEX_ROWS_PER_LEVEL);
-	if (d->nrows == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 256;
-		struct nr_index_row *grown = realloc(d->rows, cap * sizeof(*grown));
-
-		if (!grown)
-			return nr_error_set(w->err, ENOMEM, "out of memory");
-		d->rows = grown;
-		d->cap = cap;
-	}
+	if (!(r = nr_grow(d->rows, &d->cap, d->nrows, sizeof(*r))))
+		return nr_error_set(w->err, ENOMEM, "out of memory");
+	d->rows = r;
 	r = &d->rows[d->nrows];
 	memset(r, 0, sizeof(*r));
 	r->level = w->level;

@@ -61,8 +61,8 @@ struct nr_index_row {
 struct nr_index_doc {
 	struct nr_index_row *rows;
 	size_t nrows, cap;
-	char **level_ids;          /* in manifest order */
-	size_t nlevels;
+	char **level_ids;          /* in manifest order, then NULL */
+	size_t nlevels, level_cap;
 	json_object *findings;     /* owned: evaluated with the current rules */
 	unsigned counts[NR_SEV_COUNT];
 	char created[24];          /* the manifest's UTC time, "" when not valid */

@@ -2,6 +2,7 @@
  * score (the scoring is documented in features.h). */
 #include "features.h"
 #include "doc.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -89,17 +90,25 @@ static int add(struct nr_features *f, enum nr_feat_class c, const char *prefix, 
 	h = fnv1a32(b, fnv1a32(a, fnv1a32("|", h)));
 	if (f->n >= NR_FEATURES_MAX)
 		return 0;
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 256;
-
-		grown = realloc(f->codes, cap * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		f->codes = grown;
-		f->cap = cap;
-	}
+	if (!(grown = nr_grow(f->codes, &f->cap, f->n, sizeof(*grown))))
+		return -ENOMEM;
+	f->codes = grown;
 	f->codes[f->n++] = (h & ~CLASS_MASK) | (uint32_t)c;
 	return 0;
+}
+
+/* The next word of *s (blank-separated) into out, cut to fit; 0 at the end. */
+static int next_word(const char **s, char *out, size_t outlen)
+{
+	size_t len;
+
+	*s += strspn(*s, " \t");
+	len = strcspn(*s, " \t");
+	if (len == 0)
+		return 0;
+	snprintf(out, outlen, "%.*s", (int)len, *s);
+	*s += len;
+	return 1;
 }
 
 /* Each word of kernel.cmdline as a feature: its words are settings, but
@@ -108,16 +117,9 @@ static int add(struct nr_features *f, enum nr_feat_class c, const char *prefix, 
 static int add_cmdline(struct nr_features *f, const char *prefix, const char *kv, const char *value)
 {
 	char word[NR_INDEX_VALUE_MAX + 1];
-	size_t len;
 	int rc = 0;
 
-	while (rc == 0 && *value) {
-		value += strspn(value, " \t");
-		len = strcspn(value, " \t");
-		if (len == 0)
-			break;
-		snprintf(word, sizeof(word), "%.*s", (int)len, value);
-		value += len;
+	while (rc == 0 && next_word(&value, word, sizeof(word))) {
 		if (strncmp(word, "root=", 5) == 0 || strncmp(word, "BOOT_IMAGE=", 11) == 0 ||
 		    strncmp(word, "initrd=", 7) == 0)
 			continue;
@@ -137,18 +139,11 @@ static int add_sketch(struct nr_features *f, const char *prefix, const char *key
 {
 	uint32_t least[FLAG_SKETCH];
 	char word[NR_INDEX_WORD_MAX + 1], kv[NR_INDEX_KEY_MAX + 16], val[16];
-	size_t len;
 	int i, any = 0, rc = 0;
 
 	for (i = 0; i < FLAG_SKETCH; i++)
 		least[i] = UINT32_MAX;
-	while (*words) {
-		words += strspn(words, " ");
-		len = strcspn(words, " ");
-		if (len == 0)
-			break;
-		snprintf(word, sizeof(word), "%.*s", (int)len, words);
-		words += len;
+	while (next_word(&words, word, sizeof(word))) {
 		for (i = 0; i < FLAG_SKETCH; i++) {
 			uint32_t h = fnv1a32(word, 2166136261u ^ ((uint32_t)i * 0x9e3779b9u));
 

@@ -1,6 +1,7 @@
 /* Parsing the filters of filter.h, and the SQL they become. */
 #include "filter.h"
 #include "findings/rules_doc.h"
+#include "util/grow.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -188,19 +189,15 @@ void nr_sqlbuf_add(struct nr_sqlbuf *b, const char *text)
 
 void nr_sqlbuf_arg(struct nr_sqlbuf *b, struct nr_sql_arg a)
 {
+	struct nr_sql_arg *grown;
+
 	if (b->oom)
 		return;
-	if (b->nargs == b->argcap) {
-		size_t cap = b->argcap ? b->argcap * 2 : 16;
-		struct nr_sql_arg *grown = realloc(b->args, cap * sizeof(*grown));
-
-		if (!grown) {
-			b->oom = 1;
-			return;
-		}
-		b->args = grown;
-		b->argcap = cap;
+	if (!(grown = nr_grow(b->args, &b->argcap, b->nargs, sizeof(*grown)))) {
+		b->oom = 1;
+		return;
 	}
+	b->args = grown;
 	b->args[b->nargs++] = a;
 }
 

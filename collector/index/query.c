@@ -4,6 +4,7 @@
  * count); the page is then read by id. */
 #include "index.h"
 #include "index_internal.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -157,20 +158,13 @@ struct ids {
 static int take_id(void *arg, int ncols, const char *const *v)
 {
 	struct ids *ids = arg;
+	long long *grown;
 
 	if (ncols < 1 || !v[0])
 		return 0;
-	if (ids->n == ids->cap) {
-		size_t cap = ids->cap ? ids->cap * 2 : 1024;
-		long long *grown = realloc(ids->id, cap * sizeof(*grown));
-
-		if (!grown) {
-			ids->oom = 1;
-			return 1;
-		}
-		ids->id = grown;
-		ids->cap = cap;
-	}
+	if (!(grown = nr_grow(ids->id, &ids->cap, ids->n, sizeof(*grown))))
+		return ids->oom = 1;
+	ids->id = grown;
 	ids->id[ids->n++] = strtoll(v[0], NULL, 10);
 	return 0;
 }

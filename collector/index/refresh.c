@@ -9,6 +9,7 @@
 #include "index_internal.h"
 #include "findings/mlevel.h"
 #include "util/clock.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -140,28 +141,22 @@ static int take_row(void *arg, int ncols, const char *const *v)
 {
 	struct nr_index_doc *d = arg;
 	struct nr_index_row *r;
+	char **ids;
 
 	if (ncols < 5 || !v[0] || !v[1] || !v[2])
 		return 0;
 	if (d->nlevels == 0 || strcmp(d->level_ids[d->nlevels - 1], v[0]) != 0) {
-		char **grown = realloc(d->level_ids, (d->nlevels + 2) * sizeof(*grown));
-
-		if (!grown)
+		/* level_ids ends in NULL: room for nlevels + 1 */
+		if (!(ids = nr_grow(d->level_ids, &d->level_cap, d->nlevels + 1, sizeof(*ids))))
 			return -ENOMEM;
-		d->level_ids = grown;
-		if (!(grown[d->nlevels] = strdup(v[0])))
+		d->level_ids = ids;
+		if (!(ids[d->nlevels] = strdup(v[0])))
 			return -ENOMEM;
-		grown[++d->nlevels] = NULL;
+		ids[++d->nlevels] = NULL;
 	}
-	if (d->nrows == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 256;
-		struct nr_index_row *grown = realloc(d->rows, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		d->rows = grown;
-		d->cap = cap;
-	}
+	if (!(r = nr_grow(d->rows, &d->cap, d->nrows, sizeof(*r))))
+		return -ENOMEM;
+	d->rows = r;
 	r = &d->rows[d->nrows];
 	memset(r, 0, sizeof(*r));
 	r->level = d->level_ids[d->nlevels - 1];

@@ -4,6 +4,7 @@
  * short sorted lists per bundle. */
 #include "index.h"
 #include "index_internal.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ struct scan {
 static int take_candidate(void *arg, int ncols, const char *const *v)
 {
 	struct scan *s = arg;
-	struct scored *c;
+	struct scored *c, *grown;
 
 	if (ncols < 4 || !v[0] || !v[1] || !v[2] || !v[3])
 		return 0;
@@ -41,17 +42,9 @@ static int take_candidate(void *arg, int ncols, const char *const *v)
 		s->bad++;
 		return 0;
 	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		struct scored *grown = realloc(s->all, cap * sizeof(*grown));
-
-		if (!grown) {
-			s->oom = 1;
-			return 1;
-		}
-		s->all = grown;
-		s->cap = cap;
-	}
+	if (!(grown = nr_grow(s->all, &s->cap, s->n, sizeof(*grown))))
+		return s->oom = 1;
+	s->all = grown;
 	c = &s->all[s->n++];
 	c->id = strtoll(v[0], NULL, 10);
 	snprintf(c->sha256, sizeof(c->sha256), "%s", v[1]);

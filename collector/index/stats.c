@@ -12,6 +12,7 @@
  * row. */
 #include "index.h"
 #include "index_internal.h"
+#include "util/grow.h"
 #include "util/strmap.h"
 
 #include <errno.h>
@@ -52,21 +53,6 @@ struct stats {
 	int oom;
 };
 
-static void *grow(void *p, size_t *cap, size_t need, size_t size, int *oom)
-{
-	size_t n = *cap ? *cap * 2 : 64;
-	void *q;
-
-	if (need < *cap)
-		return p;
-	if (!(q = realloc(p, n * size))) {
-		*oom = 1;
-		return NULL;
-	}
-	*cap = n;
-	return q;
-}
-
 static int take_picked(void *arg, int ncols, const char *const *v)
 {
 	struct stats *st = arg;
@@ -80,19 +66,20 @@ static int take_picked(void *arg, int ncols, const char *const *v)
 		return 0;
 	if (!(slot = nr_strmap_find(&st->period_ix, v[1]))) {
 		cap = st->capp;
-		periods = grow(st->periods, &cap, st->np, sizeof(*periods), &st->oom);
-		if (periods)
-			st->periods = periods;
-		pb = periods ? grow(st->pbundles, &st->capp, st->np, sizeof(*pb), &st->oom) : NULL;
-		if (!pb || !(st->periods[st->np] = strdup(v[1])) ||
-		    nr_strmap_put(&st->period_ix, v[1], (void *)(uintptr_t)(st->np + 1)) < 0)
+		if (!(periods = nr_grow(st->periods, &cap, st->np, sizeof(*periods))))
+			return st->oom = 1;
+		st->periods = periods;
+		if (!(pb = nr_grow(st->pbundles, &st->capp, st->np, sizeof(*pb))))
 			return st->oom = 1;
 		st->pbundles = pb;
+		if (!(st->periods[st->np] = strdup(v[1])) ||
+		    nr_strmap_put(&st->period_ix, v[1], (void *)(uintptr_t)(st->np + 1)) < 0)
+			return st->oom = 1;
 		st->pbundles[st->np++] = 0;
 		slot = nr_strmap_find(&st->period_ix, v[1]);
 	}
-	if (!(sel = grow(st->sel, &st->cap, st->n, sizeof(*sel), &st->oom)))
-		return 1;
+	if (!(sel = nr_grow(st->sel, &st->cap, st->n, sizeof(*sel))))
+		return st->oom = 1;
 	st->sel = sel;
 	sel[st->n].id = strtoll(v[0], NULL, 10);
 	sel[st->n].period = (uintptr_t)slot->val - 1;
@@ -124,8 +111,10 @@ static void count(struct stats *st, const char *bundle, const char *key, json_ob
 		st->gen++;
 	}
 	if (!(slot = nr_strmap_find(&st->key_ix, key))) {
-		if (!(c = grow(st->c, &st->capc, st->nc, sizeof(*c), &st->oom)))
+		if (!(c = nr_grow(st->c, &st->capc, st->nc, sizeof(*c)))) {
+			st->oom = 1;
 			return;
+		}
 		st->c = c;
 		c = &st->c[st->nc];
 		memset(c, 0, sizeof(*c));

@@ -4,6 +4,7 @@
  * temporary files, .NAME.tmp-XXXXXX and .NAME.part, are not bundles yet),
  * and the walk stops at WALK_FILES_MAX files. */
 #include "index.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -39,6 +40,7 @@ static int bundle_name(const char *base)
 static int visit(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
 	const char *base = path + ftw->base;
+	char **grown;
 
 	(void)sb;
 	if (type == FTW_D && ftw->level > 0 && base[0] == '.')
@@ -49,17 +51,12 @@ static int visit(const char *path, const struct stat *sb, int type, struct FTW *
 		w.err = E2BIG;
 		return FTW_STOP;
 	}
-	if (w.n + 1 >= w.cap) {
-		size_t cap = w.cap ? w.cap * 2 : 256;
-		char **grown = realloc(w.paths, cap * sizeof(*grown));
-
-		if (!grown) {
-			w.err = ENOMEM;
-			return FTW_STOP;
-		}
-		w.paths = grown;
-		w.cap = cap;
+	/* the list ends in NULL: room for n + 1 */
+	if (!(grown = nr_grow(w.paths, &w.cap, w.n + 1, sizeof(*grown)))) {
+		w.err = ENOMEM;
+		return FTW_STOP;
 	}
+	w.paths = grown;
 	if (!(w.paths[w.n] = strdup(path))) {
 		w.err = ENOMEM;
 		return FTW_STOP;
