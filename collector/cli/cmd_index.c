@@ -565,9 +565,13 @@ int nr_cmd_index(int argc, char **argv)
 	size_t i;
 	int o, rc, nargs;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(index_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? NR_EXIT_USAGE : NR_EXIT_OK;
+	if (argc < 2) {
+		nr_msg_usage("index", "which command? add, query, similar, stats or refresh");
+		return NR_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		fputs(index_usage, stdout);
+		return NR_EXIT_OK;
 	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
