@@ -10,7 +10,7 @@ DOCDIR     ?= $(PREFIX)/share/doc/nest-report
 DESTDIR    ?=
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := libarchive libcurl json-c libssh libcrypto
+PKGS       := libarchive libcurl json-c libssh libcrypto sqlite3 libpq
 # -Werror is on for development and CI; packagers can override WERROR=.
 WERROR     ?= -Werror
 CFLAGS     ?= -O2 -g
@@ -122,6 +122,7 @@ bench: build/nest-report build/bench/sha256 build/bench/redact_stream
 	@NR_BIN=$(abspath build/nest-report) bench/hostile.sh
 	@NR_BIN=$(abspath build/nest-report) bench/html.sh
 	@bench/scrub.sh
+	@NR_BIN=$(abspath build/nest-report) NR_SHARED_DIR=$(SHARED_DIR) bench/index.sh
 
 # deps: what building and running need; test-deps: that and what the
 # tests need (sshd, nginx, QEMU...).

@@ -7,6 +7,8 @@
 set -eu
 # Building: the compiler and the libraries the Makefile finds with pkg-config.
 BUILD="build-essential pkg-config libarchive-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libssl-dev"
+# The index's stores: SQLite (embedded) and PostgreSQL's client library.
+BUILD="$BUILD libsqlite3-dev libpq-dev"
 # Running: ssh-keygen signs bundles; the rest are the tools the probes run on
 # a real machine (lscpu, ps, modinfo, dmidecode, lspci, x86info).
 RUN="openssh-client util-linux procps kmod dmidecode pciutils"
@@ -29,6 +31,10 @@ TEST="$TEST libvirt-daemon-system libvirt-clients mmdebstrap e2fsprogs tgt qemu-
 # completion run in bash (with bash-completion) and zsh, the HTML view in
 # headless Chromium, the .deb built by debhelper, checked by lintian.
 TEST="$TEST groff-base man-db bash-completion zsh chromium dpkg-dev debhelper lintian"
+# The index tests start their own PostgreSQL (initdb + pg_ctl on a socket in
+# a temporary directory); the package's own cluster is never started (see
+# policy-rc.d below).  sqlite3 and psql let the tests look inside.
+TEST="$TEST postgresql sqlite3"
 
 want_test= list=
 for arg in "$@"; do
