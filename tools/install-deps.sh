@@ -3,7 +3,7 @@
 # nest-report need.  Idempotent; needs root (apt-get).
 set -eu
 BUILD="build-essential pkg-config libarchive-dev libcurl4-openssl-dev libjson-c-dev libssh-dev"
-TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip util-linux procps kmod"
+TEST="libcmocka-dev clang python3 python3-jsonschema zstd xz-utils gzip util-linux procps kmod"
 # Real peers for the integration and end-to-end tests: sshd on loopback and
 # in network namespaces, nginx (its dav module takes the upload tests' PUTs,
 # over TLS with certificates openssl makes), a QEMU guest under TCG booted
