@@ -110,7 +110,7 @@ fuzz: $(FUZZ_BINS)
 # Each harness for FUZZ_SECONDS (20 by default; maintainers: FUZZ_SECONDS=3600).
 fuzz-smoke: fuzz build/nest-report
 	@NR_FUZZ_BIN=$(abspath build-fuzz/fuzz) NR_BIN=$(abspath build/nest-report) \
-	  NR_SHARED_DIR=$(SHARED_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh
+	  NR_SHARED_DIR=$(SHARED_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ONLY="$(FUZZ_ONLY)" tests/fuzz/run.sh
 
 # Part of `make check` wherever clang is installed (make test-deps installs it).
 ifeq ($(HAVE_CLANG),yes)
