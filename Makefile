@@ -83,7 +83,7 @@ UNIT_BINS_SAN = $(patsubst tests/unit/%.c,build-san/tests/%,$(TEST_SRC))
 HELPER_BINS   = $(patsubst tests/helpers/%.c,build/helpers/%,$(HELPER_SRC))
 
 .DEFAULT_GOAL := all
-.PHONY: all check check-unit check-integration bench deps test-deps install uninstall clean FORCE
+.PHONY: all check check-unit check-integration check-fuzz fuzz fuzz-smoke bench deps test-deps install uninstall clean FORCE
 .SECONDARY:
 
 all: nest-report
@@ -99,7 +99,7 @@ else
 CHECK_DIR := build
 endif
 
-check: check-unit check-integration
+check: check-unit check-integration check-fuzz
 
 check-unit: $(patsubst tests/unit/%.c,$(CHECK_DIR)/tests/%,$(TEST_SRC))
 	@NR_SHARED_DIR=$(SHARED_DIR) tests/run-unit.sh $^
@@ -107,6 +107,42 @@ check-unit: $(patsubst tests/unit/%.c,$(CHECK_DIR)/tests/%,$(TEST_SRC))
 check-integration: $(CHECK_DIR)/nest-report $(HELPER_BINS)
 	@NR_BIN=$(abspath $(CHECK_DIR)/nest-report) NR_HELPERS=$(abspath build/helpers) \
 	  NR_SHARED_DIR=$(SHARED_DIR) NR_TESTS="$(T)" tests/run-integration.sh
+
+# ---- fuzzing (tests/fuzz/README.md) -----------------------------------------
+# libFuzzer harnesses need clang; the library is built again with
+# -fsanitize=fuzzer-no-link so the fuzzer sees its coverage.
+FUZZ_CC    ?= clang
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build-fuzz/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 20
+HAVE_CLANG := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo yes)
+
+build-fuzz/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 $(NR_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+build-fuzz/libnr.a: $(patsubst %.c,build-fuzz/%.o,$(LIB_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
+build-fuzz/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build-fuzz/libnr.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 $(NR_CFLAGS) -Itests/fuzz $(FUZZ_SAN) -fsanitize=fuzzer $< build-fuzz/libnr.a \
+	  -o $@ $(NR_LIBS)
+
+fuzz: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS (20 by default; maintainers: FUZZ_SECONDS=3600).
+fuzz-smoke: fuzz build/nest-report
+	@NR_FUZZ_BIN=$(abspath build-fuzz/fuzz) NR_BIN=$(abspath build/nest-report) \
+	  NR_SHARED_DIR=$(SHARED_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ONLY="$(FUZZ_ONLY)" tests/fuzz/run.sh
+
+# Part of `make check` wherever clang is installed (make test-deps installs it).
+ifeq ($(HAVE_CLANG),yes)
+check-fuzz: fuzz-smoke
+else
+check-fuzz:
+	@echo "fuzz: skipped: $(FUZZ_CC) is not installed (it comes with make deps)"
+endif
 
 build/bench/sha256: bench/sha256.c build/libnr.a
 	@mkdir -p $(dir $@)
@@ -149,7 +185,7 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -rf build build-san nest-report
+	rm -rf build build-san build-fuzz nest-report
 
 # Man pages (docs/man/) and shell completion (docs/completion/): part of
 # install and uninstall.  ZSHCOMPDIR defaults to a directory in zsh's own

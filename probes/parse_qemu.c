@@ -266,7 +266,9 @@ static bool port_after_colon(struct nr_span s, int *port)
 		i--;
 	s.p += i;
 	s.len -= i;
-	return nr_span_to_int(s, port) && *port <= 65535;
+	/* Port 0 forwards nothing a client could reach: no match is better
+	 * than a wrong one (discovery links levels by these ports). */
+	return nr_span_to_int(s, port) && *port >= 1 && *port <= 65535;
 }
 
 /* "[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport"; the addresses

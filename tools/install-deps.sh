@@ -18,7 +18,7 @@ case "$(uname -m)" in x86_64|i?86) RUN="$RUN x86info" ;; esac
 # end-to-end tests: sshd on loopback and in network namespaces, nginx (its
 # dav module takes the upload tests' PUTs, over TLS with certificates
 # openssl makes), a QEMU guest under TCG booted from a tiny initramfs.
-TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip openssh-server nginx openssl
+TEST="libcmocka-dev clang python3 python3-jsonschema zstd xz-utils gzip openssh-server nginx openssl
 iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
 # Real sudo (Debian's use_pty relays the worker shells' pty): ssh_pty_sudo.sh.
 TEST="$TEST sudo"

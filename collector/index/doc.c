@@ -206,7 +206,8 @@ static int walk(struct walk *w, json_object *v, const char *path, int depth)
 	switch (json_object_get_type(v)) {
 	case json_type_null:
 		return 0;
-	case json_type_object:
+	case json_type_object: {
+		/* json-c's foreach declares variables: a block of their own. */
 		json_object_object_foreach(v, k, sub_v) {
 			if (snprintf(sub, sizeof(sub), "%s%s%s", path, *path ? "." : "", k) >= (int)sizeof(sub))
 				return nr_error_set(w->err, EBADMSG, "level '%s': a fact name is longer than %d bytes",
@@ -217,6 +218,7 @@ static int walk(struct walk *w, json_object *v, const char *path, int depth)
 				return rc;
 		}
 		return 0;
+	}
 	case json_type_array:
 		for (i = 0; i < json_object_array_length(v) && rc == 0; i++)
 			rc = walk(w, json_object_array_get_idx(v, i), path, depth + 1);
