@@ -14,7 +14,8 @@
  *
  * Nothing here knows a syntax.  Private to collector/scrub/; the API is
  * scrub.h.  Layers: scrub_base.h <- scrub_model.h (the syntax models) <-
- * scrub.c (records and the API); a lower file never includes a higher one.
+ * scrub_stream.h (records, windows, the API); a lower file never includes
+ * a higher one.
  */
 #ifndef NR_SCRUB_BASE_H
 #define NR_SCRUB_BASE_H

@@ -70,7 +70,11 @@ static size_t item_end(const struct nr_scrub_view *v, size_t i, char sep)
 	return v->n;
 }
 
-size_t nr_scrub_kv_value_end(const struct nr_scrub_view *v, size_t i, char sep)
+/* Index of the end of a secret value that starts at v[i] in a list with
+ * separator sep: QEMU parses an unescaped separator as the end, but a
+ * value that is no QEMU option may hold one, so it ends only where
+ * "<sep>name=" starts the next option. */
+static size_t value_end(const struct nr_scrub_view *v, size_t i, char sep)
 {
 	for (; i < v->n; i++) {
 		if (escaped(v, i, sep))
@@ -247,7 +251,7 @@ void nr_scrub_kv(struct nr_scrub_scan *sc, const struct nr_scrub_view *v, char s
 			 * a variable's (DB_PASSWORD=a,b=c) is all the rest */
 			e = i == 0 && sep == ',' && is_env_name(v, 0, eq)
 				    ? v->n
-				    : nr_scrub_kv_value_end(v, eq + 1, sep);
+				    : value_end(v, eq + 1, sep);
 			val = nr_scrub_view_sub(v, eq + 1, e);
 		}
 		sc->hooks->named(sc, cls, &val, sep == ',' ? &comma_term : NULL);

@@ -74,12 +74,6 @@ void nr_scrub_json_members(struct nr_scrub_scan *sc, const struct nr_scrub_view 
  * ':', backslash escapes). */
 void nr_scrub_kv(struct nr_scrub_scan *sc, const struct nr_scrub_view *v, char sep);
 
-/* Index of the end of a secret value that starts at v[i] in a list with
- * separator sep: QEMU parses an unescaped separator as the end, but a
- * value that is no QEMU option (an environment variable) may hold one, so
- * it ends only where "<sep>name=" starts the next option. */
-size_t nr_scrub_kv_value_end(const struct nr_scrub_view *v, size_t i, char sep);
-
 /* ---- URLs (scrub_url.c) ------------------------------------------------------- */
 
 /* Every scheme://user:password@host and ?name=value in v. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared helpers for the libFuzzer harnesses (tests/fuzz/README.md).
  *
  * Each harness is one untrusted input nest-report reads: a parser's

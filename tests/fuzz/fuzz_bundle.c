@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The whole bundle reader (collector/bundle/bundle_read.c), archive bytes
  * in, as verify, show and diff read a stranger's bundle: open, then every
  * member to the end.  Caps are small so the fuzzer explores structure, not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The config file (collector/util/config.c): $XDG_CONFIG_HOME points at a
  * directory of the harness's whose nest-report/config holds the input. */
 #include "fuzz.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/cpuinfo (probes/parse_cpuinfo.c) on arbitrary bytes. */
 #include "fuzz.h"
 #include "parse.h"

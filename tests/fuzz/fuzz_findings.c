@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The findings engine (collector/findings/findings.c and the rule tables)
  * over a fuzzed levels array, as `show` runs it on a stranger's bundle.
  * Oracle: every finding has a known severity and formats to one line. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON Schema validator (collector/trust/jschema.c): a fuzzed
  * document against the real manifest schema (what `verify` runs on a
  * stranger's manifest), and, when the input holds a NUL, a fuzzed schema

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lscpu's "Key: value" output (probes/parse_lscpu.c) on arbitrary bytes. */
 #include "fuzz.h"
 #include "parse.h"

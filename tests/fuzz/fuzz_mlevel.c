@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The manifest's level objects as the readers see them
  * (collector/findings/mlevel.c): every accessor on every element of a
  * fuzzed levels array, whatever its members' types. */

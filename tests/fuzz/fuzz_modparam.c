@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A kernel module parameter's value (probes/parse_modparam.c). */
 #include "fuzz.h"
 #include "parse.h"

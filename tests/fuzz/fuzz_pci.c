@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/bus/pci/devices (probes/parse_pci.c) on arbitrary bytes. */
 #include "fuzz.h"
 #include "parse.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A QEMU command line as /proc/PID/cmdline holds it (NUL-separated argv),
  * through probes/parse_qemu.c.  The first argv is forced to a QEMU binary
  * name half of the time so the fuzzer reaches the option parser. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The secret scrubber (collector/scrub/) with two oracles:
  *  - a planted secret never survives, whatever surrounds it: the input is
  *    PREFIX 0x01 SUFFIX, and one of the secret forms a QEMU command line,

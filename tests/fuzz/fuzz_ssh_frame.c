@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SSH worker's response framing (collector/transport/ssh_frame.c): a
  * hostile remote controls every byte but the token.  Oracle: the result
  * (stdout, stderr, exit code, bytes consumed, error) does not depend on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* OpenSSH formats read from files a user names (collector/trust/sshsig.c):
  * an armored SSHSIG signature, a public key line, a private key file.  The
  * first byte picks the parser. */

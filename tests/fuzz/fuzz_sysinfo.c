@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* s390's /proc/sysinfo (probes/parse_sysinfo.c) on arbitrary bytes. */
 #include "fuzz.h"
 #include "parse.h"

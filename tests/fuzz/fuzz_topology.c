@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A topology file (collector/run/topology.c, --topology FILE) and
  * --level specs.  Input starting with '{' or '[' is a file; otherwise each
  * line is one --level spec.  Oracle: a topology that passes the check is

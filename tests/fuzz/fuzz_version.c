@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Version strings from --version outputs (probes/parse_version.c): the
  * first byte picks the prefix a probe would use. */
 #include "fuzz.h"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs every libFuzzer harness in $NR_FUZZ_BIN (build-fuzz/fuzz): first
 # over its kept regression inputs (tests/fuzz/regressions/NAME/, each a
 # crash, hang or leak found once and fixed), then fuzzing for
