@@ -138,13 +138,21 @@ void nr_text_scrub(char *s)
 
 char *nr_text_json(const char *json)
 {
-	size_t len = strlen(json), i = 0, o = 0, n;
-	/* At worst every byte becomes a 6-byte \u escape. */
-	char *out = len < (SIZE_MAX - 1) / 6 ? malloc(len * 6 + 1) : NULL;
+	size_t len = strlen(json), i = 0, o = 0, n, need = len + 1;
+	char *out;
 	bool bad;
 
+	/* Sized first: an escape is 6 bytes for a sequence of 1 to 3. */
+	while (i < len) {
+		n = nr_text_next(json + i, len - i, NR_TEXT_KEEP_LINES, &bad);
+		if (bad)
+			need += 6 - n;
+		i += n;
+	}
+	out = malloc(need);
 	if (!out)
 		return NULL;
+	i = 0;
 	while (i < len) {
 		n = nr_text_next(json + i, len - i, NR_TEXT_KEEP_LINES, &bad);
 		if (!bad) {

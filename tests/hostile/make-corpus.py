@@ -136,6 +136,23 @@ FIELDS = [("levels",), ("tool",), ("created",), ("host",), ("argv",),
           ("levels", 0, "facts", "arch_family"), ("levels", 0, "facts", "kernel")]
 
 
+# Arrays and objects whose members are all of the wrong kind, where the
+# rules and show read members: kind "junk".
+JUNK_GUEST = {"name": 5, "pid": "12", "accel": "kvm", "argv": {"a": 1}, "level": ["l1"],
+              "virt_ext_exposed": 3, "cpu_model": [], "cmdline_artifact": 7}
+JUNK = {("levels",): [1, "x", None, []],
+        ("levels", 0, "errors"): [1, None, {}, []],
+        ("levels", 0, "probes"): [1, "x", None, {"name": 1, "status": [], "artifacts": "x"}],
+        ("levels", 0, "probes", 0, "artifacts"): [1, None, {"name": 3, "path": [], "sha256": 5}],
+        ("levels", 0, "facts", "guests"): [1, "x", None, JUNK_GUEST, {"accel": [1, None]}],
+        ("levels", 0, "facts", "kvm"): {"params": [1], "module": 3, "available": "yes",
+                                        "device": {"x": 1}},
+        ("levels", 0, "facts", "qemu"): {"versions": ["x", 1, {"binary": 2, "version": []}]},
+        ("levels", 0, "facts", "evidence"): {"cpu.virt_ext": "x", "kvm.module": [1, {"artifact": 5}]},
+        ("levels", 0, "facts", "virt"): {"role": 1, "hypervisor": ["kvm"]},
+        ("argv",): [1, None, {}, "x"]}
+
+
 def mutate(manifest, path, value):
     m = json.loads(json.dumps(manifest))
     obj = m
@@ -243,6 +260,9 @@ def main():
         for kind, value in WRONG.items():
             name = "fields/%s-%s" % (".".join(str(k) for k in path), kind)
             write(out(name), with_manifest(ms, mutate(manifest, path, value)))
+    for path, value in JUNK.items():
+        name = "fields/%s-junk" % ".".join(str(k) for k in path)
+        write(out(name), with_manifest(ms, mutate(manifest, path, value)))
     print(artifact)
 
 
