@@ -20,6 +20,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Whether the first record, s->buf then p[0,e), names a QEMU binary:
+ * the only command lines nest-report keeps are QEMU's (the qemu probe and
+ * the capture policy).  Any other stream with a NUL in its first line (a
+ * log with a stray NUL) is text, where every syntax model applies: taken
+ * as argv, its XML and environment lines would be scanned as arguments
+ * and a <secret> element would survive (found by fuzz_scrub). */
+static bool first_is_qemu(const struct nr_scrub *s, const char *p, size_t e)
+{
+	char head[256];
+	size_t n, take;
+	const char *base;
+
+	n = s->len < sizeof(head) - 1 ? s->len : sizeof(head) - 1;
+	memcpy(head, s->buf, n);
+	take = e < sizeof(head) - 1 - n ? e : sizeof(head) - 1 - n;
+	memcpy(head + n, p, take);
+	n += take;
+	head[n] = '\0';
+	base = strrchr(head, '/');
+	base = base ? base + 1 : head;
+	return strncmp(base, "qemu", 4) == 0;
+}
+
 /* Index in p[0,n) of the byte that ends the current record, or n. */
 static size_t find_end(struct nr_scrub *s, const char *p, size_t n)
 {
@@ -32,10 +55,10 @@ static size_t find_end(struct nr_scrub *s, const char *p, size_t n)
 	}
 	e = nr_scrub_split_text(&s->sp, p, n);
 	/* the first record decides: ended by '\0' (and holding no newline),
-	 * it is argv[0] of a /proc/PID/cmdline */
+	 * and naming QEMU, it is argv[0] of a /proc/PID/cmdline */
 	if (s->kind == NR_SCRUB_KIND_UNKNOWN && e < n) {
 		s->kind = p[e] == '\0' && s->len + e > 0 && !memchr(p, '\n', e) &&
-		                  !memchr(s->buf, '\n', s->len)
+		                  !memchr(s->buf, '\n', s->len) && first_is_qemu(s, p, e)
 		                  ? NR_SCRUB_KIND_ARGV
 		                  : NR_SCRUB_KIND_TEXT;
 	}

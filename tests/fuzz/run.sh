@@ -93,6 +93,7 @@ for b in "$bin"/fuzz_*; do
 	mkdir -p "$work/$name" "$work/$name.art"
 	# shellcheck disable=SC2086
 	if NR_FUZZ_SCHEMA_DIR="$repo/schemas" "$b" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-seed="${FUZZ_SEED:-1}" \
 		-max_len=65536 -print_final_stats=1 -artifact_prefix="$work/$name.art/" $dict \
 		"$work/$name" >"$log" 2>&1; then
 		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")

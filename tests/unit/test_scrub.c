@@ -931,8 +931,8 @@ static void test_long_json_string_across_cut(void **state)
 	/* argv element: an rbd filename in a JSON string, longer than the
 	 * buffer; after the cut the key still knows it sits in a string, so
 	 * the closing quote ends the value */
-	APPEND_LIT(&in, &ilen, "-drive\0{\"driver\":\"rbd\",\"filename\":\"rbd:pool/img:");
-	APPEND_LIT(&exp, &elen, "-drive\0{\"driver\":\"rbd\",\"filename\":\"rbd:pool/img:");
+	APPEND_LIT(&in, &ilen, "qemu-system-x86_64\0-drive\0{\"driver\":\"rbd\",\"filename\":\"rbd:pool/img:");
+	APPEND_LIT(&exp, &elen, "qemu-system-x86_64\0-drive\0{\"driver\":\"rbd\",\"filename\":\"rbd:pool/img:");
 	while (ilen < MAX + MAX / 2) {
 		APPEND_LIT(&in, &ilen, "x-note=a b:");
 		APPEND_LIT(&exp, &elen, "x-note=a b:");
@@ -1016,6 +1016,17 @@ static uint32_t rng_next(uint32_t *x)
 {
 	*x = *x * 1664525u + 1013904223u;
 	return *x >> 8;
+}
+
+/* A log whose first line holds a stray NUL is still text: only a QEMU
+ * command line is argv (found by fuzz_scrub: the <secret> survived). */
+static void test_nul_in_first_line_is_text(void **state)
+{
+	static const char in[] = "x\0y\n<secret type='ceph'>QVFCc2VjcmV0</secret>\n";
+	static const char exp[] = "x\0y\n<secret type='ceph'>" M "</secret>\n";
+
+	(void)state;
+	scrub_check_n(in, sizeof(in) - 1, exp, sizeof(exp) - 1, 1);
 }
 
 static void test_binary_junk(void **state)
@@ -1113,6 +1124,7 @@ int main(void)
 		cmocka_unit_test(test_long_escaped_comma_at_buffer_end),
 		cmocka_unit_test(test_long_escaped_json_closer_at_hard_cut),
 		cmocka_unit_test(test_long_no_separators),
+		cmocka_unit_test(test_nul_in_first_line_is_text),
 		cmocka_unit_test(test_binary_junk),
 		cmocka_unit_test(test_redact_words),   /* last: the list is process-wide */
 	};
