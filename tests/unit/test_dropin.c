@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "run/dropin_load.h"
+#include "util/datadir.h"
 
 static char dir[128], dir2[128], xdg[128];
 
@@ -203,7 +204,10 @@ static void test_no_schema(void **state)
 
 	(void)state;
 	/* An installed copy would be found: then this cannot be shown here. */
-	if (access(NR_DATADIR "/schemas/probe.schema.json", F_OK) == 0) {
+	char installed[4200];
+
+	snprintf(installed, sizeof(installed), "%s/schemas/probe.schema.json", nr_datadir_compiled());
+	if (access(installed, F_OK) == 0) {
 		print_message("an installed probe schema exists: skipped\n");
 		skip();
 	}
