@@ -74,7 +74,7 @@ for mode in bc plain; do
 	soft expect $mode "$(printf '%s\n' $probes | grep '^k')" "$NR_BIN" capture --skip k
 	soft expect $mode "cpu,kernel cpu,kvm" "$NR_BIN" --only cpu,k
 	soft expect $mode "cpu,kvm,kernel" "$NR_BIN" collect --only cpu,kvm,k
-	soft expect $mode "cpu" "$NR_BIN" --only=c
+	soft expect $mode "$(printf '%s\n' $probes | grep '^c')" "$NR_BIN" --only=c
 	soft expect $mode "$(printf '%s\n' $probes | grep '^d')" "$NR_BIN" show a.tar.zst --probe d
 	# Files: bundles (and directories) where a bundle goes; directories
 	# where one goes; any file where any goes; nothing for free text.
