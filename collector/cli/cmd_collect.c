@@ -514,9 +514,10 @@ int nr_cmd_collect(int argc, char **argv)
 			goto out;
 		nr_redact_cli_learn_local_users(run.redactor);
 	} else {
-		/* Without --redact a named word is still never shipped: the
-		 * scrubber hides it (docs/scrubbing.md); with --redact it gets
-		 * a consistent placeholder instead (docs/redaction.md). */
+		/* --redact-word turns redaction on (a consistent placeholder,
+		 * docs/redaction.md) unless --no-redact says not to: then the
+		 * word is still never shipped, the scrubber hides it
+		 * (docs/scrubbing.md). */
 		struct nr_error werr = { 0 };
 
 		for (size_t i = 0; i < a.redact.n_words; i++)

@@ -46,7 +46,9 @@ mkdir -p "$S"
 DEB="$T/src/nest-report_${deb_version}_$(dpkg --print-architecture).deb"
 [ -f "$DEB" ] || { ls "$T/src" >&2; fail "no $DEB"; }
 grep -q 'check-unit' "$T/build.log" || fail "the build did not run the unit tests"
-! grep -q 'warning:' "$T/build.log" || { grep 'warning:' "$T/build.log" >&2; fail "compiler warnings with Debian's build flags"; }
+# make's own "jobserver unavailable" note (under `make -j check`) is no compiler's.
+! grep 'warning:' "$T/build.log" | grep -qv 'jobserver unavailable' ||
+	{ grep 'warning:' "$T/build.log" >&2; fail "compiler warnings with Debian's build flags"; }
 
 # ---- lintian: no error (warnings are shown, and counted) -----------------
 lintian --fail-on error --pedantic "$T/src/"*.changes >"$T/lintian.out" 2>&1 ||

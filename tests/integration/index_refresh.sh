@@ -51,7 +51,7 @@ suite() {
 		'[{"nested-disabled-l0": 1}, {"retired-rule": 1}]' "$TAG: what appeared and disappeared"
 	mv "$T/b-away" "$T/b"
 	ix_ok "$DB" query --finding nested-disabled-l0 --json
-	assert_eq "$(jget "$T/out" "m['bundles'][0]['counts']")" '{"fail": 1, "info": 2, "warn": 0}' \
+	assert_eq "$(jget "$T/out" "m['bundles'][0]['counts']")" '{"fail": 1, "info": 3, "warn": 1}' \
 		"$TAG: the counts follow"
 	assert_eq "$(sql "$DB" "SELECT count(*) FROM nr_findings WHERE rule = 'retired-rule'")" 0 "$TAG: retired finding gone"
 	ix_ok "$DB" similar "$after" --json

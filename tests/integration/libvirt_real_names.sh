@@ -132,7 +132,7 @@ collect_into "$T/down" --only libvirt
 check_down() {
 	expect_probe libvirt failed
 	case $(mget "probe('libvirt')['error']") in
-	"virsh cannot connect to libvirtd (virsh -r version exited 1): no domain XML") ;;
+	"virsh cannot connect to libvirtd (virsh -r version exited 1): no domain XML or capabilities") ;;
 	*) fail "libvirt probe error: $(mget "probe('libvirt')['error']")" ;;
 	esac
 	assert_eq "$(mget "[a['name'] for a in probe('libvirt')['artifacts'] if a['name'].startswith('domain-')]")" "[]" \
