@@ -425,8 +425,12 @@ int nr_probe_list(struct nr_probe_ctx *ctx, const char *dir,
                   int (*fn)(void *ud, const char *name), void *ud)
 {
 	struct nr_transport *t = ctx->level->transport;
+	int rc = t->ops->list(t, dir, ctx->deadline_ms, fn, ud, &ctx->err);
 
-	return t->ops->list(t, dir, ctx->deadline_ms, fn, ud, &ctx->err);
+	/* A listing cut off by a lost connection or the deadline is not "no
+	 * such directory": the probe must not end as skipped for it. */
+	note_timeout(ctx, rc);
+	return rc;
 }
 
 bool nr_probe_has(struct nr_probe_ctx *ctx, const char *cmd)
