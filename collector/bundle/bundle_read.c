@@ -301,12 +301,14 @@ struct nr_bundle_reader *nr_bundle_open(const char *path, const struct nr_bundle
 		r->lim = *lim;
 	else
 		nr_bundle_limits_default(&r->lim);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO put where a bundle was expected (an
+	 * intake directory others write to) must not wait for a writer */
+	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (r->fd < 0) {
 		rc = nr_error_set(err, errno, "cannot open %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (fstat(r->fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+	if (fstat(r->fd, &sb) < 0 || !S_ISREG(sb.st_mode) || fcntl(r->fd, F_SETFL, O_RDONLY) < 0) {
 		rc = nr_error_set(err, EINVAL, "%s is not a regular file", path);
 		goto out;
 	}
