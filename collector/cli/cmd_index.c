@@ -342,6 +342,8 @@ static int run_add(struct nr_index *ix, const char *db, char **args, int nargs)
 	/* what is staged is whole: write it, even when interrupted */
 	if (rc == 0)
 		rc = nr_index_flush(ix, &o, &err);
+	if (rc == 0)
+		nr_index_tune(ix, a.counts[NR_INDEX_ADDED]);
 	nr_msg_progress_end();
 	if (rc < 0) {
 		nr_msg_error("%s", err.msg);
