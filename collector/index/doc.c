@@ -278,7 +278,7 @@ static int describe_levels(struct nr_index_doc *d, json_object *levels, json_obj
 		json_object *lv = json_object_array_get_idx(levels, i);
 		const char *id = nr_mlevel_id(lv);
 
-		if (!id || !*id || strlen(id) > 32 || !nr_utf8_clean_p(id, strlen(id)) || strchr(id, ' '))
+		if (!id || !*id || strlen(id) > 32 || !nr_utf8_clean_p(id, strlen(id)) || strpbrk(id, " |"))
 			return nr_error_set(err, EBADMSG, "level %zu has no usable id", i);
 		for (j = 0; j < i; j++)
 			if (strcmp(d->level_ids[j], id) == 0)
