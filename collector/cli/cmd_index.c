@@ -64,9 +64,11 @@ static const char index_usage[] =
 static const char add_usage[] =
 	"usage: nest-report index add BUNDLE|DIR... [OPTIONS]\n"
 	"\n"
-	"Checks each bundle as 'nest-report verify' does and adds it to the index, in\n"
-	"one transaction; a refused bundle is listed with the reason and nothing of it\n"
-	"is stored.  A directory is searched recursively for *.tar.zst, *.tar.gz,\n"
+	"Checks each bundle as 'nest-report verify' does and adds it to the index\n"
+	"whole; a refused bundle is listed with the reason and nothing of it is\n"
+	"stored.  Bundles are written in batches of up to 64 (docs/index.md): a\n"
+	"database error stops the run, and the batch it hit is not stored.\n"
+	"A directory is searched recursively for *.tar.zst, *.tar.gz,\n"
 	"*.tar.xz and *.tar files, skipping names that start with '.' (files being\n"
 	"written) and not following symlinks.  A bundle is known by its sha256:\n"
 	"adding it again changes nothing.  Where it lies is recorded: index bundles\n"
@@ -343,6 +345,8 @@ static int run_add(struct nr_index *ix, const char *db, char **args, int nargs)
 	/* what is staged is whole: write it, even when interrupted */
 	if (rc == 0)
 		rc = nr_index_flush(ix, &o, &err);
+	if (rc == 0)
+		nr_index_tune(ix, a.counts[NR_INDEX_ADDED]);
 	nr_msg_progress_end();
 	if (rc < 0) {
 		nr_msg_error("%s", err.msg);

@@ -52,14 +52,16 @@ static int insert_bundle(struct nr_store *s, const struct nr_index_staged *st, c
 		NR_SQL_T(r->signature), NR_SQL_T(r->signer_key[0] ? r->signer_key : NULL),
 		NR_SQL_T(r->principal[0] ? r->principal : NULL), NR_SQL_T(d->signer_id), NR_SQL_T(d->levels),
 		NR_SQL_T(d->shape), NR_SQL_T(nr_index_rules_id()), NR_SQL_I(d->counts[NR_SEV_FAIL]),
-		NR_SQL_I(d->counts[NR_SEV_WARN]), NR_SQL_I(d->counts[NR_SEV_INFO]),
+		NR_SQL_I(d->counts[NR_SEV_WARN]), NR_SQL_I(d->counts[NR_SEV_INFO]), NR_SQL_T(d->hits),
+		NR_SQL_T(d->series),
 	};
 
 	*id = -1;
 	return nr_store_exec(s, "INSERT INTO nr_bundles (sha256, path, size, time, created, indexed, host, "
 	                        "tool_version, schema_id, signature, signer_key, signer_principal, signer_id, "
-	                        "levels, shape, rules, n_fail, n_warn, n_info) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-	                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING RETURNING id",
+	                        "levels, shape, rules, n_fail, n_warn, n_info, hits, series) VALUES (?, ?, ?, ?, ?, "
+	                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING "
+	                        "RETURNING id",
 	                     a, sizeof(a) / sizeof(a[0]), take_id, id, err);
 }
 

@@ -281,7 +281,7 @@ static int describe_levels(struct nr_index_doc *d, json_object *levels, json_obj
 		json_object *lv = json_object_array_get_idx(levels, i);
 		const char *id = nr_mlevel_id(lv);
 
-		if (!id || !*id || strlen(id) > 32 || !nr_utf8_clean_p(id, strlen(id)) || strchr(id, ' '))
+		if (!id || !*id || strlen(id) > 32 || !nr_utf8_clean_p(id, strlen(id)) || strpbrk(id, " |"))
 			return nr_error_set(err, EBADMSG, "level %zu has no usable id", i);
 		for (j = 0; j < i; j++)
 			if (strcmp(d->level_ids[j], id) == 0)
@@ -301,10 +301,45 @@ static int describe_levels(struct nr_index_doc *d, json_object *levels, json_obj
 	return rc;
 }
 
+/* "|"-joined words appended to *text (" a|b|c"), grown as needed. */
+static int append_word(char **text, size_t *len, size_t *cap, const char *a, const char *b, const char *c)
+{
+	size_t need = *len + strlen(a) + strlen(b) + strlen(c) + 5;
+	char *grown;
+
+	if (need > *cap) {
+		if (!(grown = realloc(*text, need * 2)))
+			return -ENOMEM;
+		*text = grown;
+		*cap = need * 2;
+	}
+	*len += (size_t)sprintf(*text + *len, " %s|%s|%s", a, b, c);
+	return 0;
+}
+
+static int is_version_key(const char *key)
+{
+	return strcmp(key, "kernel.release") == 0 || strcmp(key, "qemu.versions.version") == 0 ||
+	       strcmp(key, "libvirt.version") == 0;
+}
+
 int nr_index_doc_features(struct nr_index_doc *d, struct nr_error *err)
 {
-	size_t i;
+	size_t i, len = 0, cap = 0;
+	char series[NR_INDEX_VKEY_SERIES + 1];
 
+	free(d->series);
+	d->series = NULL;
+	for (i = 0; i < d->nrows; i++) {
+		if (!d->rows[i].vkey[0] || !is_version_key(d->rows[i].key))
+			continue;
+		memcpy(series, d->rows[i].vkey, NR_INDEX_VKEY_SERIES);
+		series[NR_INDEX_VKEY_SERIES] = '\0';
+		if (append_word(&d->series, &len, &cap, d->rows[i].level, d->rows[i].key, series) < 0)
+			return nr_error_set(err, ENOMEM, "out of memory");
+	}
+	if (!d->series && !(d->series = strdup("")))
+		return nr_error_set(err, ENOMEM, "out of memory");
 	nr_features_release(&d->features);
 	for (i = 0; i < d->nrows; i++)
 		if (nr_features_add_fact(&d->features, d->rows[i].depth, d->rows[i].key,
@@ -317,7 +352,7 @@ int nr_index_doc_features(struct nr_index_doc *d, struct nr_error *err)
 
 int nr_index_doc_findings(json_object *levels, struct nr_index_doc *d, struct nr_error *err)
 {
-	size_t i;
+	size_t i, len = 0, cap = 0;
 
 	json_object_put(d->findings);
 	d->findings = nr_findings_evaluate(levels);
@@ -325,6 +360,8 @@ int nr_index_doc_findings(json_object *levels, struct nr_index_doc *d, struct nr
 		return nr_error_set(err, ENOMEM, "out of memory");
 	nr_findings_count(d->findings, d->counts);
 	nr_features_drop_class(&d->features, NR_FC_FINDING);
+	free(d->hits);
+	d->hits = NULL;
 	for (i = 0; i < json_object_array_length(d->findings); i++) {
 		json_object *f = json_object_array_get_idx(d->findings, i);
 		const char *rule = nr_mlevel_string(f, "id"), *level = nr_mlevel_string(f, "level");
@@ -332,7 +369,12 @@ int nr_index_doc_findings(json_object *levels, struct nr_index_doc *d, struct nr
 		if (rule && nr_features_add_finding(&d->features,
 		                                    nr_mlevel_depth(nr_mlevel_find(levels, level)), rule) < 0)
 			return nr_error_set(err, ENOMEM, "out of memory");
+		if (rule && append_word(&d->hits, &len, &cap, level ? level : "-", rule,
+		                        nr_severity_name(nr_findings_severity(f))) < 0)
+			return nr_error_set(err, ENOMEM, "out of memory");
 	}
+	if (!d->hits && !(d->hits = strdup("")))
+		return nr_error_set(err, ENOMEM, "out of memory");
 	nr_features_finish(&d->features);
 	return 0;
 }
@@ -385,6 +427,8 @@ void nr_index_doc_release(struct nr_index_doc *d)
 		free(d->level_ids[i]);
 	free(d->level_ids);
 	json_object_put(d->findings);
+	free(d->hits);
+	free(d->series);
 	free(d->host);
 	free(d->tool_version);
 	free(d->schema_id);

@@ -70,6 +70,12 @@ struct nr_index_doc {
 	char *host, *tool_version, *schema_id, *signer_id;   /* NULL when absent */
 	char levels[NR_INDEX_LEVELS_MAX * 34];    /* "l0 l1 l2" */
 	char shape[NR_INDEX_LEVELS_MAX * 4];      /* "0,1,2": each level's depth, sorted */
+	/* What `index stats` counts, kept with the bundle so that it reads one
+	 * row per bundle: " LEVEL|RULE|SEVERITY ..." for each finding, and
+	 * " LEVEL|KEY|SERIES ..." for each kernel, QEMU and libvirt version
+	 * (SERIES: the vkey's major.minor prefix, so byte order is version
+	 * order).  Level ids, rule ids, keys and vkeys hold no '|' or ' '. */
+	char *hits, *series;
 	struct nr_features features;
 };
 
@@ -85,9 +91,9 @@ void nr_index_doc_release(struct nr_index_doc *doc);
 /* The setup's features (features.h) from doc->rows and doc->shape. */
 int nr_index_doc_features(struct nr_index_doc *doc, struct nr_error *err);
 
-/* Evaluate levels with the current rules into doc->findings and
- * doc->counts, and their features into doc->features (refresh runs this
- * alone, on rows and shape read back from the index). */
+/* Evaluate levels with the current rules into doc->findings,
+ * doc->counts and doc->hits, and their features into doc->features
+ * (refresh runs this alone, on rows and shape read back from the index). */
 int nr_index_doc_findings(json_object *levels, struct nr_index_doc *doc, struct nr_error *err);
 
 /* Whether key is a word set (cpu.flags). */

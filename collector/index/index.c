@@ -37,6 +37,12 @@ void nr_index_close(struct nr_index *ix)
 	free(ix);
 }
 
+void nr_index_tune(struct nr_index *ix, unsigned long added)
+{
+	if (ix && added >= NR_INDEX_TUNE_AFTER)
+		ix->store->ops->tune(ix->store);
+}
+
 const char *nr_index_name(const struct nr_index *ix)
 {
 	return ix->store->name;

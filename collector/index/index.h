@@ -111,6 +111,12 @@ int nr_index_add(struct nr_index *ix, const char *path, const struct nr_index_ad
 /* Write what is staged, and report every pending outcome. */
 int nr_index_flush(struct nr_index *ix, const struct nr_index_add_opts *o, struct nr_error *err);
 
+/* After a run that added NR_INDEX_TUNE_AFTER bundles or more: refresh the
+ * database's planner statistics, so the queries that follow are planned
+ * on what is there (PostgreSQL's autovacuum would, within a minute). */
+#define NR_INDEX_TUNE_AFTER 1000
+void nr_index_tune(struct nr_index *ix, unsigned long added);
+
 /* The bundle files under dir, recursively, sorted: names ending in .tar,
  * .tar.zst, .tar.gz or .tar.xz; names starting with '.' (temporary files
  * of collect and upload) are skipped, symlinks are not followed.  A

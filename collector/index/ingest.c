@@ -214,7 +214,7 @@ int nr_index_read_bundle(const char *path, const struct nr_index_add_opts *o, st
 		snprintf(res->path, sizeof(res->path), "%s", path);
 		goto out;
 	}
-	fd = open(res->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open(res->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);   /* a FIFO must not block */
 	if (fd < 0 || fstat(fd, &before) < 0) {
 		refuse(res, NR_INDEX_UNREADABLE, "file", "cannot read %s: %s", path, strerror(errno));
 		goto out;

@@ -221,11 +221,13 @@ static int refresh_one(struct nr_store *s, const struct item *it, struct totals 
 	if (rc == 0)
 		rc = nr_index_store_findings(s, it->id, doc.findings, err);
 	if (rc == 0)
-		rc = nr_store_exec(s, "UPDATE nr_bundles SET rules = ?, n_fail = ?, n_warn = ?, n_info = ? WHERE id = ?",
+		rc = nr_store_exec(s, "UPDATE nr_bundles SET rules = ?, n_fail = ?, n_warn = ?, n_info = ?, hits = ?, "
+		                      "series = ? WHERE id = ?",
 		                   (struct nr_sql_arg[]){ NR_SQL_T(nr_index_rules_id()), NR_SQL_I(doc.counts[NR_SEV_FAIL]),
 		                                          NR_SQL_I(doc.counts[NR_SEV_WARN]),
-		                                          NR_SQL_I(doc.counts[NR_SEV_INFO]), NR_SQL_I(it->id) },
-		                   5, NULL, NULL, err);
+		                                          NR_SQL_I(doc.counts[NR_SEV_INFO]), NR_SQL_T(doc.hits),
+		                                          NR_SQL_T(doc.series), NR_SQL_I(it->id) },
+		                   7, NULL, NULL, err);
 	if (rc == 0)
 		rc = nr_store_exec(s, "UPDATE nr_features SET codes = ? WHERE bundle = ?",
 		                   (struct nr_sql_arg[]){ NR_SQL_T(codes), NR_SQL_I(it->id) }, 2, NULL, NULL, err);

@@ -20,7 +20,8 @@
 
 #define SQL_MAX 2048
 
-/* Version 1.  bundles.time is what --since/--until and stats count by:
+/* Version 1.  bundles.hits and .series are what stats counts (doc.h).
+ * bundles.time is what --since/--until and stats count by:
  * the manifest's created when it is a valid UTC time, else when the
  * bundle was indexed.  facts.vkey is the value as a sortable version key
  * (doc.h) when it reads as one.  The covering indexes let a filter answer
@@ -51,7 +52,9 @@ static const char *const v1[] = {
 	" rules @TEXT@ NOT NULL,"
 	" n_fail BIGINT NOT NULL,"
 	" n_warn BIGINT NOT NULL,"
-	" n_info BIGINT NOT NULL)",
+	" n_info BIGINT NOT NULL,"
+	" hits @TEXT@ NOT NULL,"
+	" series @TEXT@ NOT NULL)",
 	"CREATE INDEX nr_bundles_time ON nr_bundles (time)",
 	"CREATE INDEX nr_bundles_rules ON nr_bundles (rules)",
 	"CREATE TABLE nr_facts ("

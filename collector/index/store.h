@@ -69,6 +69,9 @@ struct nr_store_ops {
 	/* Begin a transaction that will write; schema: also take the lock
 	 * that serialises schema migrations between processes. */
 	int (*begin)(struct nr_store *s, bool schema, struct nr_error *err);
+	/* After many rows were added: bring the planner's statistics up to
+	 * date (a fresh table has none, and its plans are guesses). */
+	void (*tune)(struct nr_store *s);
 	void (*close)(struct nr_store *s);
 };
 

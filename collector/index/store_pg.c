@@ -213,6 +213,16 @@ static int pg_begin(struct nr_store *base, bool schema, struct nr_error *err)
 	return rc;
 }
 
+static void pg_tune(struct nr_store *base)
+{
+	static const char *const tables[] = { "ANALYZE nr_bundles", "ANALYZE nr_facts", "ANALYZE nr_findings",
+	                                      "ANALYZE nr_features" };
+	size_t i;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		run_simple((struct pg_store *)base, tables[i], NULL);
+}
+
 static void pg_close(struct nr_store *base)
 {
 	struct pg_store *s = (struct pg_store *)base;
@@ -228,6 +238,7 @@ static const struct nr_store_ops pg_ops = {
 	.name = "postgresql",
 	.exec = pg_exec,
 	.begin = pg_begin,
+	.tune = pg_tune,
 	.close = pg_close,
 };
 

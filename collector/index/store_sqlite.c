@@ -161,6 +161,11 @@ static int sqlite_begin(struct nr_store *base, bool schema, struct nr_error *err
 	return sqlite_exec(base, "BEGIN IMMEDIATE", NULL, 0, NULL, NULL, err);
 }
 
+static void sqlite_tune(struct nr_store *base)
+{
+	(void)base;   /* PRAGMA optimize at close does it (sqlite_close) */
+}
+
 static void sqlite_close(struct nr_store *base)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
@@ -182,6 +187,7 @@ static const struct nr_store_ops sqlite_ops = {
 	.name = "sqlite",
 	.exec = sqlite_exec,
 	.begin = sqlite_begin,
+	.tune = sqlite_tune,
 	.close = sqlite_close,
 };
 

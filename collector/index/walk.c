@@ -3,7 +3,8 @@
  * intake directory is written by others: symlinks are not followed (nftw
  * FTW_PHYS), names starting with '.' are skipped (collect's and upload's
  * temporary files, .NAME.tmp-XXXXXX and .NAME.part, are not bundles yet),
- * and the walk stops at WALK_FILES_MAX files. */
+ * only regular files are taken, and the walk stops at WALK_FILES_MAX
+ * files. */
 #include "index.h"
 #include "util/grow.h"
 
@@ -11,6 +12,7 @@
 #include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define WALK_FILES_MAX 10000000
 #define WALK_FDS 32
@@ -43,10 +45,10 @@ static int visit(const char *path, const struct stat *sb, int type, struct FTW *
 	const char *base = path + ftw->base;
 	char **grown;
 
-	(void)sb;
 	if (type == FTW_D && ftw->level > 0 && base[0] == '.')
 		return FTW_SKIP_SUBTREE;
-	if (type != FTW_F || !bundle_name(base))
+	/* FTW_F is any non-directory: FIFOs, sockets and devices too */
+	if (type != FTW_F || !S_ISREG(sb->st_mode) || !bundle_name(base))
 		return FTW_CONTINUE;
 	if (w.n + 1 >= WALK_FILES_MAX) {
 		w.err = E2BIG;

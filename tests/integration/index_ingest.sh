@@ -62,8 +62,8 @@ rm -rf "$B/hostile/fields"
 HOSTILE=$(ls "$B/hostile" | wc -l | tr -d ' ')
 
 # A directory as an intake directory holds it: nested, with files being
-# written (.NAME.tmp-*, .NAME.part), a hidden directory, a symlink, a
-# signature and notes, none of them bundles to take.
+# written (.NAME.tmp-*, .NAME.part), a hidden directory, a symlink, a FIFO,
+# a signature and notes, none of them bundles to take.
 W="$T/intake"
 mkdir -p "$W/2025/01" "$W/.staging"
 cp "$B/good/intel-before.tar.zst" "$W/2025/01/a.tar.zst"
@@ -71,6 +71,7 @@ cp "$B/good/firecracker.tar.zst" "$W/b.tar.zst"
 cp "$B/good/intel-after.tar.zst" "$W/.b.tar.zst.part"
 cp "$B/good/intel-after.tar.zst" "$W/.staging/c.tar.zst"
 ln -s "$B/good/intel-after.tar.zst" "$W/link.tar.zst"
+mkfifo "$W/fifo.tar.zst" || fail "mkfifo"
 echo notes >"$W/README.txt"
 echo sig >"$W/b.tar.zst.sig.txt"
 
@@ -182,10 +183,12 @@ suite() {
 	assert_eq "$(jget "$T/out" "[b['path'][len('$W') + 1:] for b in m['bundles']]")" '["2025/01/a.tar.zst", "b.tar.zst"]' \
 		"$TAG: only the bundles of the directory, in order"
 
-	# Unreadable: listed, exit 1, the others still added.
-	ix "$DB3" add "$T/no-such.tar.zst" "$B/good/intel-after.tar.zst" --json
+	# Unreadable: listed, exit 1, the others still added; a FIFO named as
+	# a bundle does not make it wait for a writer.
+	ix "$DB3" add "$T/no-such.tar.zst" "$W/fifo.tar.zst" "$B/good/intel-after.tar.zst" --json
 	expect_rc 1 "$TAG: a missing file"
 	expect_outcome no-such.tar.zst unreadable file "No such file or directory"
+	expect_outcome fifo.tar.zst unreadable file "is not a regular file"
 	expect_outcome intel-after.tar.zst added None None
 	note "$TAG: ok"
 }

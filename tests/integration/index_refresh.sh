@@ -33,8 +33,12 @@ suite() {
 	# As older rules left it: intel-after without its nested finding, and
 	# firecracker with one from a rule that no longer exists.
 	sql "$DB" "UPDATE nr_bundles SET rules = '0.0.1+000000000000'" >/dev/null
-	# ... and with similarity features of another scoring (none at all).
+	# ... and with similarity features of another scoring (none at all),
+	# and nothing for stats to count.
 	sql "$DB" "UPDATE nr_features SET codes = ''" >/dev/null
+	sql "$DB" "UPDATE nr_bundles SET hits = '', series = ''" >/dev/null
+	ix_ok "$DB" stats --json
+	assert_eq "$(jget "$T/out" "m['totals']['findings']")" "[]" "$TAG: stats before the refresh"
 	sql "$DB" "DELETE FROM nr_findings WHERE rule = 'nested-disabled-l0'" >/dev/null
 	sql "$DB" "INSERT INTO nr_findings (bundle, level, rule, severity) SELECT id, 'l0', 'retired-rule', 'warn'
 	           FROM nr_bundles WHERE path LIKE '%firecracker%'" >/dev/null
@@ -54,6 +58,11 @@ suite() {
 	assert_eq "$(jget "$T/out" "m['bundles'][0]['counts']")" '{"fail": 1, "info": 3, "warn": 1}' \
 		"$TAG: the counts follow"
 	assert_eq "$(sql "$DB" "SELECT count(*) FROM nr_findings WHERE rule = 'retired-rule'")" 0 "$TAG: retired finding gone"
+	ix_ok "$DB" stats --json
+	assert_eq "$(jget "$T/out" "[f['bundles'] for f in m['totals']['findings'] if f['rule'] == 'nested-disabled-l0']")" \
+		"[1]" "$TAG: stats count the refreshed findings"
+	assert_eq "$(jget "$T/out" "sum(v['bundles'] for v in m['totals']['versions'] if v['software'] == 'kernel')")" \
+		3 "$TAG: stats count versions again"
 	ix_ok "$DB" similar "$after" --json
 	"$PY" - "$T/similar-before" "$T/out" <<'PYEOF' || fail "$TAG: similarity does not follow the refreshed findings"
 import json, sys

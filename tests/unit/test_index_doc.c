@@ -101,6 +101,10 @@ static void test_rows(void **state)
 			assert_string_equal(d.rows[i].vkey, "");
 	assert_non_null(d.findings);
 	assert_true(d.features.n > 5);
+	/* what stats counts: each version's series, each finding */
+	assert_string_equal(d.series, " l0|kernel.release|000000006.000000008 l0|qemu.versions.version|000000008.000000002"
+	                              " l0|qemu.versions.version|000000009.000000000");
+	assert_int_equal(strncmp(d.hits, " l0|", 4), 0);
 	nr_index_doc_release(&d);
 	json_object_put(flags);
 }
@@ -160,6 +164,8 @@ static void test_caps(void **state)
 	assert_int_equal(build("{\"levels\": [{\"id\": \"l0\"}, {\"id\": \"l0\"}]}", NULL, &d, &err), -EBADMSG);
 	nr_index_doc_release(&d);
 	assert_int_equal(build("{\"levels\": [{\"id\": \"l 0\"}]}", NULL, &d, &err), -EBADMSG);
+	nr_index_doc_release(&d);
+	assert_int_equal(build("{\"levels\": [{\"id\": \"l|0\"}]}", NULL, &d, &err), -EBADMSG);
 	nr_index_doc_release(&d);
 	snprintf(text, 1 << 20, "{\"levels\": [{\"id\": \"l0\", \"facts\": {\"%0200d\": 1}}]}", 0);
 	assert_int_equal(build(text, NULL, &d, &err), -EBADMSG);
