@@ -58,6 +58,8 @@ rm -f "$B/hostile/member-over-cap.tar.zst" "$B/hostile/total-over-cap.tar.zst"  
 # One bundle per manifest field mutant: some are valid by design (an optional
 # field removed); hostile_manifest.sh judges them, not the index.
 rm -rf "$B/hostile/fields"
+# padding-ok: zeros after the tar end, a good bundle by design (verify_hostile).
+rm -f "$B/hostile/padding-ok.tar.zst"
 "$PY" "$SYNTH" hostile "$B/good/intel-before.tar.zst" "$B/caps" || fail "synth hostile"
 HOSTILE=$(ls "$B/hostile" | wc -l | tr -d ' ')
 
