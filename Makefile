@@ -10,7 +10,7 @@ DOCDIR     ?= $(PREFIX)/share/doc/nest-report
 DESTDIR    ?=
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := libarchive libcurl json-c libssh libcrypto
+PKGS       := libarchive libcurl json-c libssh libcrypto sqlite3 libpq
 # -Werror is on for development and CI; packagers can override WERROR=.
 WERROR     ?= -Werror
 CFLAGS     ?= -O2 -g
@@ -68,6 +68,8 @@ $(1)/nest-report: $(1)/$(MAIN_SRC:.c=.o) $(1)/libnr.a
 	$$(CC) $$(CFLAGS) $(2) $$(LDFLAGS) -o $$@ $$^ $$(NR_LIBS)
 $(1)/tests/%: $(1)/tests/unit/%.o $$(patsubst %.c,$(1)/%.o,$$(TEST_SUPPORT)) $(1)/libnr.a
 	$$(CC) $$(CFLAGS) $(2) $$(LDFLAGS) -o $$@ $$^ $$(NR_LIBS) $$(TEST_LIBS)
+$(1)/bench/%: $(1)/bench/%.o $(1)/libnr.a
+	$$(CC) $$(CFLAGS) $(2) $$(LDFLAGS) -o $$@ $$^ $$(NR_LIBS)
 $(1)/helpers/%: tests/helpers/%.c
 	@mkdir -p $$(dir $$@)
 	$$(CC) -O1 -o $$@ $$<
@@ -81,7 +83,7 @@ UNIT_BINS_SAN = $(patsubst tests/unit/%.c,build-san/tests/%,$(TEST_SRC))
 HELPER_BINS   = $(patsubst tests/helpers/%.c,build/helpers/%,$(HELPER_SRC))
 
 .DEFAULT_GOAL := all
-.PHONY: all check check-unit check-integration bench deps test-deps install uninstall clean FORCE
+.PHONY: all check check-unit check-integration check-fuzz fuzz fuzz-smoke bench deps test-deps install uninstall clean FORCE
 .SECONDARY:
 
 all: nest-report
@@ -97,7 +99,7 @@ else
 CHECK_DIR := build
 endif
 
-check: check-unit check-integration
+check: check-unit check-integration check-fuzz
 
 check-unit: $(patsubst tests/unit/%.c,$(CHECK_DIR)/tests/%,$(TEST_SRC))
 	@NR_SHARED_DIR=$(SHARED_DIR) tests/run-unit.sh $^
@@ -106,16 +108,57 @@ check-integration: $(CHECK_DIR)/nest-report $(HELPER_BINS)
 	@NR_BIN=$(abspath $(CHECK_DIR)/nest-report) NR_HELPERS=$(abspath build/helpers) \
 	  NR_SHARED_DIR=$(SHARED_DIR) NR_TESTS="$(T)" tests/run-integration.sh
 
+# ---- fuzzing (tests/fuzz/README.md) -----------------------------------------
+# libFuzzer harnesses need clang; the library is built again with
+# -fsanitize=fuzzer-no-link so the fuzzer sees its coverage.
+FUZZ_CC    ?= clang
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,build-fuzz/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 20
+HAVE_CLANG := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo yes)
+
+build-fuzz/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 $(NR_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+build-fuzz/libnr.a: $(patsubst %.c,build-fuzz/%.o,$(LIB_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
+build-fuzz/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build-fuzz/libnr.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -g -O1 $(NR_CFLAGS) -Itests/fuzz $(FUZZ_SAN) -fsanitize=fuzzer $< build-fuzz/libnr.a \
+	  -o $@ $(NR_LIBS)
+
+fuzz: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS (20 by default; maintainers: FUZZ_SECONDS=3600).
+fuzz-smoke: fuzz build/nest-report
+	@NR_FUZZ_BIN=$(abspath build-fuzz/fuzz) NR_BIN=$(abspath build/nest-report) \
+	  NR_SHARED_DIR=$(SHARED_DIR) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ONLY="$(FUZZ_ONLY)" tests/fuzz/run.sh
+
+# Part of `make check` wherever clang is installed (make test-deps installs it).
+ifeq ($(HAVE_CLANG),yes)
+check-fuzz: fuzz-smoke
+else
+check-fuzz:
+	@echo "fuzz: skipped: $(FUZZ_CC) is not installed (it comes with make deps)"
+endif
+
 build/bench/sha256: bench/sha256.c build/libnr.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(NR_CFLAGS) $(LDFLAGS) -o $@ $^ $(NR_LIBS)
 
-bench: build/nest-report build/bench/sha256
+bench: build/nest-report build/bench/sha256 build/bench/redact_stream
 	@NR_SHA_BENCH=$(abspath build/bench/sha256) bench/sha256.sh
 	@NR_BIN=$(abspath build/nest-report) bench/local.sh
+	@NR_BIN=$(abspath build/nest-report) NR_REDACT_STREAM=$(abspath build/bench/redact_stream) bench/redact.sh
 	@if [ "$$(id -u)" = 0 ]; then NR_BIN=$(abspath build/nest-report) bench/remote.sh; \
 	else echo "bench/remote.sh skipped: needs root (it starts sshd servers)"; fi
 	@if [ -x bench/upload.sh ]; then NR_BIN=$(abspath build/nest-report) bench/upload.sh; fi
+	@NR_BIN=$(abspath build/nest-report) bench/hostile.sh
+	@NR_BIN=$(abspath build/nest-report) bench/html.sh
+	@bench/scrub.sh
+	@NR_BIN=$(abspath build/nest-report) NR_SHARED_DIR=$(SHARED_DIR) bench/index.sh
 	@NR_BIN=$(abspath build/nest-report) bench/memory.sh
 	@NR_BIN=$(abspath build/nest-report) bench/trust.sh
 
@@ -144,4 +187,36 @@ uninstall:
 	-rmdir $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
-	rm -rf build build-san nest-report
+	rm -rf build build-san build-fuzz nest-report
+
+# Man pages (docs/man/) and shell completion (docs/completion/): part of
+# install and uninstall.  ZSHCOMPDIR defaults to a directory in zsh's own
+# $fpath; Debian's package puts it in /usr/share/zsh/vendor-completions.
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+MAN1_PAGES  := $(wildcard docs/man/*.1)
+MAN5_PAGES  := $(wildcard docs/man/*.5)
+.PHONY: install-man install-completion uninstall-man uninstall-completion
+install: install-man install-completion
+uninstall: uninstall-man uninstall-completion
+
+install-man:
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 $(MAN1_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(MAN5_PAGES) $(DESTDIR)$(MANDIR)/man5/
+
+install-completion:
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0644 docs/completion/nest-report.bash $(DESTDIR)$(BASHCOMPDIR)/nest-report
+	install -m 0644 docs/completion/_nest-report $(DESTDIR)$(ZSHCOMPDIR)/_nest-report
+
+# Only what install wrote; a directory goes only when that leaves it empty.
+uninstall-man:
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1_PAGES))) \
+	      $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5_PAGES)))
+	rmdir $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 2>/dev/null || true
+
+uninstall-completion:
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/nest-report $(DESTDIR)$(ZSHCOMPDIR)/_nest-report
+	rmdir $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) 2>/dev/null || true

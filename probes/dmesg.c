@@ -64,10 +64,15 @@ static void dmesg_parse_acpi(const char *hit, const char *end, const char *path,
  * says the log reaches back to boot. */
 #define BOOT_WINDOW 65536
 
+/* The lines of SELinux and AppArmor denials kept for their parser. */
+#define DENIALS_MAX (1024 * 1024)
+
 struct dmesg_scan {
 	const char *path;
 	json_object *facts;
 	bool boot, acpi, hypervisor;
+	char *denials;
+	size_t denials_len;
 };
 
 static int dmesg_line(void *ud, const char *line, size_t len, uint64_t offset)
@@ -95,15 +100,26 @@ static int dmesg_line(void *ud, const char *line, size_t len, uint64_t offset)
 		nr_facts_set(s->facts, "kernel.hypervisor_detected", nr_json_str_or_null(value));
 		nr_facts_evidence(s->facts, "kernel.hypervisor_detected", s->path, value);
 	}
-	return s->acpi && s->hypervisor && offset >= BOOT_WINDOW;
+	/* With no audit daemon, the kernel logs SELinux and AppArmor denials:
+	 * their lines are kept (bounded) for the security probe's parser. */
+	if ((memmem(line, len, "avc:", 4) || memmem(line, len, "apparmor=", 9)) &&
+	    s->denials_len + len + 1 <= DENIALS_MAX) {
+		memcpy(s->denials + s->denials_len, line, len);
+		s->denials_len += len;
+		s->denials[s->denials_len++] = '\n';
+	}
+	return false;
 }
 
 /* Line by line through a window: a dmesg runs to hundreds of MB. */
 static void dmesg_parse(const struct nr_artifacts *arts, json_object *facts)
 {
-	struct dmesg_scan s = { nr_artifacts_path(arts, "dmesg"), facts, false, false, false };
+	struct dmesg_scan s = { nr_artifacts_path(arts, "dmesg"), facts, false, false, false,
+		                malloc(DENIALS_MAX), 0 };
 
-	nr_artifacts_lines(arts, "dmesg", dmesg_line, &s);
+	if (s.denials && nr_artifacts_lines(arts, "dmesg", dmesg_line, &s) == 0)
+		nr_security_add_denials(s.denials, s.denials_len, "kernel log", s.path, facts);
+	free(s.denials);
 }
 
 const struct nr_probe nr_probe_dmesg = {

@@ -41,7 +41,8 @@ static int kernel_collect(struct nr_probe_ctx *ctx)
 
 static void kernel_parse(const struct nr_artifacts *arts, json_object *facts)
 {
-	char line[1024], release[128] = "", host[128] = "";
+	/* The command line can be 2048 bytes (x86) or 4096 (arm64, s390). */
+	char line[4096], release[128] = "", host[128] = "";
 	const char *buf;
 	size_t len;
 

@@ -181,6 +181,11 @@ struct nr_qemu_guest {
  * -EINVAL if argv[0] is not a QEMU system emulator. */
 int nr_qemu_argv_parse(const char *const *argv, size_t argc, struct nr_qemu_guest *out);
 
+/* True when QEMU's definition of the named x86 CPU model has svm (qemu64,
+ * phenom, Opteron_G2-G5, EPYC*, Dhyana*, per QEMU 7.2's
+ * query-cpu-model-expansion); no named model has vmx. */
+bool nr_qemu_x86_model_has_svm(const char *model);
+
 /* True when argv0's basename is qemu-system-*, qemu-kvm or qemu-system. */
 bool nr_qemu_is_binary(const char *argv0);
 

@@ -7,6 +7,7 @@
  */
 #include "parse.h"
 #include "parse_text.h"
+#include "util/hex.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,17 +31,6 @@ static const struct {
 };
 #define N_VIRT_IDS (sizeof(virt_ids) / sizeof(virt_ids[0]))
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "VVVVDDDD" -> vendor, device; false if not exactly eight hex digits. */
 static bool parse_ids(struct nr_span s, unsigned *vendor, unsigned *device)
 {
@@ -50,7 +40,7 @@ static bool parse_ids(struct nr_span s, unsigned *vendor, unsigned *device)
 	if (s.len != 8)
 		return false;
 	for (i = 0; i < 8; i++) {
-		int d = hex_digit(s.p[i]);
+		int d = nr_hex_digit(s.p[i]);
 
 		if (d < 0)
 			return false;

@@ -266,7 +266,9 @@ static bool port_after_colon(struct nr_span s, int *port)
 		i--;
 	s.p += i;
 	s.len -= i;
-	return nr_span_to_int(s, port) && *port <= 65535;
+	/* Port 0 forwards nothing a client could reach: no match is better
+	 * than a wrong one (discovery links levels by these ports). */
+	return nr_span_to_int(s, port) && *port >= 1 && *port <= 65535;
 }
 
 /* "[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport"; the addresses
@@ -408,7 +410,7 @@ static bool model_is_hostlike(const char *m)
 /* QEMU's x86 models whose definition has svm (checked against
  * query-cpu-model-expansion of QEMU 7.2, tests/fixtures/qemu/); no named
  * x86 model has vmx. */
-static bool x86_model_has_svm(const char *m)
+bool nr_qemu_x86_model_has_svm(const char *m)
 {
 	static const char *const prefixes[] = { "qemu64", "phenom", "EPYC", "Dhyana" };
 
@@ -435,7 +437,7 @@ static enum nr_tri ext_from_model(const char *model, bool x86, bool svm)
 		return NR_TRI_TRUE;
 	if (!x86)
 		return NR_TRI_UNKNOWN;
-	return (svm && x86_model_has_svm(model)) ? NR_TRI_TRUE : NR_TRI_FALSE;
+	return (svm && nr_qemu_x86_model_has_svm(model)) ? NR_TRI_TRUE : NR_TRI_FALSE;
 }
 
 static enum nr_tri either(enum nr_tri explicit_v, enum nr_tri model_v)

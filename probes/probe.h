@@ -51,12 +51,25 @@ struct nr_probe {
 	/* Fill facts (the level's facts object) from this probe's artifacts.
 	 * Missing artifacts are normal: leave the facts null. */
 	void (*parse)(const struct nr_artifacts *arts, json_object *facts);
+	/* Drop-in probes only (dropin.h): their definition, for collect()
+	 * (nr_probe_data), and the file it came from (in the manifest). */
+	const void *data;
+	const char *origin;
 };
 
 /* ---- the probe table ---- */
 extern const struct nr_probe *const nr_probe_table[];
+/* Built-in, then drop-in probes (nr_probe_set_extra). */
 const struct nr_probe *nr_probe_find(const char *name);
-size_t nr_probe_count(void);
+size_t nr_probe_count(void);            /* built-in probes */
+/* Probes added at run time (drop-ins), after the built-in table.  Set once,
+ * before any level runs; the array must outlive every use.  NULL, 0 clears. */
+void nr_probe_set_extra(const struct nr_probe *const *extra, size_t n);
+size_t nr_probe_total(void);            /* built-in and drop-in */
+const struct nr_probe *nr_probe_at(size_t i);   /* i < nr_probe_total() */
+/* True when name is a built-in probe's, or reserved (the "detect" key of
+ * replayed commands). */
+bool nr_probe_name_reserved(const char *name);
 
 /* ---- what collect() may do ---- */
 
@@ -118,6 +131,9 @@ int nr_probe_slurp(struct nr_probe_ctx *ctx, const char *path, size_t cap, char 
 int nr_probe_list(struct nr_probe_ctx *ctx, const char *dir,
                   int (*fn)(void *ud, const char *name), void *ud);
 
+/* A drop-in probe's definition (struct nr_probe's data). */
+const void *nr_probe_data(struct nr_probe_ctx *ctx);
+
 /* What this probe already stored as `artifact` (scrubbed, NUL-terminated,
  * capped at NR_PARSE_CAP), e.g. a list of names to collect next; NULL if
  * absent.  The buffer belongs to the probe's result. */
@@ -128,6 +144,13 @@ bool nr_probe_has(struct nr_probe_ctx *ctx, const char *cmd);
 
 int nr_probe_path_info(struct nr_probe_ctx *ctx, const char *path, bool *exists,
                        bool *char_dev, bool *opened_rw);
+
+/* Read registers of a device on the level: width bytes at each offset of
+ * /dev/cpu/N/msr or /dev/cpu/N/cpuid (transport.h's read_regs has the
+ * details and the errors).  Nothing is stored: the probe writes what it
+ * read as a text artifact.  -ENOSYS when the transport cannot. */
+int nr_probe_read_regs(struct nr_probe_ctx *ctx, const char *path, const uint64_t *offsets,
+                       size_t n, size_t width, unsigned char *data, int *errs);
 
 /* 1 root, 0 not root, negative unknown. */
 int nr_probe_is_root(struct nr_probe_ctx *ctx);
@@ -164,6 +187,9 @@ const char *nr_artifacts_get(const struct nr_artifacts *arts, const char *artifa
 typedef int (*nr_line_fn)(void *ud, const char *line, size_t len, uint64_t offset);
 int nr_artifacts_lines(const struct nr_artifacts *arts, const char *artifact, nr_line_fn fn,
                        void *ud);
+/* The exit code of the command behind an artifact; -1 when it is not a
+ * command's, or no exit code is known (killed, not recorded). */
+int nr_artifacts_exit(const struct nr_artifacts *arts, const char *artifact);
 /* "levels/<id>/<probe>/<artifact>": for evidence. */
 const char *nr_artifacts_path(const struct nr_artifacts *arts, const char *artifact);
 /* Iterate artifact names of this probe: returns NULL past the end. */

@@ -77,6 +77,10 @@ static int qemu_collect_versions(struct nr_probe_ctx *ctx, struct name_list *l)
 		specs[n].argv = argvs[n];
 		n++;
 	}
+	/* Said, so that a missing QEMU version has a reason in the bundle. */
+	if (n == 0)
+		nr_probe_note(ctx, "no QEMU system emulator (qemu-system-*, qemu-kvm) in /usr/bin, "
+		              "/usr/local/bin, /usr/libexec, /usr/libexec/qemu or /bin");
 	return nr_probe_cmds(ctx, specs, n);
 }
 

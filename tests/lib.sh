@@ -296,10 +296,20 @@ expect_probe() {
 	[ "$_st" = "$2" ] || fail "probe $1 is '$_st' (error: $(mget "probe('$1')['error']")), expected '$2'"
 }
 
+# The libvirt probe fails, rightly, where libvirt is installed and its daemon
+# is not running, as on a test machine after `make deps` (which starts no
+# service): the tests that collect this machine accept that one failure
+# (a Python condition on probe entry p).
+if [ -S /run/libvirt/libvirt-sock-ro ] || [ -S /run/libvirt/virtqemud-sock-ro ]; then
+	_LIBVIRTD_DOWN_HERE=False
+else
+	_LIBVIRTD_DOWN_HERE="(p['name'] == 'libvirt' and str(p['error']).startswith('virsh cannot connect to libvirtd'))"
+fi
+
 # no_probe_failed [EXCEPT...]: no probe on level 0 is failed or timeout,
-# except those named.
+# except those named (and libvirt where this machine's libvirtd is down).
 no_probe_failed() {
-	_bad=$(mget "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv0['probes'] if p['status'] in ('failed', 'timeout') and p['name'] not in '$*'.split())")
+	_bad=$(mget "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv0['probes'] if p['status'] in ('failed', 'timeout') and p['name'] not in '$*'.split() and not $_LIBVIRTD_DOWN_HERE)")
 	[ -z "$_bad" ] || fail "probes failed or timed out: $_bad"
 }
 
@@ -677,7 +687,7 @@ expect_level() {
 # it has artifacts.
 level_complete() {
 	expect_level "$1" ok
-	_bad=$(lget "$1" "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv['probes'] if p['status'] in ('failed', 'timeout'))")
+	_bad=$(lget "$1" "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv['probes'] if p['status'] in ('failed', 'timeout') and not $_LIBVIRTD_DOWN_HERE)")
 	[ -z "$_bad" ] || fail "level $1: probes failed or timed out: $_bad"
 	_n=$(lget "$1" "sum(len(p['artifacts']) for p in lv['probes'])")
 	assert_gt "$_n" 0 "artifacts of level $1"
@@ -687,4 +697,69 @@ level_complete() {
 bundle_valid() {
 	validate_schema "$M" manifest.schema.json
 	check_integrity
+}
+
+# ---- guests booted under QEMU (e2e_qemu.sh, libvirt_real*.sh) ---------------
+
+# ssh_banner PORT: true once something on 127.0.0.1:PORT speaks SSH.  With
+# user networking QEMU accepts every connection itself and drops it when the
+# guest does not answer, so only the banner tells that sshd is up.
+ssh_banner() {
+	"$PY" - "$1" <<'PYEOF' 2>/dev/null
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+s.settimeout(2)
+sys.exit(0 if s.recv(64).startswith(b"SSH-") else 1)
+PYEOF
+}
+
+# console_tail FILE [N]: a guest's serial console log without terminal
+# escapes or blank lines, its last N (120) lines, on stderr.
+console_tail() {
+	echo "---- guest console ($1), last ${2:-120} lines:" >&2
+	if [ -s "$1" ]; then
+		sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/\r$//' "$1" | grep -v '^[[:space:]]*$' |
+			tail -n "${2:-120}" | sed 's/^/    /' >&2
+	else
+		echo "    (empty)" >&2
+	fi
+}
+
+ms_now() {
+	date +%s%3N
+}
+
+# expect_probe_on LEVEL PROBE STATUS
+expect_probe_on() {
+	_st=$(lget "$1" "probe('$2', lv)['status']")
+	[ "$_st" = "$3" ] || fail "$1: probe $2 is '$_st' ($(lget "$1" "probe('$2', lv)['error']")), expected '$3'"
+}
+
+# stop_pid PID [SECS]: SIGTERM, then SIGKILL after SECS (3) seconds; reaps
+# PID when it is a child of this shell.  Use it only on a PID this test
+# started.
+stop_pid() {
+	kill "$1" 2>/dev/null
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt $((${2:-3} * 10)) ]; do
+		# A zombie still answers kill -0; ps shows it as Z.
+		case $(ps -o stat= -p "$1" 2>/dev/null) in Z*) break ;; esac
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null || :
+}
+
+# dropbear_host_key FILE: a new ed25519 dropbear host key in FILE; prints
+# its public half ("ssh-ed25519 AAAA..."), nothing when that failed (the
+# reason on stderr): HOST_PUB=$(dropbear_host_key F) || fail ...
+dropbear_host_key() {
+	dropbearkey -t ed25519 -f "$1" >"$1.out" 2>&1 || {
+		show "$1.out"
+		echo "dropbearkey -t ed25519 -f $1 failed" >&2
+		return 1
+	}
+	dropbearkey -y -f "$1" 2>/dev/null | grep '^ssh-ed25519 ' | cut -d' ' -f1,2 | grep . ||
+		{ echo "cannot read the public half of $1 with dropbearkey -y" >&2; return 1; }
 }

@@ -7,6 +7,8 @@
 set -eu
 # Building: the compiler and the libraries the Makefile finds with pkg-config.
 BUILD="build-essential pkg-config libarchive-dev libcurl4-openssl-dev libjson-c-dev libssh-dev libssl-dev"
+# The index's stores: SQLite (embedded) and PostgreSQL's client library.
+BUILD="$BUILD libsqlite3-dev libpq-dev"
 # Running: ssh-keygen signs bundles; the rest are the tools the probes run on
 # a real machine (lscpu, ps, modinfo, dmidecode, lspci, x86info).
 RUN="openssh-client util-linux procps kmod dmidecode pciutils"
@@ -16,8 +18,23 @@ case "$(uname -m)" in x86_64|i?86) RUN="$RUN x86info" ;; esac
 # end-to-end tests: sshd on loopback and in network namespaces, nginx (its
 # dav module takes the upload tests' PUTs, over TLS with certificates
 # openssl makes), a QEMU guest under TCG booted from a tiny initramfs.
-TEST="libcmocka-dev python3 python3-jsonschema zstd xz-utils gzip openssh-server nginx openssl
+TEST="libcmocka-dev clang python3 python3-jsonschema zstd xz-utils gzip openssh-server nginx openssl
 iproute2 qemu-system-x86 busybox-static dropbear-bin cpio"
+# Real sudo (Debian's use_pty relays the worker shells' pty): ssh_pty_sudo.sh.
+TEST="$TEST sudo"
+# The real libvirt stack (tests/integration/libvirt_real*.sh): Debian's
+# libvirtd and virtlogd, started by the tests themselves (never as services),
+# a Debian guest built with mmdebstrap into an ext4 image (e2fsprogs), and an
+# iSCSI disk with CHAP from tgtd, which QEMU reaches with qemu-block-extra.
+TEST="$TEST libvirt-daemon-system libvirt-clients mmdebstrap e2fsprogs tgt qemu-block-extra"
+# What users meet besides the binary: man pages rendered by groff and man,
+# completion run in bash (with bash-completion) and zsh, the HTML view in
+# headless Chromium, the .deb built by debhelper, checked by lintian.
+TEST="$TEST groff-base man-db bash-completion zsh chromium dpkg-dev debhelper lintian"
+# The index tests start their own PostgreSQL (initdb + pg_ctl on a socket in
+# a temporary directory); the package's own cluster is never started (see
+# policy-rc.d below).  sqlite3 and psql let the tests look inside.
+TEST="$TEST postgresql sqlite3"
 # make bench counts the far side's CPU and program launches with perf.
 TEST="$TEST linux-perf"
 

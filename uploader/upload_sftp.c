@@ -127,7 +127,7 @@ static void put_file(struct sftp_run *r, const char *local, const char *name, co
 	sftp_attributes a;
 	sftp_file f = NULL;
 	int64_t size;
-	int fd = open(local, O_RDONLY | O_CLOEXEC);
+	int fd = open(local, O_RDONLY | O_CLOEXEC | O_NONBLOCK);   /* see upload_source.c */
 
 	out->verdict = NR_ATTEMPT_OK;
 	snprintf(final, sizeof(final), "%s%s%s", r->dir, r->dir[0] && r->dir[strlen(r->dir) - 1] != '/' ? "/" : "", name);

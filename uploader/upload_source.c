@@ -27,7 +27,9 @@ int nr_upload_source_open(struct nr_upload_source *s, const char *path,
 {
 	s->path = path;
 	s->fail = fail;
-	s->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named here cannot block the open; the size
+	 * check refuses anything but a regular file. */
+	s->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	s->size = s->fd < 0 ? -errno : nr_upload_file_size(s->fd);
 	if (s->size < 0) {
 		nr_upload_attempt_fail(out, NR_ATTEMPT_LOCAL, (int)-s->size, "cannot read %s: %s",

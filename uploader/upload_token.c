@@ -4,6 +4,7 @@
  * printable ASCII: anything else could smuggle a second header in.
  * Messages name the file, never its content. */
 #include "upload.h"
+#include "upload_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,9 +44,12 @@ int nr_upload_token_read(const char *path, char **out, struct nr_error *err)
 	*out = NULL;
 	if (!buf)
 		return nr_error_set(err, ENOMEM, "out of memory");
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK and a regular file only: a FIFO cannot hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		rc = nr_error_set(err, errno, "cannot read token file %s: %s", path, strerror(errno));
+	else if (nr_upload_file_size(fd) < 0)
+		rc = nr_error_set(err, EINVAL, "cannot read token file %s: not a regular file", path);
 	while (rc == 0 && got > 0 && len < TOKEN_MAX + 1) {
 		got = read(fd, buf + len, TOKEN_MAX + 1 - len);
 		if (got < 0 && errno != EINTR)

@@ -12,6 +12,7 @@
 #define NR_BUNDLE_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <time.h>
@@ -38,6 +39,19 @@ struct nr_bundle_writer {
 /* The compression's file suffix (".tar.zst"...); NULL if unknown. */
 const char *nr_bundle_suffix(const char *compression);
 
+/* A member already spooled: the writer copies exactly size bytes of fd. */
+struct nr_bundle_spool {
+	char *path;
+	int fd;
+	uint64_t size;
+};
+
+/* manifest.json, summary.txt, then the members in the order given. */
+int nr_bundle_write_spools(struct nr_bundle_writer *w, const char *manifest, size_t manifest_len,
+                           const char *summary, size_t summary_len,
+                           const struct nr_bundle_spool *members, size_t n, struct nr_error *err);
+
+/* The same with the levels' artifacts, in level, probe, artifact order. */
 int nr_bundle_write(struct nr_bundle_writer *w, const char *manifest, size_t manifest_len,
                     const char *summary, size_t summary_len, struct nr_level *levels,
                     size_t n_levels, struct nr_error *err);

@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 #include "bundle_read.h"
+#include "bundle_stream.h"
+#include "util/file_open.h"
+#include "util/safe_text.h"
 #include "util/strmap.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define READ_BLOCK 65536
 #define MANIFEST_NAME "manifest.json"
 
 /* What a name in the set stands for: a member, or a directory on the way
@@ -21,7 +24,8 @@
 #define NAME_DIR ((void *)2)
 
 struct nr_bundle_reader {
-	struct archive *a;
+	struct archive *a;           /* tar, reading from stream */
+	struct nr_bundle_stream stream;
 	int fd;
 	struct nr_bundle_limits lim;
 	struct nr_strmap names;
@@ -41,25 +45,30 @@ void nr_bundle_limits_default(struct nr_bundle_limits *lim)
 	lim->manifest_max = NR_BUNDLE_MANIFEST_MAX;
 	lim->members_max = NR_BUNDLE_MEMBERS_MAX;
 	lim->json_depth = NR_BUNDLE_JSON_DEPTH;
+	lim->levels_max = NR_BUNDLE_LEVELS_MAX;
 }
 
-/* A hostile name goes into our messages: keep it short and printable. */
+/* A hostile name goes into our messages: keep it short and unable to
+ * drive a terminal (util/safe_text.h). */
 static const char *shown(const char *s, char *out, size_t outlen)
 {
-	size_t i;
+	size_t cap = outlen - 2 < 120 ? outlen - 2 : 120, len = strnlen(s, cap + 1);
+	bool cut = len > cap;
 
-	for (i = 0; s[i] && i + 4 < outlen && i < 120; i++)
-		out[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	if (s[i])
-		out[i++] = '~';
-	out[i] = '\0';
+	if (cut)
+		len = cap - nr_text_incomplete_tail(s, cap);
+	memcpy(out, s, len);
+	out[len] = '\0';
+	nr_text_scrub(out);
+	if (cut)
+		strcat(out, "~");
 	return out;
 }
 
 int nr_bundle_path_check(const char *path, struct nr_error *err)
 {
 	const char *p = path, *slash;
-	size_t len = strlen(path), i, n;
+	size_t len = strlen(path), n;
 	char buf[160];
 
 	if (len == 0)
@@ -70,10 +79,10 @@ int nr_bundle_path_check(const char *path, struct nr_error *err)
 	if (path[0] == '/')
 		return nr_error_set(err, EBADMSG, "member '%s': absolute path",
 		                    shown(path, buf, sizeof(buf)));
-	for (i = 0; i < len; i++)
-		if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f)
-			return nr_error_set(err, EBADMSG, "member '%s': control character in the name",
-			                    shown(path, buf, sizeof(buf)));
+	/* Names are printed: nothing a terminal obeys, UTF-8 only. */
+	if (!nr_text_is_safe(path, len, 0))
+		return nr_error_set(err, EBADMSG, "member '%s': control character or invalid UTF-8 "
+		                    "in the name", shown(path, buf, sizeof(buf)));
 	for (;;) {
 		slash = strchr(p, '/');
 		n = slash ? (size_t)(slash - p) : strlen(p);
@@ -165,22 +174,9 @@ static int size_check(struct nr_bundle_reader *r, const char *path, uint64_t siz
 	return 0;
 }
 
-/* libarchive's own words, filed under what they mean for the user. */
 static int archive_fault(struct nr_bundle_reader *r, const char *doing, struct nr_error *err)
 {
-	const char *why = archive_error_string(r->a);
-	int code = archive_errno(r->a);
-
-	if (!why)
-		why = "unknown error";
-	if (strstr(why, "runcated") || strstr(why, "remature end") || strstr(why, "nexpected end"))
-		return nr_error_set(err, EBADMSG, "truncated archive (%s): %s", doing, why);
-	/* An I/O error on the file is the environment, not the bundle. */
-	if (code == EIO || code == ENOMEM)
-		return nr_error_set(err, code, "cannot read the bundle (%s): %s", doing, why);
-	if (r->count == 0)
-		return nr_error_set(err, EBADMSG, "not a bundle: %s", why);
-	return nr_error_set(err, EBADMSG, "corrupt archive (%s): %s", doing, why);
+	return nr_bundle_fault(r->a, r->count > 0, doing, err);
 }
 
 static int next_header(struct nr_bundle_reader *r, struct nr_bundle_member *m, struct nr_error *err)
@@ -191,7 +187,8 @@ static int next_header(struct nr_bundle_reader *r, struct nr_bundle_member *m, s
 
 	if (rc == ARCHIVE_EOF) {
 		r->at_end = 1;
-		return 0;
+		/* Whole only if nothing hides after the end (bundle_stream.h). */
+		return nr_bundle_stream_check_end(&r->stream, archive_filter_bytes(r->a, 0), err);
 	}
 	if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
 		return archive_fault(r, r->count ? "after member" : "at the start", err);
@@ -227,6 +224,7 @@ ssize_t nr_bundle_read(struct nr_bundle_reader *r, void *buf, size_t len, struct
 static int parse_manifest(struct nr_bundle_reader *r, struct nr_error *err)
 {
 	struct json_tokener *tok = json_tokener_new_ex(r->lim.json_depth);
+	json_object *levels;
 	enum json_tokener_error jerr;
 	size_t end;
 	int rc = 0;
@@ -251,6 +249,11 @@ static int parse_manifest(struct nr_bundle_reader *r, struct nr_error *err)
 		                  "at byte %zu", end);
 	else if (!json_object_is_type(r->manifest, json_type_object))
 		rc = nr_error_set(err, EBADMSG, "manifest.json is not a JSON object");
+	else if (json_object_is_type(levels = json_object_object_get(r->manifest, "levels"),
+	                             json_type_array) &&
+	         json_object_array_length(levels) > r->lim.levels_max)
+		rc = nr_error_set(err, EBADMSG, "manifest.json declares %zu levels, over the cap of %zu",
+		                  json_object_array_length(levels), r->lim.levels_max);
 	json_tokener_free(tok);
 	return rc;
 }
@@ -291,7 +294,6 @@ struct nr_bundle_reader *nr_bundle_open(const char *path, const struct nr_bundle
                                         struct nr_error *err)
 {
 	struct nr_bundle_reader *r = calloc(1, sizeof(*r));
-	struct stat sb;
 	int rc = 0;
 
 	if (!r) {
@@ -302,26 +304,20 @@ struct nr_bundle_reader *nr_bundle_open(const char *path, const struct nr_bundle
 		r->lim = *lim;
 	else
 		nr_bundle_limits_default(&r->lim);
-	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (r->fd < 0) {
-		rc = nr_error_set(err, errno, "cannot open %s: %s", path, strerror(errno));
+	r->fd = rc = nr_file_open_regular(path, NULL, err);
+	if (rc < 0)
 		goto out;
-	}
-	if (fstat(r->fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		rc = nr_error_set(err, EINVAL, "%s is not a regular file", path);
+	rc = nr_bundle_stream_open(&r->stream, r->fd, err);
+	if (rc < 0)
 		goto out;
-	}
 	r->a = archive_read_new();
 	if (!r->a) {
 		rc = nr_error_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	/* Only what a bundle can be: fewer parsers, less attack surface. */
-	archive_read_support_filter_zstd(r->a);
-	archive_read_support_filter_gzip(r->a);
-	archive_read_support_filter_xz(r->a);
+	/* Tar only, over the decompressed stream (bundle_stream.h). */
 	archive_read_support_format_tar(r->a);
-	if (archive_read_open_fd(r->a, r->fd, READ_BLOCK) != ARCHIVE_OK) {
+	if (archive_read_open(r->a, &r->stream, NULL, nr_bundle_stream_read, NULL) != ARCHIVE_OK) {
 		rc = archive_fault(r, "at the start", err);
 		goto out;
 	}
@@ -363,6 +359,7 @@ void nr_bundle_close(struct nr_bundle_reader *r)
 		return;
 	if (r->a)
 		archive_read_free(r->a);
+	nr_bundle_stream_release(&r->stream);
 	if (r->fd >= 0)
 		close(r->fd);
 	nr_strmap_release(&r->names, NULL);

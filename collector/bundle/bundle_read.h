@@ -15,7 +15,10 @@
  *   - size: each member, the declared total and the member count under
  *     caps, so a decompression bomb is refused from its headers alone;
  *   - the manifest: manifest.json is the first member, under its own cap,
- *     strict JSON (valid UTF-8), an object, nested at most json_depth deep.
+ *     strict JSON (valid UTF-8), an object, nested at most json_depth deep,
+ *     declaring at most levels_max levels;
+ *   - the end: after the tar end-of-archive, nothing but padding
+ *     (bundle_stream.h).
  * A truncated or corrupt archive is an error too, never a short success.
  *
  * Errors: -EBADMSG for anything wrong with the bundle's content (the
@@ -41,6 +44,11 @@
 #define NR_BUNDLE_MANIFEST_MAX (64ULL << 20)       /* 64 MiB */
 #define NR_BUNDLE_JSON_DEPTH 64
 #define NR_BUNDLE_PATH_MAX 1024
+/* Levels a manifest may declare (schemas/manifest.schema.json maxItems):
+ * four times the collector's own topology cap (64), so bundles of later
+ * versions still read, and small enough that every pass over the levels
+ * is instant (bench/hostile.sh). */
+#define NR_BUNDLE_LEVELS_MAX 256
 
 struct nr_bundle_limits {
 	uint64_t member_max;
@@ -48,6 +56,7 @@ struct nr_bundle_limits {
 	uint64_t manifest_max;
 	size_t members_max;
 	int json_depth;
+	size_t levels_max;
 };
 
 void nr_bundle_limits_default(struct nr_bundle_limits *lim);

@@ -79,9 +79,9 @@ static int write_buffer(struct archive *a, const char *path, const char *buf, si
 	return rc;
 }
 
-/* Copy a spooled artifact.  Exactly a->size bytes: the manifest promised
+/* Copy a spooled member.  Exactly art->size bytes: the manifest promised
  * that size and sha256. */
-static int write_artifact(struct archive *a, const struct nr_artifact *art, time_t mtime,
+static int write_artifact(struct archive *a, const struct nr_bundle_spool *art, time_t mtime,
                           char *buf, struct nr_error *err)
 {
 	struct archive_entry *e = member_entry(art->path, art->size, mtime);
@@ -117,10 +117,10 @@ out:
 
 static int write_members(struct archive *a, struct nr_bundle_writer *w, const char *manifest,
                          size_t manifest_len, const char *summary, size_t summary_len,
-                         struct nr_level *levels, size_t n_levels, struct nr_error *err)
+                         const struct nr_bundle_spool *members, size_t n, struct nr_error *err)
 {
 	char *buf = malloc(COPY_CHUNK);
-	size_t i, j, k;
+	size_t i;
 	int rc;
 
 	if (!buf)
@@ -129,10 +129,8 @@ static int write_members(struct archive *a, struct nr_bundle_writer *w, const ch
 	rc = write_buffer(a, "manifest.json", manifest, manifest_len, w->mtime, err);
 	if (rc == 0)
 		rc = write_buffer(a, "summary.txt", summary, summary_len, w->mtime, err);
-	for (i = 0; i < n_levels && rc == 0; i++)
-		for (j = 0; j < levels[i].n_results && rc == 0; j++)
-			for (k = 0; k < levels[i].results[j].n_arts && rc == 0; k++)
-				rc = write_artifact(a, &levels[i].results[j].arts[k], w->mtime, buf, err);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = write_artifact(a, &members[i], w->mtime, buf, err);
 	free(buf);
 	return rc;
 }
@@ -230,6 +228,33 @@ int nr_bundle_write(struct nr_bundle_writer *w, const char *manifest, size_t man
                     const char *summary, size_t summary_len, struct nr_level *levels,
                     size_t n_levels, struct nr_error *err)
 {
+	struct nr_bundle_spool *members;
+	size_t n = 0, i, j, k;
+	int rc;
+
+	for (i = 0; i < n_levels; i++)
+		for (j = 0; j < levels[i].n_results; j++)
+			n += levels[i].results[j].n_arts;
+	members = calloc(n ? n : 1, sizeof(*members));
+	if (!members)
+		return nr_error_set(err, ENOMEM, "out of memory");
+	n = 0;
+	for (i = 0; i < n_levels; i++)
+		for (j = 0; j < levels[i].n_results; j++)
+			for (k = 0; k < levels[i].results[j].n_arts; k++) {
+				const struct nr_artifact *art = &levels[i].results[j].arts[k];
+
+				members[n++] = (struct nr_bundle_spool){ art->path, art->fd, art->size };
+			}
+	rc = nr_bundle_write_spools(w, manifest, manifest_len, summary, summary_len, members, n, err);
+	free(members);
+	return rc;
+}
+
+int nr_bundle_write_spools(struct nr_bundle_writer *w, const char *manifest, size_t manifest_len,
+                           const char *summary, size_t summary_len,
+                           const struct nr_bundle_spool *members, size_t n, struct nr_error *err)
+{
 	struct archive *a = archive_write_new();
 	struct output o = { w, -1 };
 	struct stat sb;
@@ -249,7 +274,7 @@ int nr_bundle_write(struct nr_bundle_writer *w, const char *manifest, size_t man
 		rc = nr_error_set(err, EIO, "cannot start the bundle: %s", archive_error_string(a));
 		goto out;
 	}
-	rc = write_members(a, w, manifest, manifest_len, summary, summary_len, levels, n_levels, err);
+	rc = write_members(a, w, manifest, manifest_len, summary, summary_len, members, n, err);
 	if (rc == 0 && archive_write_close(a) != ARCHIVE_OK)
 		rc = archive_failed(a, "the end of the archive", err);
 	/* fsync before rename: a bundle that survives a crash is whole. */

@@ -280,16 +280,34 @@ static json_object *flag_changes(json_object *a, json_object *b)
 	return o;
 }
 
+/* name -> probe entry (the first of a name), one lookup each instead of
+ * a walk: a hostile level may list any number of probes. */
+static json_object *probes_by_name(json_object *probes)
+{
+	json_object *map = json_object_new_object();
+	size_t i;
+
+	for (i = 0; map && probes && i < json_object_array_length(probes); i++) {
+		json_object *p = json_object_array_get_idx(probes, i);
+		const char *name = nr_mlevel_string(p, "name");
+
+		if (name && !json_object_object_get_ex(map, name, NULL))
+			json_object_object_add(map, name, json_object_get(p));
+	}
+	return map;
+}
+
 static json_object *probe_changes(json_object *la, json_object *lb)
 {
 	json_object *pa = nr_mlevel_member(la, "probes", json_type_array), *list = json_object_new_array();
 	json_object *pb = nr_mlevel_member(lb, "probes", json_type_array);
+	json_object *ia = probes_by_name(pa), *ib = probes_by_name(pb), *p;
 	size_t i;
 
 	for (i = 0; pa && i < json_object_array_length(pa); i++) {
 		const char *name = nr_mlevel_string(json_object_array_get_idx(pa, i), "name");
 		const char *sa = nr_mlevel_string(json_object_array_get_idx(pa, i), "status");
-		const char *sb = name ? nr_mlevel_probe_status(lb, name) : NULL;
+		const char *sb = name && json_object_object_get_ex(ib, name, &p) ? nr_mlevel_string(p, "status") : NULL;
 		json_object *c;
 
 		if (!name || (sa && sb && strcmp(sa, sb) == 0))
@@ -304,7 +322,7 @@ static json_object *probe_changes(json_object *la, json_object *lb)
 		const char *name = nr_mlevel_string(json_object_array_get_idx(pb, i), "name");
 		json_object *c;
 
-		if (!name || nr_mlevel_probe(la, name))
+		if (!name || json_object_object_get_ex(ia, name, NULL))
 			continue;
 		c = json_object_new_object();
 		json_object_object_add(c, "name", json_object_new_string(name));
@@ -312,33 +330,63 @@ static json_object *probe_changes(json_object *la, json_object *lb)
 		json_object_object_add(c, "b", json_object_get(json_object_object_get(json_object_array_get_idx(pb, i), "status")));
 		json_object_array_add(list, c);
 	}
+	json_object_put(ia);
+	json_object_put(ib);
 	return list;
 }
 
-static bool same_finding(json_object *x, json_object *y)
-{
-	const char *ix = nr_mlevel_string(x, "id"), *iy = nr_mlevel_string(y, "id");
-	const char *lx = nr_mlevel_string(x, "level"), *ly = nr_mlevel_string(y, "level");
+/* A side's findings indexed once: level id -> [finding], and the set of
+ * "rule id" + level pairs, so that comparing two bundles is linear in
+ * their findings (not the product of the two lists per level). */
+struct findings_ix {
+	json_object *by_level;    /* id -> array */
+	json_object *pairs;       /* "<level>\n<rule id>" -> true */
+};
 
-	return ix && iy && strcmp(ix, iy) == 0 && ((!lx && !ly) || (lx && ly && strcmp(lx, ly) == 0));
+static void findings_index(json_object *findings, struct findings_ix *ix)
+{
+	char key[512];
+	json_object *list;
+	size_t i;
+
+	ix->by_level = json_object_new_object();
+	ix->pairs = json_object_new_object();
+	for (i = 0; findings && ix->by_level && ix->pairs && i < json_object_array_length(findings); i++) {
+		json_object *f = json_object_array_get_idx(findings, i);
+		const char *lv = nr_mlevel_string(f, "level"), *id = nr_mlevel_string(f, "id");
+
+		if (!lv || !id)
+			continue;
+		if (!json_object_object_get_ex(ix->by_level, lv, &list)) {
+			list = json_object_new_array();
+			json_object_object_add(ix->by_level, lv, list);
+		}
+		json_object_array_add(list, json_object_get(f));
+		snprintf(key, sizeof(key), "%s\n%s", lv, id);
+		json_object_object_add(ix->pairs, key, json_object_new_boolean(1));
+	}
 }
 
-/* Findings of level id in x that y lacks. */
-static json_object *findings_only(json_object *x, json_object *y, const char *id)
+static void findings_index_release(struct findings_ix *ix)
 {
-	json_object *out = json_object_new_array();
-	size_t i, j;
+	json_object_put(ix->by_level);
+	json_object_put(ix->pairs);
+}
 
-	for (i = 0; x && i < json_object_array_length(x); i++) {
-		json_object *f = json_object_array_get_idx(x, i);
-		const char *lv = nr_mlevel_string(f, "level");
-		bool found = false;
+/* Findings of level id in x that y lacks (same rule id on the same level). */
+static json_object *findings_only(const struct findings_ix *x, const struct findings_ix *y,
+                                  const char *id)
+{
+	json_object *out = json_object_new_array(), *list = NULL;
+	char key[512];
+	size_t i;
 
-		if (!lv || strcmp(lv, id) != 0)
-			continue;
-		for (j = 0; y && j < json_object_array_length(y) && !found; j++)
-			found = same_finding(f, json_object_array_get_idx(y, j));
-		if (!found)
+	json_object_object_get_ex(x->by_level, id, &list);
+	for (i = 0; list && i < json_object_array_length(list); i++) {
+		json_object *f = json_object_array_get_idx(list, i);
+
+		snprintf(key, sizeof(key), "%s\n%s", id, nr_mlevel_string(f, "id"));
+		if (!json_object_object_get_ex(y->pairs, key, NULL))
 			json_object_array_add(out, json_object_get(f));
 	}
 	return out;
@@ -376,7 +424,8 @@ static size_t level_count(json_object *l)
 }
 
 static json_object *level_diff(const struct nr_diff_side *a, const struct nr_diff_side *b,
-                               json_object *la, json_object *lb, json_object *fa, json_object *fb)
+                               json_object *la, json_object *lb, const struct findings_ix *fa,
+                               const struct findings_ix *fb)
 {
 	json_object *l = json_object_new_object(), *f = json_object_new_object(), *xa, *xb;
 	const char *id = nr_mlevel_id(la ? la : lb);
@@ -403,26 +452,38 @@ json_object *nr_diff_compute(const struct nr_diff_side *a, const struct nr_diff_
 	json_object *lva = nr_mlevel_member(a->manifest, "levels", json_type_array);
 	json_object *lvb = nr_mlevel_member(b->manifest, "levels", json_type_array);
 	json_object *fa = nr_findings_evaluate(lva), *fb = nr_findings_evaluate(lvb);
-	json_object *o = json_object_new_object(), *levels = json_object_new_array();
+	json_object *o = NULL, *levels = json_object_new_array();
+	struct findings_ix xa, xb;
+	struct nr_mlevels ia = { 0 }, ib = { 0 };
 	bool identical = true;
 	size_t i;
 
-	for (i = 0; lva && i < json_object_array_length(lva); i++) {
-		json_object *la = json_object_array_get_idx(lva, i);
+	findings_index(fa, &xa);
+	findings_index(fb, &xb);
+	if (nr_mlevels_init(&ia, lva) < 0 || nr_mlevels_init(&ib, lvb) < 0 || !fa || !fb ||
+	    !levels || !xa.by_level || !xa.pairs || !xb.by_level || !xb.pairs)
+		goto out;   /* out of memory: ia/ib released below either way */
+	o = json_object_new_object();
+	if (!o)
+		goto out;
+	for (i = 0; i < ia.n; i++) {
+		json_object *la = nr_mlevels_at(&ia, i);
 		json_object *l;
 
-		if (!nr_mlevel_id(la))
+		/* A second level of an id is not compared twice. */
+		if (!nr_mlevel_id(la) || nr_mlevels_find(&ia, nr_mlevel_id(la)) != la)
 			continue;
-		l = level_diff(a, b, la, nr_mlevel_find(lvb, nr_mlevel_id(la)), fa, fb);
+		l = level_diff(a, b, la, nr_mlevels_find(&ib, nr_mlevel_id(la)), &xa, &xb);
 		identical &= strcmp(nr_mlevel_string(l, "in"), "both") == 0 && level_count(l) == 0;
 		json_object_array_add(levels, l);
 	}
-	for (i = 0; lvb && i < json_object_array_length(lvb); i++) {
-		json_object *lb = json_object_array_get_idx(lvb, i);
+	for (i = 0; i < ib.n; i++) {
+		json_object *lb = nr_mlevels_at(&ib, i);
 
-		if (!nr_mlevel_id(lb) || nr_mlevel_find(lva, nr_mlevel_id(lb)))
+		if (!nr_mlevel_id(lb) || nr_mlevels_find(&ia, nr_mlevel_id(lb)) ||
+		    nr_mlevels_find(&ib, nr_mlevel_id(lb)) != lb)
 			continue;
-		json_object_array_add(levels, level_diff(a, b, NULL, lb, fa, fb));
+		json_object_array_add(levels, level_diff(a, b, NULL, lb, &xa, &xb));
 		identical = false;
 	}
 	json_object_object_add(o, "a", side_json(a));
@@ -430,6 +491,13 @@ json_object *nr_diff_compute(const struct nr_diff_side *a, const struct nr_diff_
 	json_object_object_add(o, "identical", json_object_new_boolean(identical));
 	json_object_object_add(o, "rules_version", json_object_new_string(NR_VERSION));
 	json_object_object_add(o, "levels", levels);
+	levels = NULL;
+out:
+	json_object_put(levels);
+	nr_mlevels_release(&ia);
+	nr_mlevels_release(&ib);
+	findings_index_release(&xa);
+	findings_index_release(&xb);
 	json_object_put(fa);
 	json_object_put(fb);
 	return o;

@@ -40,6 +40,8 @@ static json_object *probe_json(const struct nr_probe_result *r)
 	size_t i;
 
 	json_object_object_add(o, "name", json_object_new_string(r->probe->name));
+	if (r->probe->origin)
+		json_object_object_add(o, "dropin", json_object_new_string(r->probe->origin));
 	json_object_object_add(o, "status", json_object_new_string(nr_probe_status_name(r->status)));
 	json_object_object_add(o, "duration_ms", json_object_new_int64(r->duration_ms));
 	json_object_object_add(o, "error", nr_json_str_or_null(r->error));
@@ -113,7 +115,7 @@ static json_object *argv_json(int argc, char **argv)
 
 	/* Our own argv is scrubbed too: a user may paste a URL with a token. */
 	for (i = 0; i < argc; i++) {
-		char *clean = nr_scrub_string(argv[i], NULL);
+		char *clean = nr_scrub_arg_string(argv[i], NULL);
 
 		json_object_array_add(arr, json_object_new_string(clean ? clean : ""));
 		free(clean);
@@ -202,6 +204,8 @@ json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *l
 		json_object_object_add(m, "case_id", json_object_new_string(run->case_id));
 	if (run->label)
 		json_object_object_add(m, "label", json_object_new_string(run->label));
+	if (run->dropins)
+		json_object_object_add(m, "dropins", json_object_get(run->dropins));
 	json_object_object_add(m, "findings", run->findings ? json_object_get(run->findings)
 	                                                    : json_object_new_array());
 	return m;

@@ -25,6 +25,9 @@ struct nr_run_info {
 	const char *signer_id, *signer_type, *signer_fingerprint;
 	/* --case-id and --label (nr_manifest_tag_check); NULL: none. */
 	const char *case_id, *label;
+	/* Drop-in probes loaded and refused (run/dropin_load.h), owned;
+	 * NULL: none looked for. */
+	json_object *dropins;
 };
 
 #define NR_MANIFEST_TAG_MAX 64

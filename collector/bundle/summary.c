@@ -123,7 +123,8 @@ static void summary_level(struct text *t, struct nr_level *lv)
 		text_add(t, "%*sis guest %s (pid %s) of %s: %s\n", indent, "",
 		         or_dash(json_object_get_string(json_object_object_get(lv->match, "guest_name"))),
 		         or_dash(json_object_get_string(json_object_object_get(lv->match, "guest_pid"))),
-		         or_dash(lv->parent),
+		         /* its parent's, or its host's when reached at 10.0.2.2 */
+		         or_dash(json_object_get_string(json_object_object_get(lv->match, "guest_of"))),
 		         json_object_get_string(json_object_object_get(lv->match, "detail")));
 	else if (lv->match)
 		text_add(t, "%*s%s\n", indent, "",

@@ -2,6 +2,9 @@
 /* `nest-report capture DIR`: record this machine into a tree that
  * `nest-report collect --sysroot DIR` replays. */
 #include "run/capture.h"
+#include "cmd_dropins.h"
+#include "redact_cli.h"
+#include "scrub/scrub.h"
 #include "cmd_signals.h"
 #include "commands.h"
 #include "msg.h"
@@ -30,6 +33,9 @@ static const char capture_usage[] =
 	"      --only PROBE,...      run only these probes (see 'nest-report probes')\n"
 	"      --skip PROBE,...      do not run these probes\n"
 	"      --timeout SECS        per-probe timeout (default 30)\n"
+	NR_OPT_PROBE_DIR_HELP
+	"      --redact-word WORD    also hide WORD (any case) wherever it appears, for a\n"
+	"                            secret in free text no syntax reveals; repeatable\n"
 	"  -q, --quiet               print only errors (and DIR)\n"
 	"  -v, --verbose             report every probe as it finishes\n"
 	"  -h, --help                show this help\n"
@@ -49,23 +55,27 @@ struct capture_args {
 	const char *dir;
 };
 
+static const struct option capture_longopts[] = {
+	{ "only", required_argument, NULL, 'O' },
+	{ "skip", required_argument, NULL, 'S' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "redact-word", required_argument, NULL, NR_OPT_REDACT_WORD },
+	NR_OPT_PROBE_DIR_ENTRY,
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
 /* Returns -1 to continue, or an exit code. */
 static int capture_parse(int argc, char **argv, struct capture_args *a)
 {
-	static const struct option longopts[] = {
-		{ "only", required_argument, NULL, 'O' },
-		{ "skip", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct nr_error err = { 0 };
 	int c, bad = 0;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qvh", capture_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'O':
 			nr_cmd_list_free(a->only);
@@ -78,6 +88,13 @@ static int capture_parse(int argc, char **argv, struct capture_args *a)
 		case 't':
 			if (nr_cmd_parse_seconds(optarg, 86400, &a->timeout_s) < 0) {
 				nr_msg_usage("capture", "--timeout wants seconds between 1 and 86400, not '%s'", optarg);
+				return NR_EXIT_USAGE;
+			}
+			break;
+		case NR_OPT_PROBE_DIR: break;   /* taken before: nr_cmd_dropins_setup() */
+		case NR_OPT_REDACT_WORD:
+			if (nr_scrub_redact_word(optarg, &err) < 0) {
+				nr_msg_usage("capture", "%s", err.msg);
 				return NR_EXIT_USAGE;
 			}
 			break;
@@ -120,7 +137,7 @@ static void capture_report(const char *dir, const struct nr_capture_stats *st)
 	nr_msg_human_size(st->bytes, size, sizeof(size));
 	printf("Captured this machine into %s (%zu files, %zu command outputs, %s)\n", dir,
 	       st->files, st->commands, size);
-	printf("  l0: %s\n", st->summary);
+	nr_msg_line(stdout, "  l0: %s", st->summary);
 	printf("%zu secret value%s scrubbed; %zu other process%s' command lines not recorded.\n",
 	       st->scrubbed, st->scrubbed == 1 ? "" : "s", st->withheld,
 	       st->withheld == 1 ? "" : "es");
@@ -134,9 +151,12 @@ int nr_cmd_capture(int argc, char **argv)
 	struct nr_collect_opts opts;
 	struct nr_capture_stats st;
 	struct nr_error err = { 0 };
+	struct nr_dropins dropins;
 	int rc;
 
-	rc = capture_parse(argc, argv, &a);
+	rc = nr_cmd_dropins_setup(argc, argv, ":qvh", capture_longopts, &dropins);
+	if (rc == 0)
+		rc = capture_parse(argc, argv, &a);
 	if (rc >= 0)
 		goto out;
 	memset(&opts, 0, sizeof(opts));
@@ -160,5 +180,6 @@ int nr_cmd_capture(int argc, char **argv)
 out:
 	nr_cmd_list_free(a.only);
 	nr_cmd_list_free(a.skip);
+	nr_cmd_dropins_teardown(&dropins);
 	return rc;
 }

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* `nest-report [collect]`: collect this machine into a bundle. */
 #include "cmd_trust.h"
+#include "cmd_dropins.h"
 #include "cmd_signals.h"
 #include "run/collect.h"
 #include "commands.h"
 #include "findings/findings.h"
 #include "msg.h"
 #include "bundle/summary.h"
+#include "scrub/scrub.h"
 #include "upload_cli.h"
+#include "redact_cli.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -33,7 +36,8 @@ static const char collect_usage[] =
 	"  -o, --output DIR|FILE     where to write the bundle (default: current directory)\n"
 	"      --only PROBE,...      run only these probes (see 'nest-report probes')\n"
 	"      --skip PROBE,...      do not run these probes\n"
-	"      --timeout SECS        per-probe timeout (default 30)\n"
+	"      --timeout SECS        per-probe timeout, and for a level's detection\n"
+	"                            (architecture, root) as a whole (default 30)\n"
 	"      --max-artifact-size N cap per artifact, with K/M/G suffix (default 256M);\n"
 	"                            larger output is truncated and marked so\n"
 	"      --compress zstd|gzip|xz|none  bundle compression (default zstd)\n"
@@ -44,6 +48,7 @@ static const char collect_usage[] =
 	"      --sysroot DIR         replay a tree made by 'nest-report capture' (or a\n"
 	"                            copy of /proc and /sys) as level l0, not this machine;\n"
 	"                            unlike sos's --sysroot, never a live root such as /\n"
+	NR_OPT_PROBE_DIR_HELP
 	"\n"
 	"levels reached over SSH (agentless: nothing is installed on them):\n"
 	"      --level ID=[user@]host[:port][,via=ID][,sudo][,only=P:P][,skip=P:P]\n"
@@ -52,7 +57,9 @@ static const char collect_usage[] =
 	"      --topology FILE       levels from a JSON file (schemas/topology.schema.json)\n"
 	"      --sudo                run probes on remote levels with 'sudo -n'\n"
 	"      --accept-new-host-keys  record unknown host keys (never changed ones)\n"
-	"      --connect-timeout SECS  per level (default 10)\n"
+	"      --connect-timeout SECS  per level, connection and authentication\n"
+	"                            (default 10); a level ends within this plus twice\n"
+	"                            --timeout, and leaves no process behind\n"
 	"      --ssh-config FILE     instead of ~/.ssh/config\n"
 	"      --known-hosts FILE    instead of ~/.ssh/known_hosts\n"
 	"      --identity FILE       private key to try before the defaults\n"
@@ -67,6 +74,15 @@ static const char collect_usage[] =
 	"                            see 'nest-report upload --help'.  Exit 4 or 5 when the\n"
 	"                            upload fails (the bundle is kept)\n"
 	"\n"
+	"redaction, for bundles attached to public bug trackers (docs/redaction.md):\n"
+	"      --redact              replace hostnames, domains, IP and MAC addresses (MACs\n"
+	"                            keep their OUI), user names, DMI serials and UUIDs by\n"
+	"                            consistent placeholders everywhere; the map goes to\n"
+	"                            BUNDLE.redact-map.json (0600), never into the bundle\n"
+	"      --no-redact           not even when redact.enabled is set in the config\n"
+	NR_REDACT_USAGE
+	"\n"
+
 	"  -q, --quiet               print only errors (and the bundle path)\n"
 	"  -v, --verbose             report every probe as it finishes\n"
 	"  -h, --help                show this help\n"
@@ -104,6 +120,7 @@ struct collect_args {
 	int json;
 	const char *sysroot;   /* replay this captured tree instead of the machine */
 	const char *case_id, *label;
+	struct nr_redact_cli redact;
 };
 
 /* -o DIR puts the default name in DIR, nest-report-HOST[-LABEL][-CASE]-STAMP
@@ -189,8 +206,10 @@ static void report_findings(json_object *findings)
 			continue;
 		}
 		nr_findings_format_line(f, line, sizeof(line));
-		printf("%s%.4s%s%s [%s]\n", nr_msg_sgr(stdout, colors[nr_findings_severity(f)]), line,
-		       nr_msg_sgr(stdout, "\033[0m"), line + 4, id ? id : "?");
+		/* The message quotes the levels' facts: remote text. */
+		printf("%s%.4s%s", nr_msg_sgr(stdout, colors[nr_findings_severity(f)]), line,
+		       nr_msg_sgr(stdout, "\033[0m"));
+		nr_msg_line(stdout, "%s [%s]", line + 4, id ? id : "?");
 	}
 	if (hidden)
 		printf("(%u level%s with rules that could not be checked: see summary.txt, or -v)\n",
@@ -219,15 +238,16 @@ static void report_text(struct nr_collect_run *run)
 		const struct nr_level *lv = &run->levels[i];
 		json_object *errs = lv->errors;
 
+		/* Facts and errors are a remote machine's words. */
 		nr_summary_level_line(lv->facts, line, sizeof(line));
 		if (lv->n_results > 0)
-			printf("%*s%s%s%s: %s\n", lv->depth * 2, "", lv->id,
-			       strcmp(lv->status, "ok") ? " " : "", strcmp(lv->status, "ok") ? lv->status : "",
-			       line);
+			nr_msg_line(stdout, "%*s%s%s%s: %s", lv->depth * 2, "", lv->id,
+			            strcmp(lv->status, "ok") ? " " : "",
+			            strcmp(lv->status, "ok") ? lv->status : "", line);
 		else
-			printf("%*s%s %s: %s\n", lv->depth * 2, "", lv->id, lv->status,
-			       json_object_array_length(errs) ? json_object_get_string(
-			               json_object_array_get_idx(errs, 0)) : "not collected");
+			nr_msg_line(stdout, "%*s%s %s: %s", lv->depth * 2, "", lv->id, lv->status,
+			            json_object_array_length(errs) ? json_object_get_string(
+			                    json_object_array_get_idx(errs, 0)) : "not collected");
 		if (run->levels[i].is_root == 0)
 			printf("Not running as root: some probes were skipped; re-run with sudo for "
 			       "the full report.\n");
@@ -264,50 +284,68 @@ static void report_json(struct nr_collect_run *run)
 	json_object_object_add(o, "signature", signature_path[0] ? json_object_new_string(signature_path) : NULL);
 	if (upload_result)
 		json_object_object_add(o, "upload", json_object_get(upload_result));
+	if (run->redactor) {
+		json_object *red = json_object_new_object();
+
+		json_object_object_add(red, "map", json_object_new_string(run->map_path));
+		json_object_object_add(red, "replacements",
+		                       json_object_new_int64((int64_t)nr_redact_replacements(run->redactor)));
+		json_object_object_add(o, "redaction", red);
+	}
 	json_object_object_add(o, "findings", run->info.findings ? json_object_get(run->info.findings)
 	                                                         : json_object_new_array());
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-	                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+	nr_msg_json(stdout, o);
 	json_object_put(o);
 }
+
+static const struct option collect_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "only", required_argument, NULL, 'O' },
+	{ "skip", required_argument, NULL, 'S' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "max-artifact-size", required_argument, NULL, 'M' },
+	{ "compress", required_argument, NULL, 'c' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "sysroot", required_argument, NULL, 'R' },
+	{ "level", required_argument, NULL, 'L' },
+	{ "topology", required_argument, NULL, 'T' },
+	{ "sudo", no_argument, NULL, 's' },
+	{ "accept-new-host-keys", no_argument, NULL, 'A' },
+	{ "connect-timeout", required_argument, NULL, 'C' },
+	{ "ssh-config", required_argument, NULL, 'F' },
+	{ "known-hosts", required_argument, NULL, 'K' },
+	{ "identity", required_argument, NULL, 'i' },
+	{ "sign-key", required_argument, NULL, 0x2001 },
+	{ "signer-id", required_argument, NULL, 0x2002 },
+	{ "no-sign", no_argument, NULL, 0x2003 },
+	{ "upload", required_argument, NULL, 0x3001 },
+	{ "case-id", required_argument, NULL, 0x4001 },
+	{ "label", required_argument, NULL, 0x4002 },
+	{ "redact", no_argument, NULL, NR_OPT_REDACT },
+	{ "no-redact", no_argument, NULL, NR_OPT_NO_REDACT },
+	NR_REDACT_LONGOPTS,
+	NR_OPT_PROBE_DIR_ENTRY,
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
 /* Returns -1 to continue, or an exit code. */
 static int parse_args(int argc, char **argv, struct collect_args *a)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "only", required_argument, NULL, 'O' },
-		{ "skip", required_argument, NULL, 'S' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "max-artifact-size", required_argument, NULL, 'M' },
-		{ "compress", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "sysroot", required_argument, NULL, 'R' },
-		{ "level", required_argument, NULL, 'L' },
-		{ "topology", required_argument, NULL, 'T' },
-		{ "sudo", no_argument, NULL, 's' },
-		{ "accept-new-host-keys", no_argument, NULL, 'A' },
-		{ "connect-timeout", required_argument, NULL, 'C' },
-		{ "ssh-config", required_argument, NULL, 'F' },
-		{ "known-hosts", required_argument, NULL, 'K' },
-		{ "identity", required_argument, NULL, 'i' },
-		{ "sign-key", required_argument, NULL, 0x2001 },
-		{ "signer-id", required_argument, NULL, 0x2002 },
-		{ "no-sign", no_argument, NULL, 0x2003 },
-		{ "upload", required_argument, NULL, 0x3001 },
-		{ "case-id", required_argument, NULL, 0x4001 },
-		{ "label", required_argument, NULL, 0x4002 },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct nr_error err = { 0 };
 	int c, bad = 0;
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:qvh", collect_longopts, NULL)) != -1) {
+		int handled = nr_redact_cli_option("collect", c, optarg, &a->redact);
+
+		if (handled < 0)
+			return NR_EXIT_USAGE;
+		if (handled)
+			continue;
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case 'O':
@@ -370,6 +408,7 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 			}
 			*(c == 0x4001 ? &a->case_id : &a->label) = optarg;
 			break;
+		case NR_OPT_PROBE_DIR: break;   /* taken before: nr_cmd_dropins_setup() */
 		case 'q': nr_msg_set_verbosity(NR_QUIET); break;
 		case 'v': nr_msg_set_verbosity(NR_VERBOSE); break;
 		case 'h': fputs(collect_usage, stdout); return NR_EXIT_OK;
@@ -416,12 +455,25 @@ static int setup_run(struct nr_collect_run *run, const struct collect_args *a, i
 	run->info.artifact_cap = a->cap;
 	run->info.case_id = a->case_id;
 	run->info.label = a->label;
-	if (resolve_output(a->output, host, a, run->info.created, run->writer.final_path,
-	                   sizeof(run->writer.final_path), &run->writer.auto_name) < 0)
+	/* A redacted bundle's name must not carry the hostname either. */
+	if (resolve_output(a->output, run->redactor ? "redacted" : host, a, run->info.created,
+	                   run->writer.final_path, sizeof(run->writer.final_path),
+	                   &run->writer.auto_name) < 0)
 		return nr_error_set(err, ENAMETOOLONG, "output path too long");
 	spool_dir_of(run->writer.final_path, spool, PATH_MAX);
 	if (access(spool, W_OK) < 0)
 		return nr_error_set(err, errno, "cannot write to %s: %s", spool, strerror(errno));
+	if (run->redactor && !run->writer.auto_name) {
+		char *map = nr_redact_map_path(run->writer.final_path);
+		int taken = !map || access(map, F_OK) == 0;
+
+		if (taken)
+			nr_error_set(err, EEXIST, "%s already exists; remove it or choose another name "
+			             "with -o", map ? map : run->writer.final_path);
+		free(map);
+		if (taken)
+			return -EEXIST;
+	}
 	run->opts.timeout_s = a->timeout_s;
 	run->opts.artifact_cap = a->cap;
 	run->opts.only = (const char *const *)a->only;
@@ -445,14 +497,37 @@ int nr_cmd_collect(int argc, char **argv)
 	struct nr_error err = { 0 };
 	char host[128], spool[PATH_MAX], why[NR_ERROR_MSG_MAX], signer_id[256];
 	struct nr_sign_key key;
+	static struct nr_dropins dropins;
 	int rc, signing;
 
 	a.timeout_s = DEFAULT_TIMEOUT_S;
 	a.cap = DEFAULT_ARTIFACT_CAP;
 	a.compression = "zstd";
-	rc = parse_args(argc, argv, &a);
+	a.redact.enable = -1;
+	rc = nr_cmd_dropins_setup(argc, argv, ":o:qvh", collect_longopts, &dropins);
+	if (rc == 0)
+		rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		goto out;
+	if (nr_redact_cli_wanted(&a.redact)) {
+		run.redactor = nr_redact_cli_setup("collect", &a.redact, &rc);
+		if (!run.redactor)
+			goto out;
+		nr_redact_cli_learn_local_users(run.redactor);
+	} else {
+		/* --redact-word turns redaction on (a consistent placeholder,
+		 * docs/redaction.md) unless --no-redact says not to: then the
+		 * word is still never shipped, the scrubber hides it
+		 * (docs/scrubbing.md). */
+		struct nr_error werr = { 0 };
+
+		for (size_t i = 0; i < a.redact.n_words; i++)
+			if (nr_scrub_redact_word(a.redact.words[i], &werr) < 0) {
+				nr_msg_usage("collect", "%s", werr.msg);
+				rc = NR_EXIT_USAGE;
+				goto out;
+			}
+	}
 	/* The key is chosen first: the manifest records who will sign. */
 	signing = nr_cmd_sign_prepare(a.sign_key, a.no_sign, &key, why, sizeof(why));
 	if (signing < 0) {
@@ -464,6 +539,7 @@ int nr_cmd_collect(int argc, char **argv)
 		nr_upload_cli_hide_url(argc, argv, "--upload", a.upload);
 	host_name(host, sizeof(host));
 	rc = setup_run(&run, &a, argc, argv, host, spool, &err);
+	run.info.dropins = nr_dropins_manifest(&dropins);
 	if (signing) {
 		run.info.signer_id = signer_id;
 		run.info.signer_type = key.type[0] ? key.type : NULL;
@@ -499,6 +575,8 @@ int nr_cmd_collect(int argc, char **argv)
 			report_json(&run);
 		else
 			report_text(&run);
+		if (run.redactor && !a.json && nr_msg_verbosity() != NR_QUIET)
+			nr_redact_cli_report(run.redactor, run.map_path);
 		if (a.upload && !a.json)
 			rc = nr_upload_cli_after_collect(a.upload, &a.ssh, run.writer.final_path, NULL);
 		json_object_put(upload_result);
@@ -507,9 +585,12 @@ int nr_cmd_collect(int argc, char **argv)
 	nr_collect_release(&run);
 	if (signing)
 		nr_sign_key_release(&key);
+	nr_redactor_free(run.redactor);
+	run.redactor = NULL;
 out:
 	nr_cmd_list_free(a.only);
 	nr_cmd_list_free(a.skip);
 	nr_topology_release(&a.topo);
+	nr_cmd_dropins_teardown(&dropins);
 	return rc;
 }

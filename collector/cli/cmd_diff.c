@@ -35,6 +35,15 @@ static void put_value(json_object *v)
 	                          : "(none)");
 }
 
+/* A bundle's name for something, escaped, padded to width. */
+static void put_padded(const char *s, int width)
+{
+	int len = s ? (int)strlen(s) : 1;
+
+	nr_cmd_put_safe(stdout, s ? s : "?");
+	printf("%*s ", len < width ? width - len : 0, "");
+}
+
 static void print_side(const char *tag, json_object *s)
 {
 	printf("%s: ", tag);
@@ -94,7 +103,8 @@ static void print_level(json_object *l)
 	for (i = 0; facts && i < json_object_array_length(facts); i++) {
 		json_object *c = json_object_array_get_idx(facts, i);
 
-		printf("  %-34s ", nr_mlevel_string(c, "key"));
+		printf("  ");
+		put_padded(nr_mlevel_string(c, "key"), 34);
 		put_value(json_object_object_get(c, "a"));
 		printf(" -> ");
 		put_value(json_object_object_get(c, "b"));
@@ -109,7 +119,8 @@ static void print_level(json_object *l)
 	for (i = 0; probes && i < json_object_array_length(probes); i++) {
 		json_object *c = json_object_array_get_idx(probes, i);
 
-		printf("  probe %-28s ", nr_mlevel_string(c, "name"));
+		printf("  probe ");
+		put_padded(nr_mlevel_string(c, "name"), 28);
 		put_value(json_object_object_get(c, "a"));
 		printf(" -> ");
 		put_value(json_object_object_get(c, "b"));
@@ -182,13 +193,15 @@ int nr_cmd_diff(int argc, char **argv)
 		nr_msg_error("%s: %s", a.manifest ? argv[optind + 1] : argv[optind], err.msg);
 		goto out;
 	}
+	nr_cmd_warn_shape(argv[optind], a.manifest);
+	nr_cmd_warn_shape(argv[optind + 1], b.manifest);
 	d = nr_diff_compute(&a, &b);
 	if (!d) {
 		nr_msg_error("out of memory");
 		goto out;
 	}
 	if (json)
-		printf("%s\n", json_object_to_json_string_ext(d, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		nr_msg_json(stdout, d);
 	else
 		print_text(d);
 	rc = NR_EXIT_OK;

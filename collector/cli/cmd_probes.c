@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* `nest-report probes`: every probe, and whether it applies here. */
+#include "cmd_dropins.h"
 #include "commands.h"
 #include "level/level.h"
 #include "msg.h"
@@ -12,10 +13,25 @@
 #include <unistd.h>
 
 static const char probes_usage[] =
-	"usage: nest-report probes [--json]\n"
+	"usage: nest-report probes [--json] [--probe-dir DIR]...\n"
 	"\n"
 	"Lists every probe, the architectures it applies to, and whether it\n"
-	"applies to this machine (and why not).\n";
+	"applies to this machine (and why not).  Drop-in probes (JSON files in\n"
+	"/etc/nest-report/probes.d, $XDG_CONFIG_HOME/nest-report/probes.d and\n"
+	"each --probe-dir) are listed after the built-in ones, with their file;\n"
+	"a drop-in that is refused is named on stderr with the reason.\n"
+	"\n"
+	"options:\n"
+	"      --json                machine-readable, on stdout\n"
+	NR_OPT_PROBE_DIR_HELP
+	"  -h, --help                show this help\n";
+
+static const struct option probes_longopts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	NR_OPT_PROBE_DIR_ENTRY,
+	{ NULL, 0, NULL, 0 },
+};
 
 char **nr_cmd_probe_list(const char *cmd, const char *opt, const char *arg, int *bad)
 {
@@ -81,22 +97,38 @@ static void arches_text(unsigned mask, char *out, size_t outlen)
 
 int nr_cmd_probes(int argc, char **argv)
 {
+	struct nr_dropins dropins;
 	struct nr_level here;
 	struct utsname u;
 	json_object *arr = NULL;
-	int json = 0, i;
+	int json = 0, help = 0, c, rc;
 	size_t k;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
-			json = 1;
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(probes_usage, stdout);
-			return NR_EXIT_OK;
-		} else {
-			nr_msg_usage("probes", "unknown option '%s'", argv[i]);
-			return NR_EXIT_USAGE;
+	rc = nr_cmd_dropins_setup(argc, argv, ":h", probes_longopts, &dropins);
+	opterr = 0;
+	optind = 1;
+	while (rc == 0 && (c = getopt_long(argc, argv, ":h", probes_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case NR_OPT_PROBE_DIR: break;   /* taken before: nr_cmd_dropins_setup() */
+		case 'h': help = 1; break;
+		case ':':
+			nr_msg_usage("probes", "option '%s' needs a value", argv[optind - 1]);
+			rc = NR_EXIT_USAGE;
+			break;
+		default:
+			nr_msg_usage("probes", "unknown option '%s'", argv[optind - 1]);
+			rc = NR_EXIT_USAGE;
 		}
+	}
+	if (rc == 0 && optind < argc) {
+		nr_msg_usage("probes", "unexpected argument '%s'", argv[optind]);
+		rc = NR_EXIT_USAGE;
+	}
+	if (rc || help) {
+		if (help)
+			fputs(probes_usage, stdout);
+		goto out;
 	}
 	/* Applicability here depends only on the architecture and on root. */
 	memset(&here, 0, sizeof(here));
@@ -105,8 +137,8 @@ int nr_cmd_probes(int argc, char **argv)
 	arr = json ? json_object_new_array() : NULL;
 	if (!json)
 		printf("%-10s %-22s %-12s %s\n", "PROBE", "ARCHES", "HERE", "WHAT");
-	for (k = 0; k < nr_probe_count(); k++) {
-		const struct nr_probe *p = nr_probe_table[k];
+	for (k = 0; k < nr_probe_total(); k++) {
+		const struct nr_probe *p = nr_probe_at(k);
 		enum nr_probe_status st;
 		const char *why = NULL;
 		bool applies = nr_level_probe_applies(&here, p, NULL, &why, &st);
@@ -121,18 +153,23 @@ int nr_cmd_probes(int argc, char **argv)
 			json_object_object_add(o, "arches", json_object_new_string(arches));
 			json_object_object_add(o, "applies", json_object_new_boolean(applies));
 			json_object_object_add(o, "reason", why ? json_object_new_string(why) : NULL);
+			json_object_object_add(o, "dropin", p->origin ? json_object_new_string(p->origin) : NULL);
 			json_object_array_add(arr, o);
 		} else {
-			printf("%-10s %-22s %-12s %s%s%s\n", p->name, arches,
+			printf("%-10s %-22s %-12s %s%s%s%s%s\n", p->name, arches,
 			       applies ? "yes" : nr_probe_status_name(st), p->summary,
-			       why ? "; here: " : "", why ? why : "");
+			       why ? "; here: " : "", why ? why : "", p->origin ? "; drop-in " : "",
+			       p->origin ? p->origin : "");
 		}
 	}
 	if (json) {
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY));
+		nr_msg_json(stdout, arr);
 		json_object_put(arr);
 	}
 	if (!json && geteuid() != 0)
-		printf("\nNot root: dmesg (on restricted kernels), dmidecode and x86info will be skipped.\n");
-	return NR_EXIT_OK;
+		printf("\nNot root: dmesg (on restricted kernels), dmidecode, x86info, vmx-msr and the "
+		       "audit log will be skipped.\n");
+out:
+	nr_cmd_dropins_teardown(&dropins);
+	return rc;
 }

@@ -57,8 +57,7 @@ static int print_json(void)
 		nr_msg_error("out of memory");
 		return NR_EXIT_ERROR;
 	}
-	printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
-	                                                       JSON_C_TO_STRING_NOSLASHESCAPE));
+	nr_msg_json(stdout, arr);
 	json_object_put(arr);
 	return NR_EXIT_OK;
 }

@@ -4,7 +4,9 @@
  * more, so it is fast on any bundle; findings are evaluated again with
  * this version's rules. */
 #include "cmd_show.h"
+#include "cmd_show_html.h"
 #include "cmd_trust.h"
+#include "bundle/checklist.h"
 #include "commands.h"
 #include "findings/findings.h"
 #include "findings/mlevel.h"
@@ -22,14 +24,17 @@ static const char show_usage[] =
 	"usage: nest-report show BUNDLE [OPTIONS]\n"
 	"\n"
 	"Who made the bundle and when, whether it is signed, one line per level, the\n"
-	"findings (evaluated again with this version's rules) and the probes that\n"
-	"failed.  Reads only the manifest unless --probe or --extract needs more.\n"
+	"findings (evaluated again with this version's rules), the kernel document's\n"
+	"checklist per level (what is there, and why the rest is not) and the probes\n"
+	"that failed.  Reads only the manifest unless --probe or --extract needs more.\n"
 	"\n"
 	"options:\n"
 	"      --level ID            only this level (with --probe: default l0)\n"
 	"      --probe NAME[/ARTIFACT]  print that probe's artifacts (content)\n"
 	"      --extract DIR         write the members (all, or those of --level and\n"
 	"                            --probe) under DIR, and nowhere else\n"
+	"      --html FILE           write one self-contained HTML page to FILE ('-':\n"
+	"                            stdout): level tree, findings, checklist, artifacts\n"
 	"      --allowed-signers FILE  check the signature (as 'verify' does)\n"
 	"      --identity ID         the signer must be ID\n"
 	"      --json                machine-readable output\n"
@@ -37,6 +42,8 @@ static const char show_usage[] =
 	"  -h, --help                show this help\n"
 	"\n"
 	"Contents are not checked against their sha256 here: 'nest-report verify' does.\n"
+	"Manifest fields that are missing or of the wrong type are shown as unknown and\n"
+	"named on stderr; text from the bundle is shown with control characters escaped.\n"
 	"exit status: 0 shown, 1 could not read the bundle, 2 usage error\n";
 
 static const char *sev_color(const char *line)
@@ -85,7 +92,7 @@ static size_t print_problems(const struct show_args *a, json_object *levels)
 	size_t i, j, n = 0;
 	char line[768];
 
-	for (i = 0; i < json_object_array_length(levels); i++) {
+	for (i = 0; levels && i < json_object_array_length(levels); i++) {
 		json_object *lv = json_object_array_get_idx(levels, i);
 		json_object *probes = nr_mlevel_member(lv, "probes", json_type_array);
 
@@ -190,6 +197,11 @@ static void print_header(const struct show_args *a, json_object *m, const struct
 		printf("; as the manifest says, not proof)\n");
 	}
 	print_tags(m);
+	if (nr_mlevel_member(m, "redaction", json_type_object))
+		printf("Redacted:  hostnames, addresses, users and serials are placeholders "
+		       "(redaction version %lld; docs/redaction.md)\n",
+		       (long long)json_object_get_int64(json_object_object_get(
+		               json_object_object_get(m, "redaction"), "version")));
 	printf("Command:  ");
 	for (i = 0; argv && i < json_object_array_length(argv) && i < 64; i++) {
 		putchar(' ');
@@ -204,7 +216,7 @@ static json_object *show_json(const struct show_args *a, json_object *m,
 	json_object *o = json_object_new_object(), *sig = json_object_new_object();
 	json_object *levels = nr_mlevel_member(m, "levels", json_type_array);
 	json_object *lvs = json_object_new_array(), *problems = json_object_new_array();
-	json_object *fs = json_object_new_array();
+	json_object *fs = json_object_new_array(), *shape = NULL;
 	char line[512];
 	size_t i, j;
 
@@ -261,18 +273,22 @@ static json_object *show_json(const struct show_args *a, json_object *m,
 	json_object_object_add(o, "signer", json_object_get(json_object_object_get(m, "signer")));
 	json_object_object_add(o, "case_id", json_object_get(nr_mlevel_member(m, "case_id", json_type_string)));
 	json_object_object_add(o, "label", json_object_get(nr_mlevel_member(m, "label", json_type_string)));
+	if (json_object_object_get(m, "redaction"))
+		json_object_object_add(o, "redaction", json_object_get(json_object_object_get(m, "redaction")));
 	json_object_object_add(o, "levels", lvs);
 	json_object_object_add(o, "findings", fs);
 	json_object_object_add(o, "rules_version", json_object_new_string(NR_VERSION));
 	json_object_object_add(o, "problems", problems);
 	json_object_object_add(o, "totals", json_object_get(json_object_object_get(m, "totals")));
+	nr_mlevel_problems(m, &shape, 100);
+	json_object_object_add(o, "manifest_problems", shape);
 	return o;
 }
 
 static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 {
 	json_object *m = nr_bundle_manifest(r), *levels = nr_mlevel_member(m, "levels", json_type_array);
-	json_object *findings = NULL, *o;
+	json_object *findings = NULL, *checklist = NULL, *o;
 	struct nr_verify_result v;
 	struct nr_error err = { 0 };
 	size_t i, shown = 0;
@@ -283,15 +299,18 @@ static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 		nr_msg_error("%s", err.msg);
 		return NR_EXIT_ERROR;
 	}
+	nr_cmd_warn_shape(NULL, m);
 	findings = nr_findings_evaluate(levels);
-	if (!findings) {
+	checklist = nr_checklist_build(levels);
+	if (!findings || !checklist) {
 		nr_msg_error("out of memory");
 		rc = NR_EXIT_ERROR;
 		goto out;
 	}
 	if (a->json) {
 		o = show_json(a, m, &v, findings);
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_object_add(o, "checklist", nr_show_checklist_json(a, checklist));
+		nr_msg_json(stdout, o);
 		json_object_put(o);
 		goto out;
 	}
@@ -302,12 +321,16 @@ static int show_overview(struct nr_bundle_reader *r, const struct show_args *a)
 			print_level(json_object_array_get_idx(levels, i));
 			shown++;
 		}
-	if (!shown)
-		printf("  (no level %s)\n", a->level ? a->level : "");
+	if (!shown && a->level)
+		nr_msg_line(stdout, "  (no level %s)", a->level);
+	else if (!shown)
+		printf("  (none)\n");
 	print_findings(a, findings);
+	nr_show_checklist(a, checklist);
 	if (print_problems(a, levels) == 0)
 		printf("\nNo probe failed or timed out.\n");
 out:
+	json_object_put(checklist);
 	json_object_put(findings);
 	nr_verify_release(&v);
 	return rc;
@@ -320,6 +343,7 @@ static int parse_args(int argc, char **argv, struct show_args *a, char *cfg, siz
 		{ "level", required_argument, NULL, 'l' },
 		{ "probe", required_argument, NULL, 'p' },
 		{ "extract", required_argument, NULL, 'x' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "allowed-signers", required_argument, NULL, 'a' },
 		{ "identity", required_argument, NULL, 'I' },
 		{ "json", no_argument, NULL, 'j' },
@@ -342,6 +366,7 @@ static int parse_args(int argc, char **argv, struct show_args *a, char *cfg, siz
 		case 'l': a->level = optarg; break;
 		case 'p': a->probe = optarg; break;
 		case 'x': a->extract = optarg; break;
+		case 'H': a->html = optarg; break;
 		case 'a': allowed = optarg; break;
 		case 'I': a->identity = optarg; break;
 		case 'j': a->json = true; break;
@@ -357,6 +382,10 @@ static int parse_args(int argc, char **argv, struct show_args *a, char *cfg, siz
 	if (optind + 1 != argc) {
 		nr_msg_usage("show", optind == argc ? "which bundle? 'nest-report show BUNDLE'"
 		                                    : "one bundle at a time");
+		return NR_EXIT_USAGE;
+	}
+	if (a->html && (a->probe || a->extract || a->json)) {
+		nr_msg_usage("show", "--html is a page of its own: not with --probe, --extract or --json");
 		return NR_EXIT_USAGE;
 	}
 	a->bundle = argv[optind];
@@ -381,7 +410,9 @@ int nr_cmd_show(int argc, char **argv)
 		nr_msg_error("%s: %s", a.bundle, err.msg);
 		return NR_EXIT_ERROR;
 	}
-	if (a.extract)
+	if (a.html)
+		rc = nr_show_html(r, &a);
+	else if (a.extract)
 		rc = nr_show_extract(r, &a);
 	else if (a.probe)
 		rc = nr_show_probe(r, &a);

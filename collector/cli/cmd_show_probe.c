@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "findings/mlevel.h"
 #include "msg.h"
+#include "util/safe_text.h"
 #include "util/sha256.h"
 
 #include <errno.h>
@@ -75,14 +76,15 @@ static int emit(struct nr_bundle_reader *r, struct want *w, bool json, bool tty,
 	size_t kept = 0;
 	char *text = json ? malloc(JSON_CONTENT_MAX + 1) : NULL;
 	const char *want_sha = nr_mlevel_string(w->art, "sha256");
+	size_t held = 0;   /* the start of a character cut by the last read */
 	ssize_t n;
 
 	if ((json && !text) || nr_sha256_init(&sha) < 0) {
 		free(text);
 		return nr_error_set(err, ENOMEM, "out of memory");
 	}
-	while ((n = nr_bundle_read(r, buf, CHUNK, err)) > 0) {
-		nr_sha256_update(&sha, buf, (size_t)n);
+	while ((n = nr_bundle_read(r, buf + held, CHUNK - held, err)) > 0) {
+		nr_sha256_update(&sha, buf + held, (size_t)n);
 		if (json) {
 			size_t take = (size_t)n < JSON_CONTENT_MAX - kept ? (size_t)n : JSON_CONTENT_MAX - kept;
 
@@ -90,11 +92,17 @@ static int emit(struct nr_bundle_reader *r, struct want *w, bool json, bool tty,
 			kept += take;
 			w->cut |= take < (size_t)n;
 		} else if (tty) {
-			nr_cmd_write_safe(stdout, buf, (size_t)n);
+			size_t len = held + (size_t)n, tail = nr_text_incomplete_tail(buf, len);
+
+			nr_cmd_write_safe(stdout, buf, len - tail);
+			memmove(buf, buf + len - tail, tail);
+			held = tail;
 		} else {
 			fwrite(buf, 1, (size_t)n, stdout);
 		}
 	}
+	if (held)
+		nr_cmd_write_safe(stdout, buf, held);
 	if (n >= 0 && nr_sha256_final(&sha, digest) == 0) {
 		nr_sha256_hex(digest, hex);
 		w->sha_ok = want_sha && strcmp(hex, want_sha) == 0;
@@ -245,7 +253,7 @@ int nr_show_probe(struct nr_bundle_reader *r, const struct show_args *a)
 	}
 	if (a->json) {
 		o = probe_json(level, probe, ws, n);
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		nr_msg_json(stdout, o);
 		json_object_put(o);
 	}
 out:
@@ -290,7 +298,7 @@ int nr_show_extract(struct nr_bundle_reader *r, const struct show_args *a)
 
 		json_object_object_add(o, "directory", json_object_new_string(a->extract));
 		json_object_object_add(o, "extracted", json_object_new_int64((int64_t)written));
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		nr_msg_json(stdout, o);
 		json_object_put(o);
 	}
 	return NR_EXIT_OK;

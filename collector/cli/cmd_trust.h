@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <json-c/json.h>
 
 #include "bundle/bundle_read.h"
 #include "commands.h"
@@ -28,12 +29,18 @@ int nr_cmd_limit_option(const char *cmd, int opt, const char *arg, struct nr_bun
  * allowed_signers, else NULL. */
 const char *nr_cmd_allowed_signers(const char *opt, char *buf, size_t buflen);
 
-/* Print s with control characters shown as \xHH: a bundle's strings must
- * not drive the terminal. */
+/* Print s with what would drive the terminal escaped (C0, DEL, C1, bidi
+ * controls, bytes that are not UTF-8: util/safe_text.h).  Every string
+ * that comes from outside (a bundle, a remote level, a server) is printed
+ * through these. */
 void nr_cmd_put_safe(FILE *f, const char *s);
 
 /* The same for a buffer of content (artifact data): keeps \n and \t. */
 void nr_cmd_write_safe(FILE *f, const char *buf, size_t len);
+
+/* Warn (stderr) about the manifest fields that are absent or of the wrong
+ * type (nr_mlevel_problems), prefixed by bundle when not NULL. */
+void nr_cmd_warn_shape(const char *bundle, json_object *manifest);
 
 /* Signing at the end of collect (cmd_sign.c).  prepare: choose the key
  * before the run, since the manifest names it.  Returns 1 chosen, 0 not

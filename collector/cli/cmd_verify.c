@@ -25,8 +25,9 @@ static const char verify_usage[] =
 	"\n"
 	"options:\n"
 	"      --allowed-signers FILE  check the signature against FILE (ssh-keygen's\n"
-	"                            ALLOWED SIGNERS format; default: allowed_signers in\n"
-	"                            the config); without it the signature is not checked\n"
+	"                            ALLOWED SIGNERS format; default:\n"
+	"                            verify.allowed_signers in the config); without it\n"
+	"                            the signature is not checked\n"
 	"      --identity ID         the signer must be ID (default: whoever FILE names\n"
 	"                            for the signing key)\n"
 	"      --json                print the result as JSON (schemas/verify.schema.json)\n"
@@ -78,7 +79,7 @@ static void report_json(const char *bundle, const struct nr_verify_result *res)
 	json_object_object_add(o, "signer", signer);
 	json_object_object_add(o, "members", json_object_new_int64((int64_t)res->members));
 	json_object_object_add(o, "manifest", about);
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	nr_msg_json(stdout, o);
 	json_object_put(o);
 }
 

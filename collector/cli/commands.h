@@ -24,6 +24,8 @@ int nr_cmd_sign(int argc, char **argv);
 int nr_cmd_verify(int argc, char **argv);
 int nr_cmd_show(int argc, char **argv);
 int nr_cmd_diff(int argc, char **argv);
+int nr_cmd_redact(int argc, char **argv);
+int nr_cmd_index(int argc, char **argv);
 
 /* Split "a,b,c" into a NULL-terminated list of probe names, checking each
  * against the probe table.  On error prints and returns NULL with *bad set. */

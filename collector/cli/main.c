@@ -23,7 +23,9 @@ static const struct nr_command commands[] = {
 	{ "verify", nr_cmd_verify, "check a bundle's signature, members and manifest" },
 	{ "show", nr_cmd_show, "a maintainer's first screen: levels, findings, failures" },
 	{ "diff", nr_cmd_diff, "what changed between two bundles of the same setup" },
+	{ "redact", nr_cmd_redact, "a copy of a bundle with identities replaced, for public trackers" },
 	{ "upload", nr_cmd_upload, "send a bundle to a portal, object store or SFTP drop" },
+	{ "index", nr_cmd_index, "index many bundles: query, rank by similarity, count" },
 	{ "version", nr_cmd_version, "print the version" },
 };
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "msg.h"
+#include "util/safe_text.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static enum nr_verbosity verbosity = NR_NORMAL;
@@ -30,6 +33,39 @@ const char *nr_msg_sgr(FILE *f, const char *code)
 	return nr_msg_color(f) ? code : "";
 }
 
+/* Messages quote what came from outside (a remote level's stderr, a
+ * bundle's names, a server's answer): the formatted text is escaped as a
+ * whole (util/safe_text.h).  Our own words hold no control character, so
+ * only a stranger's are changed. */
+static void put_formatted(FILE *f, const char *fmt, va_list ap)
+{
+	char small[1024], out[1024], *text = small;
+	size_t len, used;
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(small, sizeof(small), fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		text = malloc((size_t)n + 1);
+		if (!text) {
+			text = small;
+			n = (int)sizeof(small) - 1;
+		} else {
+			vsnprintf(text, (size_t)n + 1, fmt, ap);
+		}
+	}
+	for (len = (size_t)n; len > 0; len -= used) {
+		used = nr_text_escape(text + (size_t)n - len, len, 0, out, sizeof(out));
+		fputs(out, f);
+	}
+	if (text != small)
+		free(text);
+}
+
 static void vprint(const char *tag, const char *color, const char *fmt, va_list ap)
 {
 	if (progress_shown) {
@@ -39,7 +75,7 @@ static void vprint(const char *tag, const char *color, const char *fmt, va_list 
 	fprintf(stderr, "nest-report: ");
 	if (tag)
 		fprintf(stderr, "%s%s%s", nr_msg_sgr(stderr, color), tag, nr_msg_sgr(stderr, "\033[0m"));
-	vfprintf(stderr, fmt, ap);
+	put_formatted(stderr, fmt, ap);
 	fputc('\n', stderr);
 }
 
@@ -85,6 +121,30 @@ void nr_msg_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+void nr_msg_line(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_formatted(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+}
+
+int nr_msg_json(FILE *f, json_object *o)
+{
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+	char *safe = text ? nr_text_json(text) : NULL;
+
+	if (!safe)
+		return -ENOMEM;
+	fputs(safe, f);
+	fputc('\n', f);
+	free(safe);
+	return 0;
+}
+
 void nr_msg_usage(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
@@ -124,7 +184,7 @@ void nr_msg_progress(const char *fmt, ...)
 		return;
 	fputs("\r", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_formatted(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\033[K", stderr);
 	fflush(stderr);

@@ -5,6 +5,7 @@
 #ifndef NR_MSG_H
 #define NR_MSG_H
 
+#include <json-c/json.h>
 #include <stdio.h>
 
 enum nr_verbosity { NR_QUIET = 0, NR_NORMAL = 1, NR_VERBOSE = 2 };
@@ -16,6 +17,16 @@ void nr_msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nr_msg_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nr_msg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nr_msg_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One line of output on f (the command's report on stdout), formatted and
+ * escaped as messages are, then a newline: for lines that quote text from
+ * outside and carry no colour of our own. */
+void nr_msg_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* o as pretty JSON and a newline on f, with what a terminal would obey
+ * written as \u escapes (nr_text_json): the `--json` output of every
+ * command.  0, or -ENOMEM (nothing printed). */
+int nr_msg_json(FILE *f, json_object *o);
 
 /* Usage error: the message, then a hint line; the caller exits 2. */
 void nr_msg_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -7,6 +7,7 @@
 
 #include "bundle/bundle_read.h"
 #include "util/config.h"
+#include "util/file_open.h"
 #include "msg.h"
 #include "transport/transport.h"
 
@@ -243,7 +244,9 @@ static int settle(const struct nr_upload_cli *c, struct nr_upload_opts *o, char 
 {
 	const char *url = c->url ? c->url : nr_config_get("upload.url");
 	const char *method = c->method ? c->method : nr_config_get("upload.method");
+	struct nr_error e = { 0 };
 	bool sftp;
+	int fd = -1;
 
 	if (!url || !*url)
 		return nr_error_set(err, EINVAL, "no upload URL: pass one, or set upload.url in "
@@ -264,9 +267,12 @@ static int settle(const struct nr_upload_cli *c, struct nr_upload_opts *o, char 
 	timing_from_env(&o->timing);
 	if (c->ssh.connect_timeout_s > 0)
 		o->timing.connect_timeout_s = c->ssh.connect_timeout_s;
-	if (o->cacert && access(o->cacert, R_OK) < 0)
-		return nr_error_set(err, errno, "cannot read the CA file %s: %s", o->cacert,
-		                    strerror(errno));
+	/* curl opens it by name: no FIFO for it to block on (file_open.h). */
+	if (o->cacert && (fd = nr_file_open_regular(o->cacert, "the CA file", &e)) < 0)
+		return nr_error_set(err, e.code, "cannot read the CA file %s: %s", o->cacert,
+		                    e.code == EINVAL ? "not a regular file" : strerror(e.code));
+	if (o->cacert)
+		close(fd);
 	sftp = strncasecmp(url, "sftp://", 7) == 0;
 	return settle_token(c, sftp, token, err);
 }
@@ -372,8 +378,7 @@ int nr_upload_cli_run(const struct nr_upload_cli *c, const char *bundle, json_ob
 	if (json_out)
 		*json_out = j;
 	else if (c->json)
-		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-		                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+		nr_msg_json(stdout, j);
 	if (!json_out)
 		json_object_put(j);
 	if (rc == 0 && !c->json && !json_out)

@@ -136,8 +136,8 @@ void nr_upload_report_text(const struct nr_upload_report *rep, const struct nr_u
 	char size[32], how[64];
 
 	if (nr_msg_verbosity() == NR_QUIET) {
-		printf("%s\n", res->server_url[0] ? res->server_url
-		               : res->server_id[0] ? res->server_id : res->dest);
+		nr_msg_line(stdout, "%s", res->server_url[0] ? res->server_url
+		                          : res->server_id[0] ? res->server_id : res->dest);
 		return;
 	}
 	nr_msg_human_size(res->bytes, size, sizeof(size));
@@ -150,8 +150,9 @@ void nr_upload_report_text(const struct nr_upload_report *rep, const struct nr_u
 	printf("Uploaded %s%s to %s (%s, %s in %.1f s)\n", rep->bundle,
 	       rep->signed_ ? " and its signature" : " (unsigned)", res->dest, how, size,
 	       res->seconds);
+	/* The server's words: escaped. */
 	if (res->server_id[0])
-		printf("Server id: %s\n", res->server_id);
+		nr_msg_line(stdout, "Server id: %s", res->server_id);
 	if (res->server_url[0])
-		printf("Server URL: %s\n", res->server_url);
+		nr_msg_line(stdout, "Server URL: %s", res->server_url);
 }

@@ -22,13 +22,25 @@ struct item {
 	json_object *finding;
 };
 
+#define MISSING_MAX sizeof(((struct nr_rule_ctx *)0)->missing)
+
+/* A rule that could not be checked on a level, and the fact it missed
+ * (copied: a check may name it from its own stack). */
+struct unknown {
+	size_t level_index;
+	size_t seq;
+	const char *rule;        /* the rule's id (static) */
+	char missing[MISSING_MAX];
+};
+
 /* What one evaluation gathers: findings, and per level the rules that
  * could not be checked. */
 struct sink {
 	struct item *items;
 	size_t n, cap;
 	size_t rule_index;
-	json_object *unknown;     /* [{level, missing, rule, level_index}] */
+	struct unknown *unknown;
+	size_t nu, ucap;
 	int oom;
 };
 
@@ -206,13 +218,13 @@ bool nr_rule_kernel_older(struct nr_rule_ctx *c, const char *version, json_objec
 
 enum nr_rule_verdict nr_rule_unknown(struct nr_rule_ctx *c, const char *fact)
 {
-	c->missing = fact;
+	snprintf(c->missing, sizeof(c->missing), "%s", fact ? fact : "?");
 	return NR_RULE_UNKNOWN;
 }
 
 /* ---- evaluation ----------------------------------------------------------- */
 
-static bool in_scope(const struct nr_rule *r, json_object *levels, json_object *level)
+static bool in_scope(const struct nr_rule *r, const struct nr_mlevels *ix, json_object *level)
 {
 	if (r->scope == NR_SCOPE_EVERY)
 		return nr_mlevel_id(level) != NULL;
@@ -220,50 +232,61 @@ static bool in_scope(const struct nr_rule *r, json_object *levels, json_object *
 		return false;
 	switch (r->scope) {
 	case NR_SCOPE_HOST:
-		return nr_mlevel_is_host(levels, level);
+		return nr_mlevel_is_host(ix, level);
 	case NR_SCOPE_GUEST_HV:
-		return nr_mlevel_is_guest_hv(levels, level);
+		return nr_mlevel_is_guest_hv(ix, level);
 	case NR_SCOPE_CHILD:
-		return nr_mlevel_reached(nr_mlevel_parent(levels, level));
+		return nr_mlevel_reached(nr_mlevel_parent(ix, level));
 	default:
 		return true;
 	}
 }
 
-static void note_unknown(struct sink *s, const struct nr_rule *r, const char *level,
-                         size_t level_index, const char *missing)
+static void note_unknown(struct sink *s, const struct nr_rule *r, size_t level_index,
+                         const char *missing)
 {
-	json_object *u = json_object_new_object();
+	struct unknown *u;
 
-	json_object_object_add(u, "level", json_object_new_string(level));
-	json_object_object_add(u, "rule", json_object_new_string(r->id));
-	json_object_object_add(u, "missing", json_object_new_string(missing ? missing : "?"));
-	json_object_object_add(u, "level_index", json_object_new_int64((int64_t)level_index));
-	json_object_array_add(s->unknown, u);
+	if (s->nu == s->ucap) {
+		size_t cap = s->ucap ? s->ucap * 2 : 64;
+
+		u = realloc(s->unknown, cap * sizeof(*u));
+		if (!u) {
+			s->oom = 1;
+			return;
+		}
+		s->unknown = u;
+		s->ucap = cap;
+	}
+	u = &s->unknown[s->nu];
+	u->level_index = level_index;
+	u->seq = s->nu++;
+	u->rule = r->id;
+	snprintf(u->missing, sizeof(u->missing), "%s", missing ? missing : "?");
 }
 
-static void evaluate_rule(const struct nr_rule *r, json_object *levels, struct sink *s)
+static void evaluate_rule(const struct nr_rule *r, const struct nr_mlevels *ix, struct sink *s)
 {
-	size_t i, n = json_object_is_type(levels, json_type_array) ? json_object_array_length(levels) : 0;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		json_object *level = json_object_array_get_idx(levels, i);
+	for (i = 0; i < ix->n; i++) {
+		json_object *level = nr_mlevels_at(ix, i);
 		json_object *facts = nr_mlevel_facts(level);
-		struct nr_rule_ctx c = { r, levels, level, facts, nr_mlevel_id(level), s, i, NULL };
+		struct nr_rule_ctx c = { r, ix, level, facts, nr_mlevel_id(level), s, i, "" };
 		enum nr_arch arch;
 
-		if (!in_scope(r, levels, level))
+		if (!in_scope(r, ix, level))
 			continue;
 		arch = nr_mlevel_arch(facts);
 		/* A level of unknown architecture cannot be ruled in or out. */
 		if (r->arches != NR_ARCH_ANY && arch == NR_ARCH_UNKNOWN && nr_mlevel_reached(level)) {
-			note_unknown(s, r, c.id, i, "arch_family");
+			note_unknown(s, r, i, "arch_family");
 			continue;
 		}
 		if (!(r->arches & (unsigned)arch) && r->arches != NR_ARCH_ANY)
 			continue;
 		if (r->check(&c) == NR_RULE_UNKNOWN)
-			note_unknown(s, r, c.id, i, c.missing);
+			note_unknown(s, r, i, c.missing[0] ? c.missing : NULL);
 	}
 }
 
@@ -283,75 +306,62 @@ const struct nr_rule nr_rule_could_not_check = {
 	       "summary.txt and the manifest always carry it.",
 };
 
-static size_t unknown_level(json_object *u)
+/* By level, then in the order they were noted (rule order). */
+static int unknown_cmp(const void *a, const void *b)
 {
-	return (size_t)json_object_get_int64(json_object_object_get(u, "level_index"));
+	const struct unknown *x = a, *y = b;
+
+	if (x->level_index != y->level_index)
+		return x->level_index < y->level_index ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* "rule-a, rule-b": the rules of level i that missed `missing`. */
-static void rules_missing(json_object *unknown, size_t i, const char *missing, char *out,
-                          size_t outlen)
+/* The evidence of one level's could-not-check finding: one entry per
+ * missing fact, in order of first mention, naming the rules that needed
+ * it.  u[0..n) are that level's entries; n is at most the rule count, so
+ * the pairwise scan here does not grow with the levels. */
+static json_object *missing_evidence(const struct unknown *u, size_t n)
 {
-	size_t k, n = json_object_array_length(unknown), len = 0;
+	json_object *ev = json_object_new_array();
+	char list[TEXT_MAX];
+	size_t j, k, len;
 
-	out[0] = '\0';
-	for (k = 0; k < n && len < outlen; k++) {
-		json_object *u = json_object_array_get_idx(unknown, k);
-
-		if (unknown_level(u) == i && strcmp(nr_mlevel_string(u, "missing"), missing) == 0)
-			len += (size_t)snprintf(out + len, outlen - len, "%s%s", len ? ", " : "",
-			                        nr_mlevel_string(u, "rule"));
+	for (j = 0; ev && j < n; j++) {
+		for (k = 0; k < j && strcmp(u[k].missing, u[j].missing) != 0; k++)
+			;
+		if (k < j)
+			continue;   /* listed with its first mention */
+		list[0] = '\0';
+		for (k = j, len = 0; k < n && len < sizeof(list); k++)
+			if (strcmp(u[k].missing, u[j].missing) == 0)
+				len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+				                        len ? ", " : "", u[k].rule);
+		nr_rule_ev_add(ev, NULL, "%s unknown: %s", u[j].missing, list);
 	}
-}
-
-/* Whether an earlier entry of level i already missed the same fact. */
-static bool missing_seen(json_object *unknown, size_t i, size_t upto, const char *missing)
-{
-	size_t k;
-
-	for (k = 0; k < upto; k++) {
-		json_object *u = json_object_array_get_idx(unknown, k);
-
-		if (unknown_level(u) == i && strcmp(nr_mlevel_string(u, "missing"), missing) == 0)
-			return true;
-	}
-	return false;
+	return ev;
 }
 
 /* One info finding per level listing the rules that could not be checked,
- * one evidence entry per missing fact. */
-static void could_not_check(struct sink *s, json_object *levels)
+ * one evidence entry per missing fact: one sort, then one pass. */
+static void could_not_check(struct sink *s, const struct nr_mlevels *ix)
 {
-	size_t i, j, n = json_object_is_type(levels, json_type_array) ? json_object_array_length(levels) : 0;
-	size_t nu = json_object_array_length(s->unknown);
+	size_t j = 0, k;
+	char count[32];
 
 	s->rule_index = (size_t)-1;   /* after every rule of its level */
-	for (i = 0; i < n; i++) {
-		json_object *level = json_object_array_get_idx(levels, i);
-		struct nr_rule_ctx c = { &nr_rule_could_not_check, levels, level,
-		                         nr_mlevel_facts(level), nr_mlevel_id(level), s, i, NULL };
-		json_object *ev = json_object_new_array();
-		size_t rules = 0;
-		char list[TEXT_MAX], count[32];
+	if (s->nu > 1)
+		qsort(s->unknown, s->nu, sizeof(*s->unknown), unknown_cmp);
+	while (j < s->nu) {
+		size_t i = s->unknown[j].level_index;
+		json_object *level = nr_mlevels_at(ix, i);
+		struct nr_rule_ctx c = { &nr_rule_could_not_check, ix, level,
+		                         nr_mlevel_facts(level), nr_mlevel_id(level), s, i, "" };
 
-		for (j = 0; j < nu; j++) {
-			json_object *u = json_object_array_get_idx(s->unknown, j);
-			const char *missing = nr_mlevel_string(u, "missing");
-
-			if (unknown_level(u) != i)
-				continue;
-			rules++;
-			if (missing_seen(s->unknown, i, j, missing))
-				continue;
-			rules_missing(s->unknown, i, missing, list, sizeof(list));
-			nr_rule_ev_add(ev, NULL, "%s unknown: %s", missing, list);
-		}
-		if (rules == 0) {
-			json_object_put(ev);
-			continue;
-		}
-		snprintf(count, sizeof(count), "%zu", rules);
-		nr_rule_fire(&c, ev, "count", count, NULL);
+		for (k = j; k < s->nu && s->unknown[k].level_index == i; k++)
+			;
+		snprintf(count, sizeof(count), "%zu", k - j);
+		nr_rule_fire(&c, missing_evidence(s->unknown + j, k - j), "count", count, NULL);
+		j = k;
 	}
 }
 
@@ -390,41 +400,46 @@ static json_object *sink_finish(struct sink *s)
 
 json_object *nr_findings_evaluate(json_object *levels)
 {
+	struct nr_mlevels ix;
 	struct sink s = { 0 };
 	size_t g, k, index = 0;
 
-	s.unknown = json_object_new_array();
-	if (!s.unknown)
+	if (nr_mlevels_init(&ix, levels) < 0)
 		return NULL;
 	for (g = 0; nr_rule_groups[g]; g++)
 		for (k = 0; k < nr_rule_groups[g]->n; k++) {
 			s.rule_index = index++;
-			evaluate_rule(&nr_rule_groups[g]->rules[k], levels, &s);
+			evaluate_rule(&nr_rule_groups[g]->rules[k], &ix, &s);
 		}
-	could_not_check(&s, levels);
-	json_object_put(s.unknown);
+	could_not_check(&s, &ix);
+	free(s.unknown);
+	nr_mlevels_release(&ix);
 	return sink_finish(&s);
 }
 
 json_object *nr_rule_evaluate(const struct nr_rule *r, json_object *levels, json_object **unknown)
 {
+	struct nr_mlevels ix;
 	struct sink s = { 0 };
-	size_t i, n;
+	json_object *list = NULL, *u;
+	size_t i;
 
-	s.unknown = json_object_new_array();
-	if (!s.unknown)
+	if (nr_mlevels_init(&ix, levels) < 0)
 		return NULL;
-	evaluate_rule(r, levels, &s);
-	if (unknown) {
-		/* Callers see {level, missing}; the index is ours. */
-		n = json_object_array_length(s.unknown);
-		for (i = 0; i < n; i++) {
-			json_object_object_del(json_object_array_get_idx(s.unknown, i), "level_index");
-			json_object_object_del(json_object_array_get_idx(s.unknown, i), "rule");
+	evaluate_rule(r, &ix, &s);
+	/* Callers see {level, missing}. */
+	if (unknown && (list = json_object_new_array()))
+		for (i = 0; i < s.nu; i++) {
+			const char *id = nr_mlevel_id(nr_mlevels_at(&ix, s.unknown[i].level_index));
+
+			u = json_object_new_object();
+			json_object_object_add(u, "level", id ? json_object_new_string(id) : NULL);
+			json_object_object_add(u, "missing", json_object_new_string(s.unknown[i].missing));
+			json_object_array_add(list, u);
 		}
-		*unknown = s.unknown;
-	} else {
-		json_object_put(s.unknown);
-	}
+	if (unknown)
+		*unknown = list;
+	free(s.unknown);
+	nr_mlevels_release(&ix);
 	return sink_finish(&s);
 }

@@ -58,32 +58,61 @@ json_object *nr_mlevel_find(json_object *levels, const char *id)
 	return NULL;
 }
 
-json_object *nr_mlevel_parent(json_object *levels, json_object *level)
+int nr_mlevels_init(struct nr_mlevels *ix, json_object *levels)
 {
-	return nr_mlevel_find(levels, nr_mlevel_string(level, "parent"));
-}
+	size_t i;
+	int rc = 0;
 
-bool nr_mlevel_has_child(json_object *levels, const char *id)
-{
-	size_t i, n = levels_len(levels);
+	memset(ix, 0, sizeof(*ix));
+	ix->n = levels_len(levels);
+	ix->array = ix->n ? levels : NULL;
+	for (i = 0; i < ix->n && rc >= 0; i++) {
+		json_object *lv = json_object_array_get_idx(levels, i);
+		const char *id = nr_mlevel_id(lv), *parent = nr_mlevel_string(lv, "parent");
 
-	for (i = 0; id && i < n; i++) {
-		const char *p = nr_mlevel_string(json_object_array_get_idx(levels, i), "parent");
-
-		if (p && strcmp(p, id) == 0)
-			return true;
+		if (id)
+			rc = nr_strmap_put(&ix->by_id, id, lv);
+		if (rc >= 0 && parent)
+			rc = nr_strmap_put(&ix->parents, parent, lv);
+		ix->any_child |= nr_mlevel_depth(lv) > 0;
 	}
-	return false;
+	if (rc < 0)
+		nr_mlevels_release(ix);
+	return rc < 0 ? rc : 0;
 }
 
-bool nr_mlevel_any_child(json_object *levels)
+void nr_mlevels_release(struct nr_mlevels *ix)
 {
-	size_t i, n = levels_len(levels);
+	nr_strmap_release(&ix->by_id, NULL);
+	nr_strmap_release(&ix->parents, NULL);
+	memset(ix, 0, sizeof(*ix));
+}
 
-	for (i = 0; i < n; i++)
-		if (nr_mlevel_depth(json_object_array_get_idx(levels, i)) > 0)
-			return true;
-	return false;
+json_object *nr_mlevels_at(const struct nr_mlevels *ix, size_t i)
+{
+	return i < ix->n ? json_object_array_get_idx(ix->array, i) : NULL;
+}
+
+json_object *nr_mlevels_find(const struct nr_mlevels *ix, const char *id)
+{
+	struct nr_strmap_slot *s = id ? nr_strmap_find(&ix->by_id, id) : NULL;
+
+	return s ? s->val : NULL;
+}
+
+json_object *nr_mlevel_parent(const struct nr_mlevels *ix, json_object *level)
+{
+	return nr_mlevels_find(ix, nr_mlevel_string(level, "parent"));
+}
+
+bool nr_mlevel_has_child(const struct nr_mlevels *ix, const char *id)
+{
+	return id && nr_strmap_find(&ix->parents, id) != NULL;
+}
+
+bool nr_mlevel_any_child(const struct nr_mlevels *ix)
+{
+	return ix->any_child;
 }
 
 bool nr_mlevel_reached(json_object *level)
@@ -93,7 +122,7 @@ bool nr_mlevel_reached(json_object *level)
 	return s && (strcmp(s, "ok") == 0 || strcmp(s, "partial") == 0);
 }
 
-bool nr_mlevel_is_guest_hv(json_object *levels, json_object *level)
+bool nr_mlevel_is_guest_hv(const struct nr_mlevels *ix, json_object *level)
 {
 	json_object *facts = nr_mlevel_facts(level);
 	const char *role, *hv;
@@ -102,7 +131,7 @@ bool nr_mlevel_is_guest_hv(json_object *levels, json_object *level)
 	if (depth == 1)
 		return true;
 	if (depth > 1)
-		return nr_mlevel_has_child(levels, nr_mlevel_id(level));
+		return nr_mlevel_has_child(ix, nr_mlevel_id(level));
 	if (depth != 0)
 		return false;
 	role = nr_facts_str(facts, "virt.role");
@@ -111,9 +140,9 @@ bool nr_mlevel_is_guest_hv(json_object *levels, json_object *level)
 	return role && strcmp(role, "guest") == 0 && !(hv && strcmp(hv, "lpar") == 0);
 }
 
-bool nr_mlevel_is_host(json_object *levels, json_object *level)
+bool nr_mlevel_is_host(const struct nr_mlevels *ix, json_object *level)
 {
-	return nr_mlevel_depth(level) == 0 && !nr_mlevel_is_guest_hv(levels, level);
+	return nr_mlevel_depth(level) == 0 && !nr_mlevel_is_guest_hv(ix, level);
 }
 
 enum nr_arch nr_mlevel_arch(json_object *facts)
@@ -163,6 +192,11 @@ static json_object *probe_artifact(json_object *level, const char *probe, const 
 			return a;
 	}
 	return NULL;
+}
+
+json_object *nr_mlevel_artifact(json_object *level, const char *probe, const char *artifact)
+{
+	return probe_artifact(level, probe, artifact, false);
 }
 
 const char *nr_mlevel_artifact_path(json_object *level, const char *probe, const char *artifact)
@@ -256,9 +290,9 @@ void nr_mlevel_guest_label(json_object *guest, char *out, size_t outlen)
 		snprintf(out, outlen, "(unnamed)");
 }
 
-json_object *nr_mlevel_guest_child(json_object *levels, json_object *guest)
+json_object *nr_mlevel_guest_child(const struct nr_mlevels *ix, json_object *guest)
 {
-	json_object *child = nr_mlevel_find(levels, nr_mlevel_string(guest, "level"));
+	json_object *child = nr_mlevels_find(ix, nr_mlevel_string(guest, "level"));
 
 	return nr_mlevel_reached(child) ? child : NULL;
 }

@@ -87,14 +87,14 @@ json_object *nr_rule_evaluate(const struct nr_rule *r, json_object *levels,
 
 struct nr_rule_ctx {
 	const struct nr_rule *rule;
-	json_object *levels;      /* the manifest's levels array */
+	const struct nr_mlevels *levels;   /* the manifest's levels, indexed */
 	json_object *level;       /* the level under check */
 	json_object *facts;       /* its facts (an object, possibly empty) */
 	const char *id;           /* its id */
 	/* engine-private */
 	void *sink;
 	size_t level_index;
-	const char *missing;
+	char missing[128];        /* copied: a check may name it from its stack */
 };
 
 /* Emit one finding.  ev is an evidence array (consumed; NULL for none);
@@ -158,6 +158,8 @@ extern const struct nr_rule_group nr_rules_ppc;        /* rules_ppc.c */
 extern const struct nr_rule_group nr_rules_migration;  /* rules_migration.c */
 extern const struct nr_rule_group nr_rules_evidence;   /* rules_evidence.c */
 extern const struct nr_rule_group nr_rules_skew;       /* rules_skew.c */
+extern const struct nr_rule_group nr_rules_config;     /* rules_config.c */
+extern const struct nr_rule_group nr_rules_libvirt;    /* rules_libvirt.c */
 
 /* Where rules come from: the kernel's "Running nested guests with KVM"
  * (shared/reference/000), then a section name. */

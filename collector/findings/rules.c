@@ -17,7 +17,9 @@ const struct nr_rule_group *const nr_rule_groups[] = {
 	&nr_rules_ppc,
 	&nr_rules_migration,
 	&nr_rules_evidence,
+	&nr_rules_libvirt,
 	&nr_rules_skew,
+	&nr_rules_config,
 	NULL,
 };
 

@@ -27,7 +27,7 @@ struct nr_artifact_sink {
 	char buf[SPOOL_BUF];
 };
 
-static int spool_open(const char *dir, struct nr_error *err)
+int nr_spool_open(const char *dir, struct nr_error *err)
 {
 	char tmpl[4096];
 	int fd;
@@ -116,7 +116,7 @@ int nr_artifact_begin(struct nr_artifact *a, const char *spool_dir, uint64_t cap
 	*sink = NULL;
 	if (!s)
 		return nr_error_set(err, ENOMEM, "out of memory");
-	a->fd = spool_open(spool_dir, err);
+	a->fd = nr_spool_open(spool_dir, err);
 	if (a->fd < 0) {
 		rc = a->fd;
 		goto out;

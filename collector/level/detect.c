@@ -8,6 +8,8 @@
  * order and the answer for each real machine in the test fixtures.
  *
  *  1. s390 /proc/sysinfo: the innermost VMnn block, else the LPAR
+ *  1b. the x86 CPUID hypervisor signature as the cpuid probe read it
+ *     (KVMKVMKVM, TCGTCGTCGTCG, ...), refined by the ACPI OEM ID
  *  2. the kernel's "Hypervisor detected: X" (x86 CPUID leaf), refined by
  *     the ACPI OEM ID (Firecracker runs on KVM)
  *  3. lscpu's "Hypervisor vendor"
@@ -19,6 +21,13 @@
  *  9. PCI devices only one hypervisor emulates
  * 10. the x86 CPUID hypervisor bit: set, a guest; clear, a host
  * 11. virtio PCI devices alone: a guest of an unnamed hypervisor
+ *
+ * Then the KVM-or-TCG verdict (virt.accel, and virt.accel_source naming
+ * where it came from): the CPUID signature first (the hypervisor's own
+ * word), then the kernel log; nr_facts_derive_accel_guest() later lets
+ * the parent's view of the matched guest (QMP query-kvm, then its QEMU
+ * argv) replace a verdict from the kernel log, or give one where there
+ * was none.
  */
 #include "facts.h"
 
@@ -148,22 +157,52 @@ static const char *acpi_lookup(const char *oem)
 	return NULL;
 }
 
+/* KVM as such, or the VMM on it that only its ACPI tables name
+ * (Firecracker, cloud-hypervisor). */
+static int conclude_kvm(json_object *facts, const char *fact, const char *what)
+{
+	const char *vmm = acpi_lookup(nr_facts_str(facts, "kernel.acpi_oem"));
+	char detail[160];
+
+	if (str_is(vmm, "firecracker") || str_is(vmm, "cloud-hypervisor")) {
+		snprintf(detail, sizeof(detail), "%s; ACPI OEM %s", what,
+		         nr_facts_str(facts, "kernel.acpi_oem"));
+		return conclude(facts, "guest", vmm, "kernel.acpi_oem", detail);
+	}
+	return conclude(facts, "guest", "kvm", fact, what);
+}
+
+/* 1b. The CPUID hypervisor leaves, read by the cpuid probe. */
+static int from_cpuid(json_object *facts)
+{
+	const char *hv = nr_facts_str(facts, "cpuid.hypervisor");
+	const char *sig = nr_facts_str(facts, "cpuid.signature2");
+	char detail[128];
+
+	if (!hv)
+		return 0;
+	if (!sig || !vendor_lookup(sig))
+		sig = nr_facts_str(facts, "cpuid.signature");
+	snprintf(detail, sizeof(detail), "CPUID hypervisor signature \"%s\"", sig ? sig : "?");
+	if (str_is(hv, "kvm"))
+		return conclude_kvm(facts, "cpuid.hypervisor", detail);
+	return conclude(facts, "guest", str_is(hv, "tcg") ? "qemu-tcg" : hv, "cpuid.hypervisor",
+	                detail);
+}
+
 /* 2. "Hypervisor detected: KVM"; Firecracker and cloud-hypervisor are KVM
  * too, and only their ACPI tables tell them apart. */
 static int from_kernel(json_object *facts)
 {
 	const char *s = nr_facts_str(facts, "kernel.hypervisor_detected");
-	const char *hv = vendor_lookup(s), *vmm = acpi_lookup(nr_facts_str(facts, "kernel.acpi_oem"));
+	const char *hv = vendor_lookup(s);
 	char detail[128];
 
 	if (!hv)
 		return 0;
-	if (str_is(hv, "kvm") && (str_is(vmm, "firecracker") || str_is(vmm, "cloud-hypervisor"))) {
-		snprintf(detail, sizeof(detail), "Hypervisor detected: %s; ACPI OEM %s", s,
-		         nr_facts_str(facts, "kernel.acpi_oem"));
-		return conclude(facts, "guest", vmm, "kernel.acpi_oem", detail);
-	}
 	snprintf(detail, sizeof(detail), "Hypervisor detected: %s", s);
+	if (str_is(hv, "kvm"))
+		return conclude_kvm(facts, "kernel.hypervisor_detected", detail);
 	return conclude(facts, "guest", hv, "kernel.hypervisor_detected", detail);
 }
 
@@ -340,7 +379,8 @@ static int from_cpu_flag(json_object *facts)
 
 static void derive_virt(json_object *facts)
 {
-	if (from_s390(facts) || from_kernel(facts) || from_lscpu(facts) || from_xen(facts) ||
+	if (from_s390(facts) || from_cpuid(facts) || from_kernel(facts) || from_lscpu(facts) ||
+	    from_xen(facts) ||
 	    from_devicetree(facts) || from_dmi(facts) || from_ppc_cpuinfo(facts) ||
 	    from_acpi(facts) || from_pci(facts, 0) || from_cpu_flag(facts) || from_pci(facts, 1))
 		return;
@@ -372,8 +412,96 @@ static void derive_ppc_virt_ext(json_object *facts)
 	}
 }
 
+/* ---- KVM or TCG ---------------------------------------------------------- */
+
+static void set_accel(json_object *facts, const char *accel, const char *source,
+                      const char *artifact, const char *detail)
+{
+	nr_facts_set(facts, "virt.accel", json_object_new_string(accel));
+	nr_facts_set(facts, "virt.accel_source", json_object_new_string(source));
+	nr_facts_evidence(facts, "virt.accel", artifact, detail);
+}
+
+/* What this level's own evidence says: its CPUID signature, else its
+ * kernel log ("Hypervisor detected: KVM"; a QEMU machine whose boot log
+ * names no hypervisor is TCG, see qemu_accel()). */
+static void derive_accel(json_object *facts)
+{
+	const char *hv = nr_facts_str(facts, "cpuid.hypervisor");
+	const char *virt = nr_facts_str(facts, "virt.hypervisor");
+	char detail[160];
+
+	if (hv) {
+		snprintf(detail, sizeof(detail), "CPUID hypervisor signature names %s", hv);
+		set_accel(facts, str_is(hv, "kvm") ? "kvm" : str_is(hv, "tcg") ? "tcg" : "other",
+		          "cpuid", evidence_artifact(facts, "cpuid.hypervisor"), detail);
+		return;
+	}
+	if (str_is(vendor_lookup(nr_facts_str(facts, "kernel.hypervisor_detected")), "kvm")) {
+		snprintf(detail, sizeof(detail), "kernel log: Hypervisor detected: %s",
+		         nr_facts_str(facts, "kernel.hypervisor_detected"));
+		set_accel(facts, "kvm", "dmesg", evidence_artifact(facts, "kernel.hypervisor_detected"),
+		          detail);
+	} else if (str_is(virt, "qemu-tcg")) {
+		set_accel(facts, "tcg", "dmesg", evidence_artifact(facts, "kernel.dmesg_captured"),
+		          "kernel log from boot names no hypervisor on a QEMU machine");
+	}
+}
+
 void nr_facts_derive(json_object *facts)
 {
 	derive_ppc_virt_ext(facts);
 	derive_virt(facts);
+	derive_accel(facts);
+}
+
+/* The parent's libvirt domain of this name, when it answered query-kvm. */
+static json_object *qmp_domain(json_object *parent, const char *name)
+{
+	json_object *doms = nr_facts_get(parent, "libvirt.domains");
+	size_t i;
+
+	for (i = 0; name && json_object_is_type(doms, json_type_array) &&
+	            i < json_object_array_length(doms); i++) {
+		json_object *d = json_object_array_get_idx(doms, i), *q;
+
+		if (str_is(json_object_get_string(json_object_object_get(d, "name")), name) &&
+		    json_object_object_get_ex(d, "qmp_kvm_enabled", &q) &&
+		    json_object_is_type(q, json_type_boolean))
+			return d;
+	}
+	return NULL;
+}
+
+void nr_facts_derive_accel_guest(json_object *facts, json_object *guest, json_object *parent)
+{
+	const char *source = nr_facts_str(facts, "virt.accel_source");
+	const char *name = json_object_get_string(json_object_object_get(guest, "name"));
+	json_object *accel = json_object_object_get(guest, "accel"), *dom;
+	const char *first = json_object_is_type(accel, json_type_array)
+	                            ? json_object_get_string(json_object_array_get_idx(accel, 0))
+	                            : NULL;
+	char detail[256];
+	bool kvm;
+
+	/* The level's own CPUID is the hypervisor's word: nothing beats it. */
+	if (str_is(source, "cpuid"))
+		return;
+	if ((dom = qmp_domain(parent, name))) {
+		kvm = json_object_get_boolean(json_object_object_get(dom, "qmp_kvm_enabled"));
+		snprintf(detail, sizeof(detail), "the parent's QMP query-kvm for domain '%s': "
+		         "enabled %s", name, kvm ? "true" : "false");
+		set_accel(facts, kvm ? "kvm" : "tcg", "qmp", evidence_artifact(parent, "libvirt.domains"),
+		          detail);
+		return;
+	}
+	/* argv fills a gap only, and only when it leaves QEMU one choice:
+	 * "-machine accel=kvm:tcg" may have fallen back. */
+	if (source || !first || json_object_array_length(accel) != 1 ||
+	    (!str_is(first, "kvm") && !str_is(first, "tcg")))
+		return;
+	snprintf(detail, sizeof(detail), "the parent's QEMU command line of this guest asks for %s%s",
+	         first, json_object_get_boolean(json_object_object_get(guest, "accel_defaulted"))
+	                        ? " (QEMU's default: no accelerator option)" : "");
+	set_accel(facts, first, "argv", NULL, detail);
 }

@@ -136,12 +136,21 @@ void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch
 		"cpu.vendor", "cpu.model", "cpu.count", "cpu.virt_ext", "cpu.hypervisor_flag",
 		"cpu.platform", "cpu.machine", "cpu.hypervisor_vendor", "cpu.virt_type",
 		"firmware.sys_vendor", "firmware.product_name", "firmware.bios_vendor",
-		"virt.role", "virt.hypervisor", "virt.stack",
+		"virt.role", "virt.hypervisor", "virt.stack", "virt.accel", "virt.accel_source",
 		"pci.devices", "pci.hypervisor",
 		"devicetree.compatible", "devicetree.model", "devicetree.hypervisor",
 		"devicetree.powervm_lpar", "xen.domain",
 		"kvm.available", "kvm.device", "kvm.module", "kvm.nested",
-		"libvirt.version",
+		"libvirt.version", "libvirt.host_model", "libvirt.host_validate", "libvirt.domains",
+		/* issue 11: distribution, packages, module configuration, MAC */
+		"os.id", "os.id_like", "os.version_id", "os.pretty_name",
+		"packages.manager", "packages.kernel", "packages.installed",
+		"modules.config", "modules.persistent", "modules.info",
+		"security.selinux", "security.apparmor", "security.lsm", "security.denials",
+		"security.denials_checked", "security.denials_total",
+		"cpuid.vendor", "cpuid.hypervisor_bit", "cpuid.vmx", "cpuid.svm", "cpuid.signature",
+		"cpuid.signature2", "cpuid.hypervisor", "cpuid.svm_features",
+		"vmx.feature_control", "vmx.features", "vmx.msrs",
 	};
 	size_t i;
 
@@ -254,6 +263,13 @@ int nr_artifacts_lines(const struct nr_artifacts *arts, const char *artifact, nr
 	}
 	free(buf);
 	return 0;
+}
+
+int nr_artifacts_exit(const struct nr_artifacts *arts, const char *artifact)
+{
+	struct nr_artifact *a = view_find(arts, artifact);
+
+	return a && a->has_exit ? a->exit_code : -1;
 }
 
 const char *nr_artifacts_path(const struct nr_artifacts *arts, const char *artifact)

@@ -20,6 +20,12 @@
 void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch);
 void nr_facts_derive(json_object *facts);
 
+/* The KVM-or-TCG verdict of a level that runs as `guest` (an entry of
+ * the parent's facts.guests, matched by discovery) of `parent`: QMP's
+ * query-kvm for the domain of that name, else the guest's QEMU argv,
+ * where the level's own CPUID gave no answer (detect.c). */
+void nr_facts_derive_accel_guest(json_object *facts, json_object *guest, json_object *parent);
+
 /* Fallback architecture detection from /proc/cpuinfo's shape. */
 enum nr_arch nr_facts_arch_from_cpuinfo(struct nr_transport *t, int64_t deadline_ms);
 

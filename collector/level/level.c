@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DETECT_TIMEOUT_MS 5000
+/* --timeout when none is given (the option's own default). */
+#define DETECT_TIMEOUT_DEFAULT_S 30
 
 const char *nr_probe_status_name(enum nr_probe_status s)
 {
@@ -88,21 +89,26 @@ void nr_level_release(struct nr_level *lv)
 
 /* The architecture decides which probes apply, so it is learned first:
  * from `uname -m`, else from what /proc/cpuinfo looks like (captured trees
- * of foreign machines often have no uname recorded). */
-static void level_detect_arch(struct nr_level *lv)
+ * of foreign machines often have no uname recorded).  Every step shares
+ * the detection deadline, which --timeout sets: the first command pays for
+ * the remote shell and sudo, and a guest under TCG on a busy host needed
+ * more than a fixed 5 s.  When uname is there and gives no answer, the
+ * level says so. */
+static void level_detect_arch(struct nr_level *lv, int64_t deadline_ms)
 {
 	struct nr_transport *t = lv->transport;
 	struct nr_mem_sink out = { { NULL }, NULL, 0, 0 };
-	struct nr_run_result res;
+	struct nr_run_result res = { 0 };
 	struct nr_error err = { 0 };
 	const char *argv[] = { NULL, "-m", NULL };
-	char path[4096];
+	char path[4096], msg[400];
+	int rc = -1;
 
 	if (nr_mem_sink_init(&out, 128) == 0 &&
-	    t->ops->which(t, "uname", nr_time_now_ms() + DETECT_TIMEOUT_MS, path, sizeof(path)) == 0) {
+	    t->ops->which(t, "uname", deadline_ms, path, sizeof(path)) == 0) {
 		argv[0] = path;
-		if (t->ops->run(t, "detect/uname-m", argv, nr_time_now_ms() + DETECT_TIMEOUT_MS,
-		                &out.base, NULL, &res, &err) == 0 && res.exit_code == 0) {
+		rc = t->ops->run(t, "detect/uname-m", argv, deadline_ms, &out.base, NULL, &res, &err);
+		if (rc == 0 && res.exit_code == 0) {
 			out.buf[strcspn(out.buf, " \t\r\n")] = '\0';
 			/* A machine name is [A-Za-z0-9_]; anything else (a
 			 * replayed tree's junk) is no answer. */
@@ -110,11 +116,23 @@ static void level_detect_arch(struct nr_level *lv)
 			                                 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0')
 				lv->arch_name = strdup(out.buf);
 		}
+		if (!lv->arch_name) {
+			const char *why = "no machine name in its output";
+
+			if (rc < 0)
+				why = res.timed_out || rc == -ETIMEDOUT ? "timed out"
+				      : err.msg[0] ? err.msg : "could not run";
+			else if (res.exit_code != 0)
+				why = "failed";
+			snprintf(msg, sizeof(msg), "uname -m gave no architecture (%s); guessing it from "
+			         "/proc/cpuinfo", why);
+			nr_level_add_error(lv, msg);
+		}
 	}
 	nr_mem_sink_release(&out);
 	lv->arch = lv->arch_name ? nr_arch_from_uname(lv->arch_name) : NR_ARCH_UNKNOWN;
-	if (lv->arch == NR_ARCH_UNKNOWN)
-		lv->arch = nr_facts_arch_from_cpuinfo(t, nr_time_now_ms() + DETECT_TIMEOUT_MS);
+	if (lv->arch == NR_ARCH_UNKNOWN && !t->lost && !t->broken)
+		lv->arch = nr_facts_arch_from_cpuinfo(t, deadline_ms);
 }
 
 static bool name_in(const char *const *list, const char *name)
@@ -230,7 +248,7 @@ static void *worker(void *arg)
 static int level_plan(struct nr_level *lv, const struct nr_collect_opts *opts, size_t *runnable,
                       struct nr_error *err)
 {
-	size_t n = nr_probe_count(), i;
+	size_t n = nr_probe_total(), i;
 
 	lv->results = calloc(n, sizeof(*lv->results));
 	if (!lv->results)
@@ -242,7 +260,7 @@ static int level_plan(struct nr_level *lv, const struct nr_collect_opts *opts, s
 		enum nr_probe_status st;
 		const char *why;
 
-		r->probe = nr_probe_table[i];
+		r->probe = nr_probe_at(i);
 		r->commands = json_object_new_array();
 		r->notes = json_object_new_array();
 		if (nr_level_probe_applies(lv, r->probe, opts, &why, &st)) {
@@ -264,10 +282,16 @@ int nr_level_collect(struct nr_level *lv, const struct nr_collect_opts *opts,
 	struct level_run run = { lv, opts, PTHREAD_MUTEX_INITIALIZER, 0 };
 	pthread_t threads[MAX_WORKERS];
 	size_t runnable = 0, started = 0, i;
+	int64_t detect_deadline;
 	int rc;
 
-	level_detect_arch(lv);
-	lv->is_root = lv->transport->ops->is_root(lv->transport);
+	/* Detection (architecture, root) is bounded by --timeout as a whole,
+	 * then each probe by its own: a level's collection ends within twice
+	 * --timeout of its connection (docs/ARCHITECTURE.md, "Bounds"). */
+	detect_deadline = nr_time_now_ms() +
+	                  (int64_t)(opts->timeout_s > 0 ? opts->timeout_s : DETECT_TIMEOUT_DEFAULT_S) * 1000;
+	level_detect_arch(lv, detect_deadline);
+	lv->is_root = lv->transport->ops->is_root(lv->transport, detect_deadline);
 	rc = level_plan(lv, opts, &runnable, err);
 	if (rc < 0)
 		return rc;

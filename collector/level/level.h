@@ -118,6 +118,10 @@ void nr_level_count(const struct nr_level *lv, unsigned counts[NR_PROBE_STATUS_C
 
 /* ---- artifacts (artifact.c) ---- */
 
+/* An unnamed read-write temporary file in dir (O_TMPFILE, else a unique
+ * name unlinked at once), for data on its way into a bundle. */
+int nr_spool_open(const char *dir, struct nr_error *err);
+
 /* The sink a transport writes into: scrub, cap, hash, spool. */
 struct nr_artifact_sink;
 int nr_artifact_begin(struct nr_artifact *a, const char *spool_dir, uint64_t cap,

@@ -3,6 +3,7 @@
  * transport.  Each probe runs in its own thread and owns its result, so
  * nothing here needs a lock. */
 #include "probe_ctx.h"
+#include "util/sha256.h"
 #include "transport/memsink.h"
 #include "scrub/scrub.h"
 
@@ -36,20 +37,56 @@ static void record_lookup(struct nr_probe_ctx *ctx, const char *cmd, const char 
 void nr_probe_safe_name(char *out, size_t outlen, const char *in)
 {
 	size_t i = 0;
+	bool run = false;
 
 	/* Names may come from remote directory listings: never let one be
-	 * "..", contain '/', or start with '.'. */
-	for (; *in && i + 1 < outlen; in++, i++) {
+	 * "..", contain '/', or start with '.'.  A run of other bytes (a
+	 * space, a UTF-8 character) becomes one '_', so "ünïcode vm" stays
+	 * readable as "_n_code_vm", not one '_' per byte. */
+	for (; *in && i + 1 < outlen; in++) {
 		char c = *in;
 		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		         (c >= '0' && c <= '9') || c == '-' || c == '_' || (c == '.' && i > 0);
-		out[i] = ok ? c : '_';
+
+		if (ok || !run)
+			out[i++] = ok ? c : '_';
+		run = !ok;
 	}
 	out[i] = '\0';
 	if (i == 0 && outlen > 1) {
 		out[0] = '_';
 		out[1] = '\0';
 	}
+}
+
+/* A name that had to be changed carries 8 hex digits of the original's
+ * sha256, before its extension ("domain-my_vm-1f0e3dad.xml"): "my vm" and
+ * "my_vm" stay apart, and the same domain gets the same member name in
+ * every bundle.  The original is in the artifact's command or source. */
+static void tag_changed(char *safe, size_t len, const char *orig)
+{
+	unsigned char digest[NR_SHA256_LEN];
+	char hex[NR_SHA256_HEX], ext[8] = "", base[128];
+	struct nr_sha256 h;
+	const char *dot = strrchr(safe, '.');
+	size_t room;
+
+	if (strcmp(safe, orig) == 0)
+		return;
+	nr_sha256_init(&h);
+	nr_sha256_update(&h, orig, strlen(orig));
+	nr_sha256_final(&h, digest);
+	nr_sha256_hex(digest, hex);
+	/* An extension is a short alphanumeric tail: keep it last. */
+	if (dot && dot != safe && strlen(dot) < sizeof(ext) && strspn(dot + 1,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == strlen(dot + 1)) {
+		snprintf(ext, sizeof(ext), "%s", dot);
+		snprintf(base, sizeof(base), "%.*s", (int)(dot - safe), safe);
+	} else {
+		snprintf(base, sizeof(base), "%s", safe);
+	}
+	room = len > strlen(ext) + 10 ? len - strlen(ext) - 10 : 1;
+	snprintf(safe, len, "%.*s-%.8s%s", (int)(room - 1), base, hex, ext);
 }
 
 static bool name_taken(const struct nr_probe_result *r, const char *name)
@@ -94,6 +131,7 @@ struct nr_artifact *nr_probe_ctx_artifact(struct nr_probe_ctx *ctx, const char *
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 	nr_probe_safe_name(safe, sizeof(safe), name);
+	tag_changed(safe, sizeof(safe), name);
 	unique_name(r, safe, sizeof(safe));
 	snprintf(path, sizeof(path), "levels/%s/%s/%s", ctx->level->id, r->probe->name, safe);
 	a->name = strdup(safe);
@@ -119,7 +157,7 @@ static json_object *argv_json(const char *path, const char *const *argv)
 	size_t i;
 
 	for (i = 0; argv[i]; i++) {
-		char *clean = nr_scrub_string(i == 0 ? path : argv[i], NULL);
+		char *clean = nr_scrub_arg_string(i == 0 ? path : argv[i], NULL);
 
 		json_object_array_add(arr, json_object_new_string(clean ? clean : ""));
 		free(clean);
@@ -399,8 +437,12 @@ int nr_probe_list(struct nr_probe_ctx *ctx, const char *dir,
                   int (*fn)(void *ud, const char *name), void *ud)
 {
 	struct nr_transport *t = ctx->level->transport;
+	int rc = t->ops->list(t, dir, ctx->deadline_ms, fn, ud, &ctx->err);
 
-	return t->ops->list(t, dir, ctx->deadline_ms, fn, ud, &ctx->err);
+	/* A listing cut off by a lost connection or the deadline is not "no
+	 * such directory": the probe must not end as skipped for it. */
+	nr_probe_ctx_outcome(ctx, rc);
+	return rc;
 }
 
 bool nr_probe_has(struct nr_probe_ctx *ctx, const char *cmd)
@@ -430,6 +472,19 @@ int nr_probe_path_info(struct nr_probe_ctx *ctx, const char *path, bool *exists,
 	*char_dev = info.is_char_device;
 	*opened_rw = info.opened_rw;
 	return 0;
+}
+
+int nr_probe_read_regs(struct nr_probe_ctx *ctx, const char *path, const uint64_t *offsets,
+                       size_t n, size_t width, unsigned char *data, int *errs)
+{
+	struct nr_transport *t = ctx->level->transport;
+	int rc;
+
+	if (!t->ops->read_regs)
+		return nr_error_set(&ctx->err, ENOSYS, "%s: register reads not supported here", path);
+	rc = t->ops->read_regs(t, path, offsets, n, width, ctx->deadline_ms, data, errs, &ctx->err);
+	nr_probe_ctx_outcome(ctx, rc);
+	return rc;
 }
 
 int nr_probe_is_root(struct nr_probe_ctx *ctx)
@@ -482,6 +537,11 @@ void nr_probe_note(struct nr_probe_ctx *ctx, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	json_object_array_add(ctx->result->notes, json_object_new_string(line));
+}
+
+const void *nr_probe_data(struct nr_probe_ctx *ctx)
+{
+	return ctx->result->probe->data;
 }
 
 const char *nr_probe_output(struct nr_probe_ctx *ctx, const char *artifact, size_t *len)

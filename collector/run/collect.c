@@ -94,6 +94,10 @@ static void *level_thread(void *arg)
 	if (job->index > 0)
 		rc = connect_level(job);
 	reach_set(job->index, rc < 0 ? -1 : 1);
+	/* Asked first: a connection lost later must not cost what redaction
+	 * needs to know. */
+	if (rc == 0 && job->run->redactor)
+		nr_redact_seed_read(&job->run->seeds[job->index], lv->transport);
 	if (rc < 0) {
 		/* Lay out the facts (all null) so the manifest keeps its shape. */
 		nr_level_parse(lv);
@@ -169,9 +173,11 @@ static int collect_levels(struct nr_collect_run *run, struct nr_error *err)
 	int rc = 0;
 
 	reach_state.state = calloc(run->n_levels, sizeof(int));
+	if (run->redactor && !run->seeds)
+		run->seeds = calloc(run->n_levels, sizeof(*run->seeds));
 	pthread_mutex_init(&reach_state.lock, NULL);
 	pthread_cond_init(&reach_state.cond, NULL);
-	if (!jobs || !threads || !started || !reach_state.state) {
+	if (!jobs || !threads || !started || !reach_state.state || (run->redactor && !run->seeds)) {
 		rc = nr_error_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
@@ -280,8 +286,11 @@ int nr_collect_execute(struct nr_collect_run *run, struct nr_error *err)
 	}
 	run->writer.mtime = run->info.created;
 	run->writer.compression = run->info.compression;
-	rc = nr_bundle_write(&run->writer, mtext, mlen, summary, slen, run->levels, run->n_levels,
-	                     err);
+	if (run->redactor)
+		rc = nr_collect_write_redacted(run, manifest, summary, slen, err);
+	else
+		rc = nr_bundle_write(&run->writer, mtext, mlen, summary, slen, run->levels,
+		                     run->n_levels, err);
 out:
 	json_object_put(manifest);
 	json_object_put(files);
@@ -294,11 +303,18 @@ void nr_collect_release(struct nr_collect_run *run)
 	size_t i;
 
 	/* Children first: a child's session is tunnelled through its parent's. */
-	for (i = run->n_levels; i-- > 0;)
+	for (i = run->n_levels; i-- > 0;) {
+		if (run->seeds)
+			nr_redact_seed_release(&run->seeds[i]);
 		nr_level_release(&run->levels[i]);
+	}
+	free(run->seeds);
+	run->seeds = NULL;
 	free(run->levels);
 	run->levels = NULL;
 	run->n_levels = 0;
 	json_object_put(run->info.findings);
 	run->info.findings = NULL;
+	json_object_put(run->info.dropins);
+	run->info.dropins = NULL;
 }

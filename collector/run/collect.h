@@ -9,6 +9,8 @@
 #include "bundle/manifest.h"
 #include "topology.h"
 #include "transport/transport_ssh.h"
+#include "redact/learn.h"
+#include "redact/redact.h"
 
 struct nr_collect_run {
 	struct nr_collect_opts opts;
@@ -20,6 +22,12 @@ struct nr_collect_run {
 	struct nr_ssh_opts ssh;           /* defaults for every remote level */
 	/* Level progress for the command layer (connecting, unreachable...). */
 	void (*level_progress)(void *ud, const struct nr_level *lv, const char *what);
+	/* --redact: the identity map (set up by the caller, words and all);
+	 * each level's cheap answers are kept in seeds[] (collect_redact.c),
+	 * and the map is written to map_path beside the bundle. */
+	struct nr_redactor *redactor;
+	struct nr_redact_seed *seeds;
+	char map_path[PATH_MAX];
 };
 
 /* Set up levels[] from l0's transport and the topology. */
@@ -30,5 +38,9 @@ int nr_collect_plan(struct nr_collect_run *run, struct nr_transport *l0, struct 
 int nr_collect_execute(struct nr_collect_run *run, struct nr_error *err);
 
 void nr_collect_release(struct nr_collect_run *run);
+
+/* Redact the finished collection and write it (collect_redact.c). */
+int nr_collect_write_redacted(struct nr_collect_run *run, json_object *manifest,
+                              const char *summary, size_t slen, struct nr_error *err);
 
 #endif

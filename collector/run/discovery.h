@@ -2,7 +2,10 @@
 /* Discovery: which guest seen on a level (a QEMU process in its facts) is
  * which reached child level.  Matched by a hostfwd port when the child was
  * reached through the parent's loopback, else by name (guest name = the
- * child's id, target host or hostname).  Unmatched is said, never guessed. */
+ * child's id, target host or hostname).  A child reached at 10.0.2.2 (QEMU
+ * user-mode networking's address of the host) from a parent that is a
+ * user-mode guest is matched by hostfwd among the grandparent's guests,
+ * whose loopback that address leads to.  Unmatched is said, never guessed. */
 #ifndef NR_DISCOVERY_H
 #define NR_DISCOVERY_H
 

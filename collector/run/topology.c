@@ -2,6 +2,7 @@
 #include "topology.h"
 #include "probe.h"
 #include "transport/transport_ssh.h"
+#include "util/file_open.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -220,13 +221,16 @@ int nr_topology_load(struct nr_topology *t, const char *path, struct nr_error *e
 	char *buf = malloc(TOPOLOGY_FILE_CAP + 1);
 	json_tokener *tok = json_tokener_new_ex(32);
 	json_object *root = NULL, *levels;
-	FILE *f = fopen(path, "r");
+	FILE *f = nr_file_fopen_regular(path, "topology", err);
 	size_t n = 0, i;
 	int rc = 0;
 
-	if (!buf || !tok || !f) {
-		rc = nr_error_set(err, f ? ENOMEM : errno, "cannot read topology %s: %s", path,
-		                  strerror(f ? ENOMEM : errno));
+	if (!f) {
+		rc = -(err && err->code ? err->code : EIO);
+		goto out;
+	}
+	if (!buf || !tok) {
+		rc = nr_error_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
 	n = fread(buf, 1, TOPOLOGY_FILE_CAP + 1, f);

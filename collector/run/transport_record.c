@@ -5,6 +5,7 @@
  * later. */
 #include "capture.h"
 #include "record_tree.h"
+#include "transport/regs_text.h"
 #include "transport/replay.h"
 
 #include <errno.h>
@@ -177,11 +178,33 @@ static int record_path_info(struct nr_transport *t, const char *path, int64_t de
 	return rc;
 }
 
-static int record_is_root(struct nr_transport *t)
+/* The reads, or the device's failure (absent, refused), are recorded; a
+ * transport that cannot read registers at all leaves nothing, so a replay
+ * says "not recorded" rather than "no such device". */
+static int record_read_regs(struct nr_transport *t, const char *path, const uint64_t *offsets,
+                            size_t n, size_t width, int64_t deadline_ms, unsigned char *data,
+                            int *errs, struct nr_error *err)
+{
+	struct record *r = record_of(t);
+	char rel[4096], text[NR_REPLAY_SMALL_MAX];
+	int rc;
+
+	if (!r->inner->ops->read_regs)
+		return nr_error_set(err, ENOSYS, "%s: register reads not supported here", path);
+	rc = r->inner->ops->read_regs(r->inner, path, offsets, n, width, deadline_ms, data, errs, err);
+	if (rc == -ENOSYS || rc == -ETIMEDOUT || rc == -EINTR || nr_interrupted)
+		return rc;
+	if (nr_replay_meta_path(rel, sizeof(rel), NR_REPLAY_REGS, path, ".regs") == 0 &&
+	    nr_regs_text_format(text, sizeof(text), rc, offsets, n, width, data, errs) == 0)
+		nr_rec_text(&r->tree, rel, path, text);
+	return rc;
+}
+
+static int record_is_root(struct nr_transport *t, int64_t deadline_ms)
 {
 	struct record *r = record_of(t);
 
-	r->root = r->inner->ops->is_root(r->inner);
+	r->root = r->inner->ops->is_root(r->inner, deadline_ms);
 	return r->root;
 }
 
@@ -203,6 +226,7 @@ static const struct nr_transport_ops record_ops = {
 	.which = record_which,
 	.path_info = record_path_info,
 	.is_root = record_is_root,
+	.read_regs = record_read_regs,
 	.close = record_close,
 };
 

@@ -1,157 +1,111 @@
 /* SPDX-License-Identifier: MIT */
-/* Always-on secret scrubber: see scrub.h for the contract and
- * docs/scrubbing.md for every form recognised and what is left alone.
+/* The scrubber's API (scrub.h): a stream cut into records, each scanned
+ * as a whole (scrub_window.c) because a value's meaning needs context on
+ * both sides: the list a data= belongs to, the quotes it sits in, the '@'
+ * that makes "user:pass" a URL's password.
  *
- * Input is cut into records at '\n' and '\0'.  A record is buffered whole
- * (up to NR_SCRUB_RECORD_MAX) because the rules need context on both sides
- * of a value: the comma-list a data= belongs to, the quotes it sits in, the
- * '@' that turns "user:pass" into a URL password.  Each record is scanned
- * once, left to right; a rule that recognises a secret value replaces it
- * with NR_SCRUB_MARKER and the scan resumes after it, so a stream costs O(n).
+ * A stream is argv (its first record ends with '\0': records end only at
+ * '\0', a newline is part of an argument) or text (records end where
+ * scrub_split.c says).  A record is scanned where it lies in the caller's
+ * buffer when it is whole there, else gathered (up to NR_SCRUB_RECORD_MAX,
+ * then scanned in windows); a run of empty records is copied at once.
  *
- * Two kinds of state outlive a record: an XML <secret> element (its text may
- * span lines), and, when an over-long record had to be cut, whatever was
- * open at the cut (a value, the quote state, the comma-list kind), so the
- * rest of a cut value is dropped instead of leaked.
- *
- * Every byte test here is ASCII-only on purpose: <ctype.h> is undefined for
- * negative chars (binary junk) and depends on the locale.
+ * State that outlives a record (struct nr_scrub, scrub_stream.h): the XML
+ * element or tag still open, a JSON member whose value is on the next line,
+ * "-append" waiting for its argument.
  */
-#include "scrub_internal.h"
+#include "scrub_stream.h"
 
 #include <errno.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- fragments ----------------------------------------------------------- */
-
-/* Picks up what a forced cut left open at the start of this fragment. */
-static void resume(struct scan *c)
+/* Whether the first record, s->buf then p[0,e), names a QEMU binary:
+ * the only command lines nest-report keeps are QEMU's (the qemu probe and
+ * the capture policy).  Any other stream with a NUL in its first line (a
+ * log with a stray NUL) is text, where every syntax model applies: taken
+ * as argv, its XML and environment lines would be scanned as arguments
+ * and a <secret> element would survive (found by fuzz_scrub). */
+static bool first_is_qemu(const struct nr_scrub *s, const char *p, size_t e)
 {
-	struct carry k = c->s->carry;
+	char head[256];
+	size_t n, take;
+	const char *base;
+
+	n = s->len < sizeof(head) - 1 ? s->len : sizeof(head) - 1;
+	memcpy(head, s->buf, n);
+	take = e < sizeof(head) - 1 - n ? e : sizeof(head) - 1 - n;
+	memcpy(head + n, p, take);
+	n += take;
+	head[n] = '\0';
+	base = strrchr(head, '/');
+	base = base ? base + 1 : head;
+	return strncmp(base, "qemu", 4) == 0;
+}
+
+/* Index in p[0,n) of the byte that ends the current record, or n. */
+static size_t find_end(struct nr_scrub *s, const char *p, size_t n)
+{
+	const char *z;
 	size_t e;
 
-	c->sh = k.sh;
-	c->js = k.js;
-	c->carry_word = k.word_secret;
-	switch (k.value.kind) {
-	case CONT_OPT:
-		c->i = nr_scrub_opt_value_end(c->r, 0, c->n, k.value.term);
-		nr_scrub_value_span(c, 0, c->i, k.value);
-		break;
-	case CONT_QUOTED:
-		e = nr_scrub_quoted_end(c->r, 0, c->n, k.value.quote);
-		nr_scrub_value_span(c, 0, e, k.value);
-		c->i = e < c->n ? e + 1 : e;
-		break;
-	case CONT_JSON:
-		e = nr_scrub_json_run(c, 0, &k.value);
-		c->i = e == NOMATCH ? 0 : e;
-		break;
-	case CONT_NONE:
-		break;
+	if (s->kind == NR_SCRUB_KIND_ARGV) {
+		z = memchr(p, '\0', n);
+		return z ? (size_t)(z - p) : n;
 	}
-}
-
-/* Hands the open state of a forced fragment to the next one; a real record
- * end closes everything but the XML element. */
-static void hand_over(struct scan *c)
-{
-	struct carry *k = &c->s->carry;
-
-	*k = (struct carry){ 0 };
-	if (!c->forced)
-		return;
-	k->value = c->next;
-	k->sh = c->sh;
-	k->js = c->js;
-	k->word_secret = c->n > 0 && !nr_scrub_is_word_delim(c->r[c->n - 1]) &&
-			 nr_scrub_word_secret(c, c->n - 1);
-}
-
-static bool step(struct scan *c)
-{
-	if (c->s->xml.st != X_NONE) {
-		if (nr_scrub_xml_step(c))
-			return true;
-	} else if (nr_scrub_try_secret_tag(c)) {
-		return true;
+	e = nr_scrub_split_text(&s->sp, p, n);
+	/* the first record decides: ended by '\0' (and holding no newline),
+	 * and naming QEMU, it is argv[0] of a /proc/PID/cmdline */
+	if (s->kind == NR_SCRUB_KIND_UNKNOWN && e < n) {
+		s->kind = p[e] == '\0' && s->len + e > 0 && !memchr(p, '\n', e) &&
+		                  !memchr(s->buf, '\n', s->len) && first_is_qemu(s, p, e)
+		                  ? NR_SCRUB_KIND_ARGV
+		                  : NR_SCRUB_KIND_TEXT;
 	}
-	return nr_scrub_try_json(c) || nr_scrub_try_url(c) || nr_scrub_try_opt(c);
+	return e;
 }
 
-/* Scrubs and emits s->buf[0,n). */
-static void scrub_fragment(struct nr_scrub *s, size_t n, enum mode mode,
-			   bool forced)
+/* The record in w[0,n) ends with sep (-1: the stream ends). */
+static void record_end(struct nr_scrub *s, const char *w, size_t n, int sep)
 {
-	struct scan c = { .s = s, .r = s->buf, .n = n, .mode = mode,
-			  .forced = forced };
+	char c = (char)sep;
 
-	resume(&c);
-	while (c.i < n && !s->err) {
-		if (step(&c))
-			continue;
-		nr_scrub_track(&c, c.r[c.i]);
-		c.i++;
-	}
-	nr_scrub_out_raw(s, c.r + c.done, n - c.done);
-	hand_over(&c);
-}
-
-static bool is_cut_sep(char ch)
-{
-	return ch == ',' || ch == ':' || ch == '"' || ch == '\'' || ch == '>';
-}
-
-/* Where to cut a full buffer: after the last blank (between arguments of a
- * log line, the least likely place for a value), else after the last other
- * safe separator, never inside ",,".  Only the upper half is searched so
- * each cut frees at least half the buffer and the stream stays O(n); with no
- * separator there, the cut is hard, at the end. */
-static size_t choose_cut(const char *b, size_t len)
-{
-	size_t lo = len / 2, j;
-
-	for (j = len - 1; j-- > lo;)
-		if (b[j] == ' ' || b[j] == '\t')
-			return j + 1;
-	for (j = len - 1; j-- > lo;)
-		if (is_cut_sep(b[j]) && !(b[j] == ',' && b[j + 1] == ','))
-			return j + 1;
-	return len;
-}
-
-static void cut_forced(struct nr_scrub *s)
-{
-	size_t cut = choose_cut(s->buf, s->len);
-
-	scrub_fragment(s, cut, s->seen_nul ? MODE_ARG : MODE_LINE, true);
-	memmove(s->buf, s->buf + cut, s->len - cut);
-	s->len -= cut;
-}
-
-static void end_record(struct nr_scrub *s, char sep)
-{
-	if (sep == '\0')
-		s->seen_nul = true;
-	scrub_fragment(s, s->len, sep == '\0' ? MODE_ARG : MODE_LINE, false);
-	nr_scrub_out_raw(s, &sep, 1);
+	nr_scrub_window(s, w, n, false);
+	if (sep >= 0)
+		nr_scrub_put(s, &c, 1);
 	s->len = 0;
+	s->mid = false;
+	s->sp = s->sp0 = (struct nr_scrub_split){ NR_SCRUB_Q_OUT, 0 };
+	s->text.sq = false;
+	s->cont = false;
+	s->carry.n = 0;
 }
 
-static size_t sep_span(const char *p, size_t len)
+/* Appends p[0,n) (none of it ends the record) to the buffer, scanning a
+ * window each time the buffer is full and more is to come. */
+static void append(struct nr_scrub *s, const char *p, size_t n)
 {
-	size_t i;
+	size_t room, k, cut;
 
-	for (i = 0; i < len; i++)
-		if (p[i] == '\n' || p[i] == '\0')
-			break;
-	return i;
+	while (n > 0 && !s->err) {
+		if (s->len == NR_SCRUB_RECORD_MAX) {
+			if (s->kind == NR_SCRUB_KIND_UNKNOWN)
+				s->kind = NR_SCRUB_KIND_TEXT;
+			cut = nr_scrub_window(s, s->buf, s->len, true);
+			memmove(s->buf, s->buf + cut, s->len - cut);
+			s->len -= cut;
+			s->mid = true;
+		}
+		room = NR_SCRUB_RECORD_MAX - s->len;
+		k = n < room ? n : room;
+		memcpy(s->buf + s->len, p, k);
+		s->len += k;
+		p += k;
+		n -= k;
+	}
 }
 
-/* ---- API ----------------------------------------------------------------- */
+/* ---- API --------------------------------------------------------------------------- */
 
 struct nr_scrub *nr_scrub_new(nr_scrub_out_fn out, void *ud)
 {
@@ -162,10 +116,12 @@ struct nr_scrub *nr_scrub_new(nr_scrub_out_fn out, void *ud)
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
-	if (s)
-		s->buf = malloc(NR_SCRUB_RECORD_MAX);
-	if (!s || !s->buf) {
-		free(s);
+	if (!s)
+		return NULL;
+	s->buf = malloc(NR_SCRUB_RECORD_MAX);
+	s->obuf = malloc(NR_SCRUB_OBUF_MAX);
+	if (!s->buf || !s->obuf) {
+		nr_scrub_free(s);
 		return NULL;
 	}
 	s->out = out;
@@ -173,31 +129,48 @@ struct nr_scrub *nr_scrub_new(nr_scrub_out_fn out, void *ud)
 	return s;
 }
 
+/* After the record that sep = p[0] ended, a run of the same separator is a
+ * run of empty records (NUL padding of a file, blank lines): the first is
+ * read like any record, the others change nothing and are copied at once.
+ * Returns how many bytes after p[0] it took. */
+static size_t empty_records(struct nr_scrub *s, const char *p, size_t n)
+{
+	size_t k = 1;
+
+	if (s->err || (p[0] != '\0' && s->kind == NR_SCRUB_KIND_ARGV))
+		return 0;
+	while (k < n && p[k] == p[0])
+		k++;
+	if (k == 1)
+		return 0;
+	record_end(s, p + 1, 0, (unsigned char)p[0]);
+	nr_scrub_put(s, p + 2, k - 2);
+	return k - 1;
+}
+
 int nr_scrub_write(struct nr_scrub *s, const void *data, size_t len)
 {
 	const char *p = data;
+	size_t e;
 
 	if (!s || (!data && len))
 		return -EINVAL;
 	while (len > 0 && !s->err) {
-		/* look no further than the buffer can take: a long input
-		 * without separators must not be rescanned at every cut */
-		size_t room = NR_SCRUB_RECORD_MAX - s->len;
-		size_t n = sep_span(p, len < room ? len : room);
-
-		memcpy(s->buf + s->len, p, n);
-		s->len += n;
-		p += n;
-		len -= n;
-		if (len == 0)
+		e = find_end(s, p, len);
+		if (e == len) {
+			append(s, p, len);
 			break;
-		if (*p == '\n' || *p == '\0') {
-			end_record(s, *p);
-			p++;
-			len--;
-		} else {
-			cut_forced(s);          /* buffer full inside a record */
 		}
+		if (s->len == 0 && !s->mid && e <= NR_SCRUB_RECORD_MAX) {
+			record_end(s, p, e, (unsigned char)p[e]);      /* no copy */
+		} else {
+			append(s, p, e);
+			if (!s->err)
+				record_end(s, s->buf, s->len, (unsigned char)p[e]);
+		}
+		e += 1 + empty_records(s, p + e, len - e);
+		p += e;
+		len -= e;
 	}
 	return s->err;
 }
@@ -206,11 +179,15 @@ int nr_scrub_finish(struct nr_scrub *s)
 {
 	if (!s)
 		return -EINVAL;
-	if (!s->err)
-		scrub_fragment(s, s->len, s->final_is_arg || s->seen_nul ?
-				   MODE_ARG : MODE_LINE, false);
-	s->len = 0;
-	s->xml = (struct xml){ 0 };     /* an unclosed <secret> ends here */
+	if (!s->err && (s->len > 0 || s->mid)) {
+		if (s->kind == NR_SCRUB_KIND_UNKNOWN)
+			s->kind = NR_SCRUB_KIND_TEXT;
+		record_end(s, s->buf, s->len, -1);
+	}
+	nr_scrub_flush(s);
+	/* an XML element or JSON member left open ends with the stream */
+	s->text = (struct nr_scrub_text){ 0 };
+	s->argctx = s->elemctx = (struct nr_scrub_argctx){ 0 };
 	return s->err;
 }
 
@@ -223,7 +200,11 @@ void nr_scrub_free(struct nr_scrub *s)
 {
 	if (!s)
 		return;
+	nr_scrub_arena_free(&s->arena);
+	nr_scrub_hits_free(&s->hits);
+	nr_scrub_hits_free(&s->carry);
 	free(s->buf);
+	free(s->obuf);
 	free(s);
 }
 
@@ -255,7 +236,7 @@ static int strbuf_put(void *ud, const void *data, size_t len)
 	return 0;
 }
 
-char *nr_scrub_string(const char *in, size_t *count)
+static char *scrub_one(const char *in, size_t *count, enum nr_scrub_kind kind)
 {
 	struct strbuf b = { 0 };
 	struct nr_scrub *s = nr_scrub_new(strbuf_put, &b);
@@ -263,9 +244,7 @@ char *nr_scrub_string(const char *in, size_t *count)
 
 	if (!s)
 		return NULL;
-	/* one argv element, where a blank is part of a value; a string with
-	 * lines (a captured stderr) is text like any artifact */
-	s->final_is_arg = in && !strchr(in, '\n');
+	s->kind = kind;
 	rc = nr_scrub_write(s, in ? in : "", in ? strlen(in) : 0);
 	if (!rc)
 		rc = nr_scrub_finish(s);
@@ -279,4 +258,14 @@ char *nr_scrub_string(const char *in, size_t *count)
 		return NULL;
 	}
 	return b.p;
+}
+
+char *nr_scrub_string(const char *in, size_t *count)
+{
+	return scrub_one(in, count, NR_SCRUB_KIND_TEXT);
+}
+
+char *nr_scrub_arg_string(const char *in, size_t *count)
+{
+	return scrub_one(in, count, NR_SCRUB_KIND_ARGV);
 }

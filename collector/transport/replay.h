@@ -15,6 +15,10 @@
  *                                       "exists: yes" ... "open_rw: no"
  *   DIR/.nest-report/lists/<dir>.list   a directory listing, one name a line
  *                                       (/proc -> lists/proc.list)
+ *   DIR/.nest-report/regs/<path>.regs   register reads of a device (read_regs:
+ *                                       /dev/cpu/0/msr -> regs/dev/cpu/0/msr.regs),
+ *                                       "device RC" then "OFFSET HEX|-ERRNO" lines
+ *                                       (regs_text.h)
  *
  * The command key "<probe>/<artifact>" is what probe_ctx.c passes to run();
  * the architecture check uses "detect/uname-m".  A tree without
@@ -34,6 +38,7 @@
 #define NR_REPLAY_WHICH NR_REPLAY_META_DIR "/which"
 #define NR_REPLAY_PATHS NR_REPLAY_META_DIR "/paths"
 #define NR_REPLAY_LISTS NR_REPLAY_META_DIR "/lists"
+#define NR_REPLAY_REGS NR_REPLAY_META_DIR "/regs"
 #define NR_REPLAY_FORMAT "1"
 
 /* Caps on the metadata read back (the recorded outputs themselves are

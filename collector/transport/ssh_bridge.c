@@ -93,7 +93,7 @@ static void *bridge_main(void *arg)
 	return NULL;
 }
 
-int nr_ssh_bridge_open(struct ssh_tr *parent, const char *host, int port,
+int nr_ssh_bridge_open(struct ssh_tr *parent, const char *host, int port, int64_t deadline_ms,
                        struct ssh_bridge **out, int *fd, struct nr_error *err)
 {
 	struct ssh_bridge *b = calloc(1, sizeof(*b));
@@ -106,6 +106,7 @@ int nr_ssh_bridge_open(struct ssh_tr *parent, const char *host, int port,
 	b->parent = parent;
 	b->fd = -1;
 	pthread_mutex_lock(&parent->lock);
+	nr_ssh_budget(parent->session, deadline_ms);
 	b->channel = ssh_channel_new(parent->session);
 	if (!b->channel || ssh_channel_open_forward(b->channel, host, port, "127.0.0.1", 0) != SSH_OK)
 		rc = nr_error_set(err, EHOSTUNREACH, "cannot reach %s:%d through %s: %s", host, port,

@@ -9,7 +9,13 @@
 #include "transport_ssh.h"
 
 struct ssh_bridge;
-struct ssh_worker;
+struct nr_frame;
+
+/* A worker shell: a channel running the loop of ssh_worker.c. */
+struct ssh_worker {
+	ssh_channel ch;
+	int state;                   /* free, idle or busy (ssh_worker.c) */
+};
 
 struct ssh_tr {
 	struct nr_transport base;
@@ -19,18 +25,45 @@ struct ssh_tr {
 	pthread_cond_t slots_cond;
 	struct ssh_worker *workers;  /* NR_SSH_MAX_CHANNELS worker shells */
 	bool sudo;
+	bool no_pty;                 /* the far side cannot make its pty raw */
 	int is_root;                 /* cached: -1 unknown */
 	struct ssh_bridge *bridge;   /* when reached via a parent, else NULL */
 	char label[300];             /* "user@host:port" for messages */
 };
 
+/* Worker shells (ssh_worker.c).  Every wait takes the caller's deadline
+ * (monotonic ms).  acquire: an idle worker, a new one in a free slot (its
+ * shell started and ready), or one freed before the deadline; NULL with
+ * err filled (ETIMEDOUT, EINTR, EIO: the level's shells are broken or its
+ * connection lost, tr->base.why says which).  release: broken closes the
+ * worker, which hangs up its pty and so ends what it ran remotely. */
+struct ssh_worker *nr_ssh_worker_acquire(struct ssh_tr *tr, int64_t deadline_ms,
+                                         struct nr_error *err);
+void nr_ssh_worker_release(struct ssh_tr *tr, struct ssh_worker *w, bool broken);
+void nr_ssh_workers_close(struct ssh_tr *tr);
+/* Feed ch's output to f until its response is complete: 0, -ETIMEDOUT,
+ * -EINTR, -EPIPE (the channel ended), -ECONNRESET (the connection),
+ * -EPROTO, -ENOMEM. */
+int nr_ssh_pump(struct ssh_tr *tr, ssh_channel ch, struct nr_frame *f, int64_t deadline_ms,
+                struct nr_error *err);
+/* Record a lost connection (once) when the session is down; lock held. */
+void nr_ssh_mark_lost(struct ssh_tr *tr, struct nr_error *err);
+/* Make libssh's blocking calls on s wait no later than deadline_ms. */
+void nr_ssh_budget(ssh_session s, int64_t deadline_ms);
+
+/* Exit codes the loop's functions use to say why a file could not be read. */
+#define NR_SSH_X_NOENT 101
+#define NR_SSH_X_NOTREG 102
+#define NR_SSH_X_NOACCESS 103
+#define NR_SSH_X_NOTOOL 104     /* r_regs: no dd with iflag=skip_bytes,count_bytes, or no od */
+
 /* Session setup (ssh_session.c). */
 int nr_ssh_session_open(struct ssh_tr *tr, const struct nr_ssh_opts *o, int fd,
                         enum nr_ssh_fail *why, struct nr_error *err);
 
-/* A direct-tcpip tunnel through parent to host:port; *fd becomes the child
- * session's socket (ssh_bridge.c). */
-int nr_ssh_bridge_open(struct ssh_tr *parent, const char *host, int port,
+/* A direct-tcpip tunnel through parent to host:port, opened before
+ * deadline_ms; *fd becomes the child session's socket (ssh_bridge.c). */
+int nr_ssh_bridge_open(struct ssh_tr *parent, const char *host, int port, int64_t deadline_ms,
                        struct ssh_bridge **out, int *fd, struct nr_error *err);
 void nr_ssh_bridge_close(struct ssh_bridge *b);
 

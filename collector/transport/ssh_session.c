@@ -4,6 +4,7 @@
  * checking with accept-new as an opt-in, and authentication by agent, then
  * keys, then (only on a TTY) keyboard-interactive or password. */
 #include "ssh_internal.h"
+#include "util/file_open.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,10 +14,33 @@
 
 static pthread_mutex_t prompt_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* libssh opens these by name: a FIFO there would block it forever, so
+ * each must be a regular file (util/file_open.h).  A missing config or
+ * known_hosts is fine (libssh does without, or creates it). */
+static int user_file_ok(const char *path, const char *what, bool may_be_missing,
+                        struct nr_error *err)
+{
+	int fd;
+
+	if (!path)
+		return 0;
+	fd = nr_file_open_regular(path, what, err);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return may_be_missing && err && err->code == ENOENT ? 0 : fd;
+}
+
 static int set_options(ssh_session s, const struct nr_ssh_opts *o, int fd, struct nr_error *err)
 {
 	long timeout = o->connect_timeout_s > 0 ? o->connect_timeout_s : 10;
 	int no = 0;
+
+	if (user_file_ok(o->config_file, "ssh config", true, err) < 0 ||
+	    user_file_ok(o->known_hosts, "known_hosts", true, err) < 0 ||
+	    user_file_ok(o->identity, "identity", true, err) < 0)
+		return -EINVAL;
 
 	if (ssh_options_set(s, SSH_OPTIONS_HOST, o->target.host) < 0)
 		return nr_error_set(err, EINVAL, "bad host '%s'", o->target.host);
@@ -134,23 +158,43 @@ static int auth_interactive(ssh_session s, const char *label, int methods)
 	return rc;
 }
 
+/* Authentication, every automatic step within the connect deadline (a
+ * server that stalls in it costs --connect-timeout, not that per step);
+ * a person answering a prompt is not hurried. */
 static int authenticate(ssh_session s, const char *label, const struct nr_ssh_opts *o,
-                        enum nr_ssh_fail *why, struct nr_error *err)
+                        int64_t deadline_ms, enum nr_ssh_fail *why, struct nr_error *err)
 {
-	int rc = ssh_userauth_none(s, NULL), methods;
+	long timeout = o->connect_timeout_s > 0 ? o->connect_timeout_s : 10, zero = 0;
+	int rc, methods;
 
 	*why = NR_SSH_AUTH_FAILED;
+	nr_ssh_budget(s, deadline_ms);
+	rc = ssh_userauth_none(s, NULL);
 	if (rc == SSH_AUTH_SUCCESS)
 		return 0;
 	methods = ssh_userauth_list(s, NULL);
-	if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && o->identity)
+	if ((methods & SSH_AUTH_METHOD_PUBLICKEY) && o->identity && nr_time_now_ms() < deadline_ms) {
+		nr_ssh_budget(s, deadline_ms);
 		rc = auth_identity(s, o->identity);
-	if (rc != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PUBLICKEY) && getenv("SSH_AUTH_SOCK"))
+	}
+	if (rc != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PUBLICKEY) && getenv("SSH_AUTH_SOCK") &&
+	    nr_time_now_ms() < deadline_ms) {
+		nr_ssh_budget(s, deadline_ms);
 		rc = ssh_userauth_agent(s, NULL);
-	if (rc != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PUBLICKEY) && !o->identity)
+	}
+	if (rc != SSH_AUTH_SUCCESS && (methods & SSH_AUTH_METHOD_PUBLICKEY) && !o->identity &&
+	    nr_time_now_ms() < deadline_ms) {
+		nr_ssh_budget(s, deadline_ms);
 		rc = ssh_userauth_publickey_auto(s, NULL, NULL);
-	if (rc != SSH_AUTH_SUCCESS && o->interactive)
+	}
+	if (rc != SSH_AUTH_SUCCESS && o->interactive) {
+		ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+		ssh_options_set(s, SSH_OPTIONS_TIMEOUT_USEC, &zero);
 		rc = auth_interactive(s, label, methods);
+	}
+	if (rc != SSH_AUTH_SUCCESS && nr_time_now_ms() >= deadline_ms)
+		return nr_error_set(err, ETIMEDOUT, "authentication to %s did not finish within %ld s "
+		                    "(--connect-timeout)", label, timeout);
 	if (rc == SSH_AUTH_SUCCESS)
 		return 0;
 	return nr_error_set(err, EACCES, "authentication to %s failed (tried %s%spublic keys%s); "
@@ -164,6 +208,8 @@ int nr_ssh_session_connect(const struct nr_ssh_opts *o, int fd, struct ssh_sessi
                            struct nr_error *err)
 {
 	ssh_session s = ssh_new();
+	long timeout = o->connect_timeout_s > 0 ? o->connect_timeout_s : 10, zero = 0;
+	int64_t deadline_ms = nr_time_now_ms() + (int64_t)timeout * 1000;
 	int rc;
 
 	*why = NR_SSH_UNREACHABLE;
@@ -180,12 +226,16 @@ int nr_ssh_session_connect(const struct nr_ssh_opts *o, int fd, struct ssh_sessi
 	if (rc == 0)
 		rc = check_host_key(s, label, o, why, err);
 	if (rc == 0)
-		rc = authenticate(s, label, o, why, err);
+		rc = authenticate(s, label, o, deadline_ms, why, err);
 	if (rc < 0) {
 		ssh_disconnect(s);
 		ssh_free(s);
 		return rc;
 	}
+	/* Later blocking calls (SFTP) get the plain timeout again; the SSH
+	 * transport sets its own per call (nr_ssh_budget). */
+	ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+	ssh_options_set(s, SSH_OPTIONS_TIMEOUT_USEC, &zero);
 	*out = s;
 	return 0;
 }

@@ -6,10 +6,11 @@
  * goes through this.  Implementations: local (transport_local.c), and later
  * ssh and replay.
  *
- * Every operation but is_root and close takes an absolute deadline
- * (monotonic milliseconds, see nr_time_now_ms) and must return -ETIMEDOUT
- * once it has passed, killing whatever it started: over SSH even a lookup
- * can wait on a stuck remote, and the probe's --timeout must still hold.  Output goes to a sink; a sink that is full returns
+ * Every operation but close takes an absolute deadline (monotonic
+ * milliseconds, see nr_time_now_ms) and must return -ETIMEDOUT once it has
+ * passed, killing whatever it started: over SSH even a lookup or the root
+ * check can wait on a stuck remote, and --timeout must still hold.  Output
+ * goes to a sink; a sink that is full returns
  * NR_SINK_FULL, and the transport then stops producing (for a command: kills
  * it) and reports the output as truncated.
  */
@@ -76,8 +77,24 @@ struct nr_transport_ops {
 	             size_t outlen);
 	int (*path_info)(struct nr_transport *t, const char *path, int64_t deadline_ms,
 	                 struct nr_path_info *info, struct nr_error *err);
-	/* 1 when commands run as root, 0 when not, negative errno when unknown. */
-	int (*is_root)(struct nr_transport *t);
+	/* 1 when commands run as root, 0 when not, negative errno when unknown
+	 * (including when the deadline passed). */
+	int (*is_root)(struct nr_transport *t, int64_t deadline_ms);
+	/* Positioned reads of a register device: Linux's /dev/cpu/N/msr (8
+	 * bytes at the MSR's index) and /dev/cpu/N/cpuid (16 bytes, eax ebx ecx
+	 * edx, at leaf | subleaf << 32).  width (at most 16) bytes at each of
+	 * n (at most 64) offsets into data + i * width; errs[i] is 0 or that
+	 * register's negative errno (-EIO: no such register).  Returns 0 when
+	 * the device was read, whatever errs say; -ENOENT when it does not
+	 * exist (the msr or cpuid module is not loaded); -EACCES or -EPERM
+	 * without the privilege; -ENOSYS when the level has no means (no dd
+	 * with iflag=skip_bytes remotely); -ENODATA when a replayed tree holds
+	 * no recording.  The local transport answers /dev/cpu/N/cpuid with the
+	 * CPUID instruction in-process, which needs neither root nor the
+	 * module.  NULL in a transport that cannot: callers see -ENOSYS. */
+	int (*read_regs)(struct nr_transport *t, const char *path, const uint64_t *offsets,
+	                 size_t n, size_t width, int64_t deadline_ms, unsigned char *data, int *errs,
+	                 struct nr_error *err);
 	void (*close)(struct nr_transport *t);
 	/* Optional (NULL: read_file one by one): read n small text files, each
 	 * into its own sink, as one operation (over SSH one request, read

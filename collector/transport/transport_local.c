@@ -5,6 +5,7 @@
  * /dev/null, no inherited fds, and the whole process group killed on
  * timeout, truncation or interrupt. */
 #include "transport.h"
+#include "local_regs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -369,9 +370,10 @@ static int local_path_info(struct nr_transport *t, const char *path, int64_t dea
 	return 0;
 }
 
-static int local_is_root(struct nr_transport *t)
+static int local_is_root(struct nr_transport *t, int64_t deadline_ms)
 {
 	(void)t;
+	(void)deadline_ms;
 	return geteuid() == 0;
 }
 
@@ -388,6 +390,7 @@ static const struct nr_transport_ops local_ops = {
 	.which = local_which,
 	.path_info = local_path_info,
 	.is_root = local_is_root,
+	.read_regs = nr_local_read_regs,
 	.close = local_close,
 };
 

@@ -6,6 +6,7 @@
  * metadata (layout in replay.h).  The tree is untrusted: every open goes
  * through sysroot.c, so nothing outside DIR is ever read, only regular
  * files are read, and every byte goes into a capped sink. */
+#include "regs_text.h"
 #include "replay.h"
 #include "sysroot.h"
 #include "transport.h"
@@ -378,15 +379,39 @@ out:
 	return rc < 0 ? -ENOENT : 0;
 }
 
-static int replay_is_root(struct nr_transport *t)
+static int replay_is_root(struct nr_transport *t, int64_t deadline_ms)
 {
 	char text[NR_REPLAY_SMALL_MAX];
 	int v;
 
+	(void)deadline_ms;   /* a local directory: nothing to wait on */
 	if (replay_small(replay_of(t), NR_REPLAY_META, text, sizeof(text)) < 0)
 		return -ENOENT;
 	v = meta_yes(text, "root");
 	return v < 0 ? -ENOENT : v;
+}
+
+/* Recorded register reads; a tree without them (a plain copy of /proc and
+ * /sys, or a capture from before the probes that read registers) has no
+ * answer, which is not "no such device". */
+static int replay_read_regs(struct nr_transport *t, const char *path, const uint64_t *offsets,
+                            size_t n, size_t width, int64_t deadline_ms, unsigned char *data,
+                            int *errs, struct nr_error *err)
+{
+	struct replay *r = replay_of(t);
+	char rpath[4096], text[NR_REPLAY_SMALL_MAX];
+	int len, rc;
+
+	(void)deadline_ms;   /* local file system calls: nothing here can wait long */
+	if (width == 0 || width > NR_REGS_MAX_WIDTH || n > NR_REGS_MAX)
+		return nr_error_set(err, EINVAL, "%s: %zu reads of %zu bytes asked", path, n, width);
+	if (nr_replay_meta_path(rpath, sizeof(rpath), NR_REPLAY_REGS, path, ".regs") < 0 ||
+	    (len = replay_small(r, rpath, text, sizeof(text))) < 0)
+		return nr_error_set(err, ENODATA, "%s: not recorded in %s", path, r->root);
+	rc = nr_regs_text_parse(text, (size_t)len, offsets, n, width, data, errs);
+	if (rc < 0)
+		nr_error_set(err, -rc, "%s: %s (recorded)", path, strerror(-rc));
+	return rc;
 }
 
 static void replay_close(struct nr_transport *t)
@@ -407,6 +432,7 @@ static const struct nr_transport_ops replay_ops = {
 	.which = replay_which,
 	.path_info = replay_path_info,
 	.is_root = replay_is_root,
+	.read_regs = replay_read_regs,
 	.close = replay_close,
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "jschema.h"
 #include "jschema_regex.h"
+#include "util/file_open.h"
 #include "util/strmap.h"
 
 #include <errno.h>
@@ -177,13 +178,13 @@ struct nr_jschema *nr_jschema_load(const char *path, struct nr_error *err)
 {
 	struct nr_jschema *s = NULL;
 	json_object *doc = NULL;
-	FILE *f = fopen(path, "re");
+	FILE *f = nr_file_fopen_regular(path, "schema", err);
 	char *buf = malloc(SCHEMA_FILE_MAX + 1);
 	size_t n = 0;
 
 	if (!f || !buf) {
-		nr_error_set(err, f ? ENOMEM : errno, "cannot read schema %s: %s", path,
-		             f ? "out of memory" : strerror(errno));
+		if (f)
+			nr_error_set(err, ENOMEM, "cannot read schema %s: out of memory", path);
 		goto out;
 	}
 	n = fread(buf, 1, SCHEMA_FILE_MAX + 1, f);
@@ -312,7 +313,11 @@ static bool jequal(json_object *a, json_object *b)
 	switch (json_object_get_type(a)) {
 	case json_type_null: return true;
 	case json_type_boolean: return json_object_get_boolean(a) == json_object_get_boolean(b);
-	case json_type_string: return strcmp(json_object_get_string(a), json_object_get_string(b)) == 0;
+	case json_type_string:
+		/* By length: a string may hold "\u0000" (C strings stop there). */
+		return json_object_get_string_len(a) == json_object_get_string_len(b) &&
+		       memcmp(json_object_get_string(a), json_object_get_string(b),
+		              (size_t)json_object_get_string_len(a)) == 0;
 	case json_type_array:
 		n = json_object_array_length(a);
 		if (n != json_object_array_length(b))
@@ -433,7 +438,13 @@ static void check_string(struct vctx *c, json_object *sch, json_object *v)
 		fail(c, "longer than %g characters", num(k));
 	if (json_object_object_get_ex(sch, "pattern", &k)) {
 		slot = nr_strmap_find(&c->s->patterns, json_object_get_string(k));
-		if (slot && !nr_jregex_match(slot->val, s))
+		/* A regex sees a C string, which ends at an embedded NUL: the rest
+		 * ("summary.txt\u0000../../x") would pass unseen.  No pattern of
+		 * ours admits a NUL, so such a string matches none. */
+		if (slot && strlen(s) != (size_t)json_object_get_string_len(v))
+			fail(c, "'%.80s\\u0000...' holds a NUL character, which '%s' does not allow", s,
+			     json_object_get_string(k));
+		else if (slot && !nr_jregex_match(slot->val, s))
 			fail(c, "'%.80s' does not match '%s'", s, json_object_get_string(k));
 	}
 }

@@ -38,6 +38,7 @@ static int escape_outside(struct out *o, char c)
 	case 's': put(o, "[ \t\n\r\f\v]"); return 0;
 	case 'S': put(o, "[^ \t\n\r\f\v]"); return 0;
 	case 'n': put(o, "\n"); return 0;
+	case 'r': put(o, "\r"); return 0;
 	case 't': put(o, "\t"); return 0;
 	case '/': case '-': case '@': case '#': case '%': case '&': case '=': case ':':
 		lit[0] = c;

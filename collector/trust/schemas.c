@@ -120,3 +120,55 @@ struct nr_jschema *nr_schemas_load_id(const char *id, struct nr_error *err)
 		nr_error_set(err, ENOENT, "no schema in %s declares '%s'", dir, id);
 	return s;
 }
+
+/* ---- a cache, for many bundles in one run ------------------------------ */
+
+#define CACHE_IDS 8
+
+struct nr_schema_cache {
+	char *id[CACHE_IDS];
+	struct nr_jschema *schema[CACHE_IDS];
+};
+
+struct nr_schema_cache *nr_schema_cache_new(void)
+{
+	return calloc(1, sizeof(struct nr_schema_cache));
+}
+
+struct nr_jschema *nr_schema_cache_get(struct nr_schema_cache *c, const char *id, struct nr_error *err)
+{
+	struct nr_jschema *s;
+	int i;
+
+	for (i = 0; i < CACHE_IDS && c->id[i]; i++)
+		if (strcmp(c->id[i], id) == 0)
+			return c->schema[i];
+	s = nr_schemas_load_id(id, err);
+	if (!s || i == CACHE_IDS)
+		return s;   /* full: the caller frees it (nr_schema_cache_owns) */
+	if (!(c->id[i] = strdup(id)))
+		return s;
+	c->schema[i] = s;
+	return s;
+}
+
+int nr_schema_cache_owns(const struct nr_schema_cache *c, const struct nr_jschema *s)
+{
+	int i;
+
+	for (i = 0; c && i < CACHE_IDS; i++)
+		if (c->schema[i] == s)
+			return 1;
+	return 0;
+}
+
+void nr_schema_cache_free(struct nr_schema_cache *c)
+{
+	int i;
+
+	for (i = 0; c && i < CACHE_IDS; i++) {
+		free(c->id[i]);
+		nr_jschema_free(c->schema[i]);
+	}
+	free(c);
+}

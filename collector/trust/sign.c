@@ -2,6 +2,7 @@
 #include "sign.h"
 #include "sign_internal.h"
 #include "util/config.h"
+#include "util/file_open.h"
 #include "util/spawn_run.h"
 
 #include <errno.h>
@@ -18,31 +19,31 @@ static const char *const default_ids[] = {
 	"id_ed25519", "id_ecdsa", "id_ecdsa_sk", "id_ed25519_sk", "id_rsa", NULL,
 };
 
-/* A small file in a NUL-terminated malloc'd buffer; NULL with errno set. */
-static char *read_small(const char *path, size_t cap, size_t *len)
+/* A small regular file (a FIFO or device is refused before it can block)
+ * in a NUL-terminated malloc'd buffer; NULL with err filled. */
+static char *read_small(const char *path, size_t cap, size_t *len, struct nr_error *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY), e;
+	int fd = nr_file_open_regular(path, NULL, err);
 	char *buf = fd >= 0 ? malloc(cap + 1) : NULL;
 	ssize_t n = 0;
 	size_t got = 0;
 
-	if (!buf)
-		goto fail;
-	while (got < cap && (n = read(fd, buf + got, cap - got)) > 0)
+	if (fd >= 0 && !buf)
+		nr_error_set(err, ENOMEM, "out of memory");
+	while (buf && got < cap && (n = read(fd, buf + got, cap - got)) > 0)
 		got += (size_t)n;
-	if (n < 0)
-		goto fail;
-	close(fd);
-	buf[got] = '\0';
-	*len = got;
-	return buf;
-fail:
-	e = errno ? errno : ENOMEM;
+	if (buf && n < 0) {
+		nr_error_set(err, errno, "cannot read %s: %s", path, strerror(errno));
+		free(buf);
+		buf = NULL;
+	}
 	if (fd >= 0)
 		close(fd);
-	free(buf);
-	errno = e;
-	return NULL;
+	if (buf) {
+		buf[got] = '\0';
+		*len = got;
+	}
+	return buf;
 }
 
 /* Type and fingerprint of the key at path: from path itself (a public
@@ -52,7 +53,7 @@ static void key_identity(struct nr_sign_key *key)
 {
 	char pub[PATH_MAX + 8];
 	size_t len;
-	char *text = read_small(key->path, KEY_FILE_MAX, &len);
+	char *text = read_small(key->path, KEY_FILE_MAX, &len, NULL);
 
 	if (text && (nr_ssh_pubkey_parse(text, key->type, sizeof(key->type), key->fingerprint, NULL) == 0 ||
 	             nr_ssh_privkey_parse(text, len, key->type, sizeof(key->type), key->fingerprint, NULL) == 0)) {
@@ -61,7 +62,7 @@ static void key_identity(struct nr_sign_key *key)
 	}
 	free(text);
 	snprintf(pub, sizeof(pub), "%s.pub", key->path);
-	text = read_small(pub, KEY_FILE_MAX, &len);
+	text = read_small(pub, KEY_FILE_MAX, &len, NULL);
 	if (!text || nr_ssh_pubkey_parse(text, key->type, sizeof(key->type), key->fingerprint, NULL) < 0)
 		key->type[0] = key->fingerprint[0] = '\0';
 	free(text);
@@ -70,8 +71,14 @@ static void key_identity(struct nr_sign_key *key)
 static int use_file(struct nr_sign_key *key, const char *path, const char *source,
                     struct nr_error *err)
 {
-	if (access(path, R_OK) < 0)
-		return nr_error_set(err, errno, "signing key %s (%s): %s", path, source, strerror(errno));
+	struct nr_error e = { 0 };
+	int fd = nr_file_open_regular(path, NULL, &e);
+
+	/* ssh-keygen opens it by name: no FIFO for it to block on. */
+	if (fd < 0)
+		return nr_error_set(err, e.code, "signing key %s (%s): %s", path, source,
+		                    e.code == EINVAL ? "not a regular file" : strerror(e.code));
+	close(fd);
 	snprintf(key->path, sizeof(key->path), "%s", path);
 	snprintf(key->source, sizeof(key->source), "%s", source);
 	key_identity(key);
@@ -163,12 +170,14 @@ int nr_sign_sig_path(const char *bundle, char *out, size_t outlen)
 int nr_sign_read_sig(const char *sig, struct nr_sshsig *out, struct nr_error *err)
 {
 	size_t len;
-	char *text = read_small(sig, NR_SSHSIG_FILE_MAX, &len);
+	char *text = read_small(sig, NR_SSHSIG_FILE_MAX, &len, err);
 	int rc;
 
 	if (!text)
-		return nr_error_set(err, errno, "cannot read %s: %s", sig, strerror(errno));
+		return -(err && err->code ? err->code : EIO);
 	rc = nr_sshsig_parse(text, len, out, err);
+	if (rc < 0)
+		nr_error_wrap(err, "%s", sig);
 	free(text);
 	return rc;
 }
@@ -238,9 +247,9 @@ int nr_sign_bundle(const char *bundle, const struct nr_sign_key *key, struct nr_
 	nr_spawn_io_init(&io);
 	if (nr_sign_sig_path(bundle, sf->path, sizeof(sf->path)) < 0)
 		return nr_error_set(err, ENAMETOOLONG, "signature path too long");
-	in = open(bundle, O_RDONLY | O_CLOEXEC);
+	in = nr_file_open_regular(bundle, NULL, err);
 	if (in < 0)
-		return nr_error_set(err, errno, "cannot open %s: %s", bundle, strerror(errno));
+		return in;
 	out = rc = nr_sign_tmp_open(sf, err);
 	if (rc < 0)
 		goto out;
@@ -289,16 +298,24 @@ int nr_sign_verify(const char *bundle, const char *sig, const char *allowed,
 	char why[256];
 	int in, rc;
 
-	if (access(allowed, R_OK) < 0)
-		return nr_error_set(err, errno, "cannot read %s: %s", allowed, strerror(errno));
+	/* ssh-keygen opens allowed_signers and the signature by name: check
+	 * first that neither is a FIFO it would block on. */
+	in = nr_file_open_regular(allowed, NULL, err);
+	if (in < 0)
+		return in;
+	close(in);
+	in = nr_file_open_regular(sig, NULL, err);
+	if (in < 0)
+		return in;
+	close(in);
 	if (identity)
 		snprintf(principal, plen, "%s", identity);
 	else if ((rc = find_principal(sig, allowed, principal, plen, err)) != 0)
 		return rc;
 	argv[6] = principal;
-	in = open(bundle, O_RDONLY | O_CLOEXEC);
+	in = nr_file_open_regular(bundle, NULL, err);
 	if (in < 0)
-		return nr_error_set(err, errno, "cannot open %s: %s", bundle, strerror(errno));
+		return in;
 	nr_spawn_io_init(&io);
 	io.in_fd = in;
 	rc = nr_spawn_run(argv, &io, err);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "verify.h"
 #include "schemas.h"
+#include "util/safe_text.h"
 #include "util/sha256.h"
 #include "sign.h"
 #include "util/strmap.h"
@@ -33,12 +34,10 @@ const char *nr_check_status_name(enum nr_check_status s)
 	return s == NR_CHECK_PASS ? "pass" : s == NR_CHECK_FAIL ? "fail" : "skip";
 }
 
-/* Messages quote the bundle's own strings: no control characters. */
+/* Messages quote the bundle's own strings: nothing a terminal obeys. */
 static void printable(char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
+	nr_text_scrub(s);
 }
 
 static void set(struct nr_check *c, enum nr_check_status st, const char *fmt, ...)
@@ -93,8 +92,9 @@ int nr_verify_signature(const char *bundle, const char *allowed, const char *ide
 			set(c, NR_CHECK_SKIP, "unsigned: no %s", sig);
 		return 0;
 	}
+	/* A FIFO or device here is refused without blocking (file_open.h). */
 	if (nr_sign_read_sig(sig, &res->sig, &e) < 0) {
-		set(c, NR_CHECK_FAIL, "%s: %s", sig, e.msg);
+		set(c, NR_CHECK_FAIL, "%s", e.msg);
 		return 0;
 	}
 	res->has_sig = true;
@@ -120,6 +120,7 @@ int nr_verify_signature(const char *bundle, const char *allowed, const char *ide
 static void list_one(struct nr_strmap *map, json_object *entry, struct nr_check *c)
 {
 	json_object *p, *s, *h;
+	struct nr_error e = { 0 };
 	struct listed *l;
 	const char *path;
 
@@ -127,6 +128,16 @@ static void list_one(struct nr_strmap *map, json_object *entry, struct nr_check 
 	    !json_object_object_get_ex(entry, "size", &s) || !json_object_object_get_ex(entry, "sha256", &h))
 		return;   /* the schema check says what is wrong with it */
 	path = json_object_get_string(p);
+	/* As a C string "summary.txt\u0000../../x" is "summary.txt": it
+	 * would vouch for that member while naming another path to tar. */
+	if (strlen(path) != (size_t)json_object_get_string_len(p)) {
+		detail(c, "the manifest lists '%.200s\\u0000...': a path with a NUL character", path);
+		return;
+	}
+	if (nr_bundle_path_check(path, &e) < 0) {
+		detail(c, "the manifest lists a path no member may have: %s", e.msg);
+		return;
+	}
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return;
@@ -160,7 +171,8 @@ static void list_members(json_object *m, struct nr_strmap *map, struct nr_check 
 
 /* Hash one member and compare.  Negative: the archive failed under us. */
 static int check_member(struct nr_bundle_reader *r, const struct nr_bundle_member *m,
-                        struct listed *l, char *buf, struct nr_check *c, struct nr_error *err)
+                        struct listed *l, char *buf, struct nr_check *c, const struct nr_verify_opts *o,
+                        struct nr_error *err)
 {
 	unsigned char digest[NR_SHA256_LEN];
 	char hex[NR_SHA256_HEX];
@@ -173,6 +185,8 @@ static int check_member(struct nr_bundle_reader *r, const struct nr_bundle_membe
 	while ((n = nr_bundle_read(r, buf, HASH_CHUNK, err)) > 0) {
 		nr_sha256_update(&sha, buf, (size_t)n);
 		got += (uint64_t)n;
+		if (o->tap)
+			o->tap(o->tap_arg, m->path, buf, (size_t)n);
 	}
 	if (n < 0) {
 		nr_sha256_release(&sha);
@@ -191,7 +205,8 @@ static int check_member(struct nr_bundle_reader *r, const struct nr_bundle_membe
 
 /* Stream every member after the manifest; fills the archive and members
  * checks. */
-static void check_stream(struct nr_bundle_reader *r, struct nr_verify_result *res)
+static void check_stream(struct nr_bundle_reader *r, const struct nr_verify_opts *o,
+                         struct nr_verify_result *res)
 {
 	struct nr_check *arch = &res->checks[NR_CHECK_ARCHIVE], *mem = &res->checks[NR_CHECK_MEMBERS];
 	struct nr_strmap map = { 0 };
@@ -210,7 +225,7 @@ static void check_stream(struct nr_bundle_reader *r, struct nr_verify_result *re
 			detail(mem, "member '%s' is not listed in the manifest", m.path);
 		else
 			((struct listed *)s->val)->seen = true;
-		rc = s ? check_member(r, &m, s->val, buf, mem, &e) : 0;
+		rc = s ? check_member(r, &m, s->val, buf, mem, o, &e) : 0;
 	}
 	res->members = nr_bundle_count(r);
 	if (rc < 0) {
@@ -234,7 +249,7 @@ static void check_stream(struct nr_bundle_reader *r, struct nr_verify_result *re
 
 /* ---- schema ----------------------------------------------------------- */
 
-static void check_schema(struct nr_verify_result *res)
+static int check_schema(struct nr_verify_result *res, struct nr_schema_cache *cache, struct nr_error *err)
 {
 	struct nr_check *c = &res->checks[NR_CHECK_SCHEMA];
 	json_object *decl = json_object_object_get(res->manifest, "schema");
@@ -245,20 +260,23 @@ static void check_schema(struct nr_verify_result *res)
 
 	if (!json_object_is_type(decl, json_type_string)) {
 		set(c, NR_CHECK_FAIL, "the manifest declares no schema");
-		return;
+		return 0;
 	}
 	id = json_object_get_string(decl);
-	s = nr_schemas_load_id(id, &e);
+	s = cache ? nr_schema_cache_get(cache, id, &e) : nr_schemas_load_id(id, &e);
 	if (!s && e.code == ENOENT && strstr(e.msg, "declares")) {
 		set(c, NR_CHECK_FAIL, "the manifest declares schema '%.100s', which this nest-report "
 		    "does not know (a newer version may)", id);
-		return;
+		return 0;
 	}
-	/* No schemas (a broken install) is a check not made, said as such:
-	 * never a pass, and never a reason for sign to refuse. */
+	/* Out of memory stops verification; no schemas (a broken install) is
+	 * a check not made, said as such: never a pass, and never a reason
+	 * for sign to refuse. */
+	if (!s && e.code == ENOMEM)
+		return nr_error_set(err, e.code, "%s", e.msg);
 	if (!s) {
 		set(c, NR_CHECK_SKIP, "not checked: %s", e.msg);
-		return;
+		return 0;
 	}
 	c->details = json_object_new_array();
 	n = nr_jschema_validate(s, res->manifest, c->details, SCHEMA_ERRORS_MAX);
@@ -267,7 +285,9 @@ static void check_schema(struct nr_verify_result *res)
 	else
 		set(c, NR_CHECK_FAIL, "%zu error%s against %s; first: %s", n, n == 1 ? "" : "s", id,
 		    json_object_get_string(json_object_array_get_idx(c->details, 0)));
-	nr_jschema_free(s);
+	if (!nr_schema_cache_owns(cache, s))
+		nr_jschema_free(s);
+	return 0;
 }
 
 int nr_verify_run(const char *bundle, const struct nr_verify_opts *o, struct nr_verify_result *res,
@@ -292,10 +312,9 @@ int nr_verify_run(const char *bundle, const struct nr_verify_opts *o, struct nr_
 		return 0;
 	}
 	res->manifest = json_object_get(nr_bundle_manifest(r));
-	check_stream(r, res);
+	check_stream(r, o, res);
 	nr_bundle_close(r);
-	check_schema(res);
-	return 0;
+	return check_schema(res, o->schemas, err);
 }
 
 bool nr_verify_ok(const struct nr_verify_result *res)

@@ -15,6 +15,7 @@
 
 #include "bundle/bundle_read.h"
 #include "util/error.h"
+#include "schemas.h"
 #include "sshsig.h"
 
 enum nr_check_id { NR_CHECK_SIGNATURE, NR_CHECK_ARCHIVE, NR_CHECK_MEMBERS, NR_CHECK_SCHEMA,
@@ -34,6 +35,13 @@ struct nr_verify_opts {
 	const char *identity;          /* NULL: whoever allowed_signers says */
 	struct nr_bundle_limits limits;
 	bool no_signature;             /* skip the signature check entirely */
+	/* Called with each piece of every listed member as it is hashed, so a
+	 * caller can read content in the same pass (the index takes CPU
+	 * flags); NULL: none.  The member is not yet checked when it is
+	 * called: use what it saw only when every check passed. */
+	void (*tap)(void *arg, const char *path, const void *buf, size_t len);
+	void *tap_arg;
+	struct nr_schema_cache *schemas;   /* NULL: each schema loaded for the call */
 };
 
 struct nr_verify_result {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 #include "config_internal.h"
+#include "file_open.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -151,11 +152,15 @@ static void load_file(const char *path, int file)
 	char section_buf[NR_CFG_NAME_MAX] = "", *buf = NULL, *line, *end;
 	const char *section = section_buf;
 	size_t len = 0, lineno = 0, n;
-	FILE *f = fopen(path, "re");
+	struct nr_error e = { 0 };
+	/* A FIFO or device named as a config file must not block or be read. */
+	FILE *f = nr_file_fopen_regular(path, NULL, &e);
 
 	if (!f) {
-		if (errno != ENOENT)
-			warn(path, 0, "cannot read it: %s", strerror(errno));
+		/* e.msg names the file itself; warn() names it already. */
+		if (e.code != ENOENT)
+			warn(path, 0, "cannot read it: %s",
+			     strncmp(e.msg, path, strlen(path)) == 0 ? e.msg + strlen(path) + 1 : e.msg);
 		return;
 	}
 	buf = malloc(NR_CONFIG_FILE_MAX + 1);

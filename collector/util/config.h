@@ -16,7 +16,8 @@
  * line wins, as in git.  Command-line options override both.  The keys are
  * the table in config_keys.c: sign.key, sign.signer_id, sign.enabled,
  * verify.allowed_signers, upload.url, upload.method, upload.token_file,
- * upload.cacert.  Section and key names are case-insensitive.
+ * upload.cacert, redact.enabled, redact.words, index.db.  Section and key
+ * names are case-insensitive.
  *
  * Every line that is not used as written (a syntax error, an unknown
  * section or key, a value of the wrong kind, a key set twice in a file) is

@@ -22,11 +22,14 @@ static const struct known {
 	{ "upload.method", K_METHOD },
 	{ "upload.token_file", K_PATH },
 	{ "upload.cacert", K_PATH },
+	{ "redact.enabled", K_BOOL },
+	{ "redact.words", K_PATH },
+	{ "index.db", K_TEXT },   /* an SQLite file (~/ expanded) or a postgresql:// URI */
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
 
-static const char *const sections[] = { "sign", "verify", "upload" };
+static const char *const sections[] = { "sign", "verify", "upload", "redact", "index" };
 
 #define N_SECTIONS (sizeof(sections) / sizeof(sections[0]))
 
@@ -116,7 +119,8 @@ void nr_cfg_suggest(const char *section, const char *key, char *out, size_t outl
 	if (!key) {
 		nearest(section, sections, sections, N_SECTIONS, "[", "]", out, outlen);
 		if (!out[0])
-			snprintf(out, outlen, "the sections are [sign], [verify] and [upload]");
+			snprintf(out, outlen, "the sections are [sign], [verify], [upload], [redact] and "
+			         "[index]");
 		return;
 	}
 	/* A key without its section is compared with the names alone. */

@@ -39,8 +39,10 @@ CACHE=${NR_E2E_CACHE:-/var/tmp/nest-report-e2e-$(id -u)}
 META=linux-image-cloud-amd64
 # Modules to load, in the order given; their dependencies are added first.
 # virtio_rng feeds the guest's entropy pool from QEMU's virtio-rng-pci, so
-# that dropbear does not wait seconds for it under TCG.
-MODULES="virtio_pci virtio_net virtio_rng"
+# that dropbear does not wait seconds for it under TCG.  cpuid and msr give
+# /dev/cpu/0/cpuid and /dev/cpu/0/msr, which the cpuid and vmx-msr probes
+# read remotely with dd (TCG's "TCGTCGTCGTCG" signature; no VMX MSRs).
+MODULES="virtio_pci virtio_net virtio_rng cpuid msr"
 
 die() {
 	echo "build-initramfs: $*" >&2

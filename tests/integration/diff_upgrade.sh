@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # `diff A B` on two fixture bundles of one host, before and after an
 # upgrade (tests/fixtures/sysroots/intel-host-{before,after}: new kernel
-# and QEMU, kvm_intel nested=N, TSX flags gone, dmesg timing out): the text
+# and QEMU, kvm_intel nested=N, TSX flags gone, dmesg timing out, libvirtd
+# down): the text
 # equals tests/golden/diff-intel-host.txt (normalised; NR_UPDATE_GOLDEN=1
 # rewrites it), --json names each change, a bundle against itself has none.
 . "$(dirname "$0")/../lib.sh"
@@ -40,13 +41,13 @@ assert_eq "$(change 'qemu.version[qemu-system-x86_64]')" "7.2.9 -> 8.2.2" "QEMU 
 assert_eq "$(change kvm.params.kvm_intel.nested)" "Y -> N" "kvm_intel nested"
 assert_eq "$(change kvm.nested)" "True -> False" "kvm.nested"
 assert_eq "$(jget "$J" "m['levels'][0]['cpu_flags']")" '{"added": [], "removed": ["hle", "ospke", "pku", "rtm"]}' "cpu flags"
-assert_eq "$(jget "$J" "m['levels'][0]['probes']")" '[{"a": "ok", "b": "timeout", "name": "dmesg"}]' "probe changes"
-assert_eq "$(jget "$J" "[f['severity'] for f in m['levels'][0]['findings']['appeared']]")" '["fail"]' "findings appeared"
+assert_eq "$(jget "$J" "m['levels'][0]['probes']")" '[{"a": "ok", "b": "timeout", "name": "dmesg"}, {"a": "ok", "b": "failed", "name": "libvirt"}]' "probe changes (libvirtd was down after the upgrade)"
+assert_eq "$(jget "$J" "[f['severity'] for f in m['levels'][0]['findings']['appeared']]")" '["fail", "warn"]' "findings appeared (nested off; libvirtd down)"
 assert_eq "$(jget "$J" "m['levels'][0]['findings']['disappeared']")" '[]' "findings disappeared"
 
 # In the other direction the finding disappears.
 run_nr diff "$B" "$A" --json
-assert_eq "$(jget "$T/out" "len(m['levels'][0]['findings']['disappeared'])")" 1 "reverse: disappeared"
+assert_eq "$(jget "$T/out" "len(m['levels'][0]['findings']['disappeared'])")" 2 "reverse: disappeared"
 
 run_nr diff "$A" "$A"
 expect_rc 0 "diff A A"

@@ -36,63 +36,21 @@ BOOT_TIMEOUT=${NR_E2E_BOOT_TIMEOUT:-180}
 CONSOLE="$T/console.log"
 QPID=
 
-# The console log without terminal escapes, last lines, on stderr.
 show_console() {
-	echo "---- guest console ($CONSOLE), last ${1:-120} lines:" >&2
-	if [ -s "$CONSOLE" ]; then
-		sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/\r$//' "$CONSOLE" | grep -v '^[[:space:]]*$' |
-			tail -n "${1:-120}" | sed 's/^/    /' >&2
-	else
-		echo "    (empty)" >&2
-	fi
+	console_tail "$CONSOLE" "${1:-120}"
 }
 
 kill_qemu() {
 	[ -n "$QPID" ] || return 0
-	kill "$QPID" 2>/dev/null
-	_i=0
-	while kill -0 "$QPID" 2>/dev/null && [ $_i -lt 30 ]; do
-		case $(ps -o stat= -p "$QPID" 2>/dev/null) in Z*) break ;; esac
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -9 "$QPID" 2>/dev/null
-	wait "$QPID" 2>/dev/null
+	stop_pid "$QPID" 3
 	QPID=
 }
 at_exit kill_qemu
 
-ms_now() {
-	date +%s%3N
-}
-
-# expect_probe_on LEVEL PROBE STATUS
-expect_probe_on() {
-	_st=$(lget "$1" "probe('$2', lv)['status']")
-	[ "$_st" = "$3" ] || fail "$1: probe $2 is '$_st' ($(lget "$1" "probe('$2', lv)['error']")), expected '$3'"
-}
-
-# ssh_banner PORT: true once something on 127.0.0.1:PORT speaks SSH.  With
-# user networking QEMU accepts every connection itself and drops it when the
-# guest does not answer, so only the banner tells that sshd is up.
-ssh_banner() {
-	"$PY" - "$1" <<'EOF' 2>/dev/null
-import socket, sys
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
-s.settimeout(2)
-sys.exit(0 if s.recv(64).startswith(b"SSH-") else 1)
-EOF
-}
-
 # ---- keys -------------------------------------------------------------------
 
 ssh-keygen -q -t ed25519 -N '' -C nr-e2e-client -f "$T/id" || fail "ssh-keygen failed"
-dropbearkey -t ed25519 -f "$T/host_key" >"$T/dropbearkey.out" 2>&1 || {
-	show "$T/dropbearkey.out"
-	fail "dropbearkey -t ed25519 failed"
-}
-HOST_PUB=$(dropbearkey -y -f "$T/host_key" 2>/dev/null | grep '^ssh-ed25519 ' | cut -d' ' -f1,2)
-[ -n "$HOST_PUB" ] || fail "cannot read the host key's public half with dropbearkey -y"
+HOST_PUB=$(dropbear_host_key "$T/host_key") || fail "cannot make the guest's dropbear host key"
 : >"$T/ssh_config"
 
 # ---- the guest's kernel and initramfs -------------------------------------
@@ -251,6 +209,21 @@ check_l1_virt() {
 	fi
 }
 soft check_l1_virt
+
+# ---- l1's own CPUID says TCG: the verdict that outranks every other -----------
+
+check_l1_cpuid() {
+	assert_eq "$(lget l1 "[(p['status'], p['error']) for p in lv['probes'] if p['name'] == 'cpuid']")" \
+		'[["ok", null]]' "l1 cpuid probe (busybox dd on /dev/cpu/0/cpuid)"
+	assert_eq "$(lget l1 "lv['facts']['cpuid']['signature']")" TCGTCGTCGTCG "l1 CPUID leaf 0x40000000"
+	assert_eq "$(lget l1 "lv['facts']['virt']['accel']")" tcg "l1 virt.accel"
+	assert_eq "$(lget l1 "lv['facts']['virt']['accel_source']")" cpuid "l1 virt.accel_source"
+	assert_eq "$(lget l1 "lv['facts']['virt']['hypervisor']")" qemu-tcg "l1 virt.hypervisor from CPUID"
+	# TCG offers no VMX: the msr driver answers EIO for IA32_VMX_BASIC.
+	assert_eq "$(lget l1 "[(p['status'], 'no VMX capability MSRs' in (p['error'] or '')) for p in lv['probes'] if p['name'] == 'vmx-msr']")" \
+		'[["skipped", true]]' "l1 vmx-msr under TCG"
+}
+soft check_l1_cpuid
 
 # ---- the busybox tools the probes run on l1 were found and ran ------------------
 

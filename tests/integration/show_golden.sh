@@ -77,7 +77,16 @@ run_nr show "$B" --json
 expect_rc 0 "show --json"
 is_valid_json "$T/out" || { show "$T/out"; fail "show --json is not JSON"; }
 assert_eq "$(jget "$T/out" "m['levels'][0]['id']")" l0 "show --json levels[0].id"
-assert_eq "$(jget "$T/out" "[p['probe'] + ':' + p['status'] for p in m['problems']]")" '["dmesg:timeout"]' "show --json problems"
+assert_eq "$(jget "$T/out" "[p['probe'] + ':' + p['status'] for p in m['problems']]")" '["dmesg:timeout", "libvirt:failed"]' "show --json problems"
+# The checklist: what is there, and why the rest is not (bundle/checklist.h).
+cl="[i for c in m['checklist'] if c['level'] == 'l0' for i in c['items']]"
+assert_eq "$(jget "$T/out" "[(i['item'], i['state']) for i in $cl if i['state'] != 'ok']")" \
+	'[["cmdline", "n/a"], ["dmesg", "partial"], ["x86info", "missing"], ["sysinfo", "n/a"]]' "show --json checklist states"
+assert_eq "$(jget "$T/out" "[i['reason'] for i in $cl if i['item'] == 'dmesg'][0]")" \
+	"/usr/bin/dmesg did not finish (probe 'dmesg' timeout: timed out after 30 s)" "show --json checklist: dmesg"
+assert_eq "$(jget "$T/out" "[i['value'] for i in $cl if i['item'] == 'libvirt'][0]")" 9.0.0 "show --json checklist: libvirt"
+assert_eq "$(jget "$T/out" "all(i['reason'] for i in $cl if i['state'] != 'ok')")" true \
+	"show --json checklist: a reason for every item not ok"
 assert_eq "$(jget "$T/out" "any(f['severity'] == 'fail' for f in m['findings'])")" true "show --json has a fail finding"
 assert_eq "$(jget "$T/out" "m['signature']['status']")" skip "show --json signature.status"
 

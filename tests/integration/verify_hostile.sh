@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: MIT
 # The hostile-bundle corpus (tests/hostile/make-corpus.py, generated here
 # from a good bundle): each bundle is refused with its own message, by the
-# check that covers it, and never followed or written out.  show --extract
+# check that covers it, and never followed or written out: path and type
+# tricks, bombs, a listed path with an embedded NUL, data after the tar end
+# (garbage, a second archive, a second zstd frame, a padding bomb), names
+# that would drive a terminal, more levels than the cap.  show --extract
 # writes only under its directory, even with a symlink planted in it.
 . "$(dirname "$0")/../lib.sh"
 need_cmd zstd tar
@@ -17,7 +20,9 @@ check_case() {
 	_name=$1 _check=$2 _msg=$3
 	shift 3
 	_start=$(now_s)
-	run_nr verify "$C/$_name.tar.zst" --json "$@"
+	_file="$C/$_name.tar.zst"
+	[ -f "$_file" ] || _file="$C/$_name.tar.gz"
+	run_nr verify "$_file" --json "$@"
 	if [ "$RC" -ne 3 ]; then
 		show "$T/out" 40
 		show "$T/err"
@@ -52,6 +57,29 @@ check_case manifest-over-cap archive "manifest.json is 67108865 bytes, over its 
 check_case manifest-not-first archive "the first member is 'summary.txt', not manifest.json"
 check_case unlisted members "member 'levels/l0/kernel/extra' is not listed in the manifest"
 check_case missing members "'$missing' is listed in the manifest but not in the bundle"
+check_case member-path-nul members "the manifest lists 'summary.txt\\u0000...': a path with a NUL character"
+check_case member-path-nul schema "holds a NUL character"
+check_case after-end-garbage archive "data after the end of the archive (which ends at byte"
+check_case after-end-archive archive "data after the end of the archive (which ends at byte"
+check_case second-zstd-frame archive "data after the end of the archive (which ends at byte"
+check_case padding-bomb archive "more than 1048576 bytes of padding after the end of the archive"
+check_case zstd-trailing-garbage archive "corrupt compressed data, or data after its end"
+check_case gzip-trailing-garbage archive "bytes after the end of the compressed stream"
+check_case name-c1 archive "control character or invalid UTF-8 in the name"
+check_case name-bidi archive "control character or invalid UTF-8 in the name"
+check_case levels-over-cap archive "manifest.json declares 10000 levels, over the cap of 256"
+
+# tar's own record padding (zeros) after the end is fine.
+run_nr verify "$C/padding-ok.tar.zst"
+expect_rc 0 "verify of a bundle with 64 KiB of zero padding after the tar end"
+# What tar -i would find after the end is never extracted.
+for c in after-end-archive second-zstd-frame; do
+	rm -rf "$T/ex"
+	run_nr show "$C/$c.tar.zst" --extract "$T/ex"
+	expect_rc 1 "show --extract of $c"
+	grep -q "data after the end of the archive" "$T/err" || { show "$T/err"; fail "show --extract $c: no reason"; }
+	[ -e "$T/ex/levels/l0/kernel/evil" ] && fail "show --extract $c wrote the hidden archive's member"
+done
 
 # The same rules stop show --extract, and nothing escapes its directory.
 for c in abs-path dotdot symlink hardlink device fifo duplicate member-over-cap; do

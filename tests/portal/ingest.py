@@ -11,6 +11,9 @@
 3. The manifest is validated against schemas/manifest.schema.json.
 4. The bundle is stored under its sha256 (a content address), so a retried
    upload of the same bundle is stored once and gets the same id.
+5. With an index (--index-db), `nest-report index add` adds the stored
+   bundle where it lies (schemas/upload-api.md, "Indexing what arrives");
+   a bundle the index refuses (exit 3) is removed again and refused.
 
 Every failure raises Rejected with the HTTP status and a one-line reason.
 """
@@ -148,5 +151,25 @@ def ingest(parts, cfg):
     digest = sha256_file(bundle.path)
     meta = {"id": digest, "filename": bundle.filename, "size": bundle.size,
             "signer": principal, "host": doc.get("host"), "created": doc.get("created")}
-    created, _ = store(cfg.store, digest, bundle, sig, manifest, meta)
-    return created, {"id": digest, "signer": principal, "duplicate": not created}
+    created, path = store(cfg.store, digest, bundle, sig, manifest, meta)
+    answer = {"id": digest, "signer": principal, "duplicate": not created}
+    if cfg.index_db:
+        answer["indexed"] = index(cfg, os.path.join(path, "bundle"), path if created else None)
+    return created, answer
+
+
+def index(cfg, bundle, remove_on_refusal):
+    """`nest-report index add` the stored bundle: "added" or "known"; None
+    when the index could not take it now (the bundle stays stored: adding
+    it again later is safe).  A refusal removes what was just stored."""
+    r = subprocess.run([cfg.nest_report, "index", "add", "--db", cfg.index_db, "--allowed-signers",
+                        cfg.allowed_signers, "--json", "-q", bundle], capture_output=True, text=True,
+                       timeout=600)
+    if r.returncode == 3:
+        reason = json.loads(r.stdout)["bundles"][0]["reason"]
+        if remove_on_refusal:
+            shutil.rmtree(remove_on_refusal, ignore_errors=True)
+        raise Rejected(422, "the index refused the bundle: %s" % reason)
+    if r.returncode != 0:
+        return None
+    return json.loads(r.stdout)["bundles"][0]["outcome"]

@@ -22,6 +22,10 @@ Fault injection for the tests: each --fault applies to one POST, in order;
     stall        read nothing, answer nothing, until the client gives up
 
 Every request is logged as one JSON line in --log (never the token).
+
+With --index-db DB, each stored bundle is added to nest-report's index
+(`nest-report index add`, the binary --nest-report names); the answer says
+"indexed": "added" or "known".
 """
 import argparse
 import http.server
@@ -222,6 +226,8 @@ def main():
     ap.add_argument("--fault-always")
     ap.add_argument("--stall-seconds", type=float, default=30)
     ap.add_argument("--io-timeout", type=float, default=60)
+    ap.add_argument("--index-db", help="add stored bundles to this nest-report index")
+    ap.add_argument("--nest-report", default="nest-report", help="the nest-report binary (--index-db)")
     a = ap.parse_args()
 
     fields = {"bundle": "bundle", "signature": "signature", "manifest": "manifest"}
@@ -239,6 +245,8 @@ def main():
     CFG.stall_s = a.stall_seconds
     CFG.io_timeout = a.io_timeout
     CFG.log = a.log
+    CFG.index_db = a.index_db
+    CFG.nest_report = a.nest_report
     CFG.token = None
     if a.token_file:
         with open(a.token_file) as f:

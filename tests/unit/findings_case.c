@@ -59,15 +59,25 @@ static json_object *probe_entry(json_object *probes, const char *name)
 	return p;
 }
 
-static void add_artifact(json_object *probe, const char *level, const char *name)
+/* spec: a name, or an artifact object whose other members (exit_code,
+ * stderr, command, size...) are copied. */
+static void add_artifact(json_object *probe, const char *level, json_object *spec)
 {
 	json_object *a = json_object_new_object();
+	const char *name = json_object_is_type(spec, json_type_object)
+	                           ? json_object_get_string(json_object_object_get(spec, "name"))
+	                           : json_object_get_string(spec);
 	char path[512];
 
 	snprintf(path, sizeof(path), "levels/%s/%s/%s", level,
-	         json_object_get_string(json_object_object_get(probe, "name")), name);
-	json_object_object_add(a, "name", json_object_new_string(name));
+	         json_object_get_string(json_object_object_get(probe, "name")), name ? name : "");
+	json_object_object_add(a, "name", json_object_new_string(name ? name : ""));
 	json_object_object_add(a, "path", json_object_new_string(path));
+	if (json_object_is_type(spec, json_type_object)) {
+		json_object_object_foreach(spec, key, val)
+			if (strcmp(key, "name") != 0 && strcmp(key, "path") != 0)
+				json_object_object_add(a, key, json_object_get(val));
+	}
 	json_object_array_add(json_object_object_get(probe, "artifacts"), a);
 }
 
@@ -86,7 +96,7 @@ static json_object *probes_from(json_object *spec, const char *level)
 				json_object_object_add(p, key, json_object_get(val));
 		json_object_object_get_ex(ps, "artifacts", &arts);
 		for (j = 0; arts && j < json_object_array_length(arts); j++)
-			add_artifact(p, level, json_object_get_string(json_object_array_get_idx(arts, j)));
+			add_artifact(p, level, json_object_array_get_idx(arts, j));
 	}
 	return out;
 }
@@ -118,7 +128,12 @@ static void guests_from(json_object *spec, json_object *facts, json_object *prob
 		snprintf(name, sizeof(name), "cmdline-%d", json_object_get_int(json_object_object_get(g, "pid")));
 		nr_test_result_add(&r, name, buf, len);
 		strcat(name, ".txt");
-		add_artifact(probe_entry(probes, "qemu"), level, name);
+		{
+			json_object *txt = json_object_new_string(name);
+
+			add_artifact(probe_entry(probes, "qemu"), level, txt);
+			json_object_put(txt);
+		}
 	}
 	nr_test_result_parse(&r, facts);
 	nr_test_result_release(&r);
@@ -168,6 +183,8 @@ static json_object *level_from(json_object *spec)
 	json_object_object_add(lv, "errors", json_object_object_get_ex(spec, "errors", &v)
 	                                             ? json_object_get(v) : json_object_new_array());
 	json_object_object_add(lv, "root", NULL);
+	json_object_object_add(lv, "match", json_object_object_get_ex(spec, "match", &v)
+	                                            ? json_object_get(v) : NULL);
 	json_object_object_add(lv, "facts", facts);
 	json_object_object_add(lv, "probes", probes);
 	return lv;

@@ -3,13 +3,15 @@
  * specs (the files of tests/fixtures/findings/), and checks on what the engine
  * returns.
  *
- * A level spec is {id, depth, parent, status, facts, probes, guests}, all
- * optional but id.  facts are merged over the layout nr_facts_begin() makes
- * (every fact null), so a spec names only what matters.  guests are
+ * A level spec is {id, depth, parent, status, errors, match, facts, probes,
+ * guests}, all optional but id.  facts are merged over the layout
+ * nr_facts_begin() makes (every fact null), so a spec names only what
+ * matters.  guests are
  * {pid, argv, level}: argv goes through the qemu probe's real parse(), as
  * a captured /proc/PID/cmdline would, and level links the guest to a
  * reached level.  probes are manifest probe entries whose artifacts may be
- * plain names (their path is made up as the bundle would).
+ * plain names (their path is made up as the bundle would) or objects with
+ * a name and the members that matter (exit_code, stderr...).
  */
 #ifndef NR_TEST_FINDINGS_CASE_H
 #define NR_TEST_FINDINGS_CASE_H

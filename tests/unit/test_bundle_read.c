@@ -289,6 +289,120 @@ static void test_truncated_and_junk(void **state)
 	assert_int_equal(rc, -EINVAL);
 }
 
+/* The bytes of file, appended n times (with extra after) into out. */
+static const char *concat(const char *name, const char *file, int n, const void *extra,
+                          size_t extra_len)
+{
+	static char path[600];
+	char buf[65536];
+	size_t got;
+	FILE *in, *out;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	out = fopen(path, "wb");
+	assert_non_null(out);
+	for (i = 0; i < n; i++) {
+		in = fopen(file, "rb");
+		assert_non_null(in);
+		while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+			assert_int_equal(fwrite(buf, 1, got, out), got);
+		fclose(in);
+	}
+	if (extra_len)
+		assert_int_equal(fwrite(extra, 1, extra_len, out), extra_len);
+	fclose(out);
+	return path;
+}
+
+/* Write entries as an uncompressed tar (tar padding included); its path. */
+static const char *make_plain(const char *name, const struct entry *e)
+{
+	static char path[600];
+	struct archive *a = archive_write_new();
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	archive_write_set_format_pax_restricted(a);
+	assert_int_equal(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (; e->path; e++) {
+		struct archive_entry *ae = archive_entry_new();
+
+		archive_entry_set_pathname(ae, e->path);
+		archive_entry_set_perm(ae, 0600);
+		archive_entry_set_filetype(ae, AE_IFREG);
+		archive_entry_set_size(ae, (la_int64_t)strlen(e->data));
+		assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+		archive_write_data(a, e->data, strlen(e->data));
+		archive_entry_free(ae);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	return path;
+}
+
+static void expect_after_end(const char *path, const char *msg)
+{
+	int rc;
+	const char *got = read_all(path, NULL, &rc);
+
+	if (!msg) {
+		if (rc != 0)
+			fail_msg("%s: refused: %s", path, got);
+		return;
+	}
+	if (!strstr(got, msg))
+		fail_msg("%s: expected '%s', got '%s'", path, msg, got);
+	assert_int_equal(rc, -EBADMSG);
+}
+
+/* Nothing but tar's zero padding may follow the end-of-archive marker:
+ * not a second archive, not garbage, not a second zstd frame. */
+static void test_after_end(void **state)
+{
+	const struct entry e[] = { M0, { "summary.txt", "s\n", 0, NULL }, END };
+	static char zeros[2 << 20];
+	char plain[600], zst[600];
+
+	(void)state;
+	snprintf(plain, sizeof(plain), "%s", make_plain("p.tar", e));
+	snprintf(zst, sizeof(zst), "%s", make("z.tar.zst", e));
+	expect_after_end(plain, NULL);
+	expect_after_end(zst, NULL);
+	expect_after_end(concat("pad.tar", plain, 1, zeros, 64 << 10), NULL);
+	expect_after_end(concat("junk.tar", plain, 1, "junk", 4), "data after the end of the archive");
+	expect_after_end(concat("two.tar", plain, 2, NULL, 0), "data after the end of the archive");
+	expect_after_end(concat("bomb.tar", plain, 1, zeros, sizeof(zeros)),
+	                 "bytes of padding after the end of the archive");
+	expect_after_end(concat("two.tar.zst", zst, 2, NULL, 0), "data after the end of the archive");
+	expect_after_end(concat("junk.tar.zst", zst, 1, "junk after the frame", 20),
+	                 "corrupt compressed data, or data after its end");
+}
+
+/* The level cap is the reader's: counted from the manifest alone. */
+static void test_levels_cap(void **state)
+{
+	char *m = malloc(64 << 10);
+	size_t len, i;
+	struct entry e[] = { { "manifest.json", m, 0, NULL }, END };
+	int rc;
+
+	(void)state;
+	assert_non_null(m);
+	for (i = 256; i <= 257; i++) {
+		size_t k;
+
+		len = (size_t)snprintf(m, 64 << 10, "{\"levels\": [");
+		for (k = 0; k < i; k++)
+			len += (size_t)snprintf(m + len, (64 << 10) - len, "%s{}", k ? "," : "");
+		snprintf(m + len, (64 << 10) - len, "]}");
+		if (i == 256)
+			assert_string_equal(read_all(make("cap.tar.zst", e), NULL, &rc), "");
+		else
+			expect_refused("over.tar.zst", e, NULL, "manifest.json declares 257 levels, over the cap of 256");
+	}
+	free(m);
+}
+
 static void test_extract(void **state)
 {
 	const struct entry e[] = { M0, { "summary.txt", "s\n", 0, NULL }, { "levels/l0/k/a", "A\n", 0, NULL },
@@ -343,6 +457,8 @@ int main(void)
 		cmocka_unit_test(test_caps),
 		cmocka_unit_test(test_manifest),
 		cmocka_unit_test(test_truncated_and_junk),
+		cmocka_unit_test(test_after_end),
+		cmocka_unit_test(test_levels_cap),
 		cmocka_unit_test(test_extract),
 	};
 

@@ -280,17 +280,21 @@ static void test_scopes(void **state)
 		{ "l0", false, true }, { "l1", true, false }, { "l2", true, false }, { "l3", false, false },
 		{ "g", true, false }, { "lpar", false, true }, { "unk", false, true },
 	};
+	struct nr_mlevels ix;
 	size_t i;
 
 	(void)state;
+	assert_int_equal(nr_mlevels_init(&ix, levels), 0);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		json_object *lv = nr_mlevel_find(levels, want[i].id);
+		json_object *lv = nr_mlevels_find(&ix, want[i].id);
 
 		assert_non_null(lv);
-		if (nr_mlevel_is_guest_hv(levels, lv) != want[i].hv || nr_mlevel_is_host(levels, lv) != want[i].host)
-			fail_msg("%s: guest hypervisor %d, host %d", want[i].id, nr_mlevel_is_guest_hv(levels, lv),
-			         nr_mlevel_is_host(levels, lv));
+		assert_ptr_equal(lv, nr_mlevel_find(levels, want[i].id));
+		if (nr_mlevel_is_guest_hv(&ix, lv) != want[i].hv || nr_mlevel_is_host(&ix, lv) != want[i].host)
+			fail_msg("%s: guest hypervisor %d, host %d", want[i].id, nr_mlevel_is_guest_hv(&ix, lv),
+			         nr_mlevel_is_host(&ix, lv));
 	}
+	nr_mlevels_release(&ix);
 	json_object_put(levels);
 }
 

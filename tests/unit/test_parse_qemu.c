@@ -388,6 +388,10 @@ static void test_hostfwd_forms(void **state)
 	                       "-netdev", "user,hostfwd=tcp::22", "-netdev", "user,hostfwd=-",
 	                       "-netdev", "user,hostfwd="), 0);
 	assert_int_equal(g.hostfwd_count, 0);
+	/* Port 0 on either side (found by fuzz_qemu_argv): no port to match. */
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-netdev", "user,hostfwd=tcp:0:0-21:222",
+	                       "-netdev", "user,hostfwd=tcp::2222-:0"), 0);
+	assert_int_equal(g.hostfwd_count, 0);
 }
 
 static void test_hostfwd_cap(void **state)
@@ -399,7 +403,7 @@ static void test_hostfwd_cap(void **state)
 	(void)state;
 	n = (size_t)snprintf(opt, sizeof(opt), "user,id=n0");
 	for (int i = 0; i < 12; i++)
-		n += (size_t)snprintf(opt + n, sizeof(opt) - n, ",hostfwd=tcp::%d-:%d", 1000 + i, i);
+		n += (size_t)snprintf(opt + n, sizeof(opt) - n, ",hostfwd=tcp::%d-:%d", 1000 + i, 22 + i);
 	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-netdev", opt), 0);
 	assert_int_equal(g.hostfwd_count, NR_QEMU_MAX_FWD);
 	assert_int_equal(g.hostfwd[NR_QEMU_MAX_FWD - 1].host_port, 1000 + NR_QEMU_MAX_FWD - 1);
