@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* QEMU: the version of every system emulator installed, and the command
  * line of every running QEMU process (argv array in facts, a readable
  * rendering as an artifact).  Both go through the scrubber like all

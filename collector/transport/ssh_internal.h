@@ -27,6 +27,7 @@ struct ssh_tr {
 	bool sudo;
 	bool no_pty;                 /* the far side cannot make its pty raw */
 	int is_root;                 /* cached: -1 unknown */
+	int has_timeout;             /* `timeout -s KILL` works there; -1 unknown */
 	struct ssh_bridge *bridge;   /* when reached via a parent, else NULL */
 	char label[300];             /* "user@host:port" for messages */
 };
@@ -56,6 +57,23 @@ void nr_ssh_budget(ssh_session s, int64_t deadline_ms);
 #define NR_SSH_X_NOTREG 102
 #define NR_SSH_X_NOACCESS 103
 #define NR_SSH_X_NOTOOL 104     /* r_regs: no dd with iflag=skip_bytes,count_bytes, or no od */
+#define NR_SSH_X_BIG 105        /* r_small: more than NR_SMALL_FILE_MAX bytes */
+
+/* Run one of the loop's functions remotely (transport_ssh.c): args are its
+ * arguments, out gets its stdout, err_out the start of its stderr. */
+int nr_ssh_call(struct ssh_tr *tr, const char *fn, const char *const *args, int64_t deadline_ms,
+                struct nr_sink *out, struct nr_sink *err_out, struct nr_run_result *res,
+                struct nr_error *err);
+
+/* transport.h's read_small and scan (ssh_small.c); scan_cut is scan's
+ * reading of head's output, alone (for its unit test). */
+int nr_ssh_read_small(struct nr_transport *t, const char *const *paths, size_t n,
+                      int64_t deadline_ms, struct nr_sink *const *outs, bool *truncated,
+                      int *results, struct nr_error *err);
+int nr_ssh_scan(struct nr_transport *t, const char *const *paths, size_t n, size_t cap,
+                int64_t deadline_ms, nr_scan_fn fn, void *ud, struct nr_error *err);
+int nr_ssh_scan_cut(const char *buf, size_t len, const char *const *paths, size_t n, size_t cap,
+                    nr_scan_fn fn, void *ud);
 
 /* Session setup (ssh_session.c). */
 int nr_ssh_session_open(struct ssh_tr *tr, const struct nr_ssh_opts *o, int fd,

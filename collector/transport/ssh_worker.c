@@ -43,6 +43,9 @@ enum { WORKER_FREE, WORKER_IDLE, WORKER_BUSY };
  * at the deadline even when our side has already given up; `head -c` stops
  * a producer at the artifact cap on the far side.  $1 is the hello token:
  * the shell sets its pty raw, then says it is ready, in a frame. */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define SMALL_MAX STR(NR_SMALL_FILE_MAX)
 static const char loop_script[] =
 	"PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; LC_ALL=C; "
 	"export PATH LC_ALL; "
@@ -50,10 +53,12 @@ static const char loop_script[] =
 	"e=$(mktemp 2>/dev/null) || e=/tmp/.nest-report.$$; trap 'rm -f \"$e\" \"$e.rc\"' EXIT; "
 	/* The hangup that ends a worker must still run the EXIT trap. */
 	"trap 'exit 129' HUP; trap 'exit 143' TERM; "
-	"T=; timeout -s KILL 1 true >/dev/null 2>&1 && T=1; "
+	/* $2: whether `timeout -s KILL` works there, when an earlier worker
+	 * of the level found out (its hello says); else find out. */
+	"case $2 in 1) T=1;; 0) T=;; *) T=; timeout -s KILL 1 true >/dev/null 2>&1 && T=1;; esac; "
 	"r_run() { s=$1 c=$2; shift 2; "
 	"{ if [ -n \"$T\" ]; then timeout -s KILL \"$s\" \"$@\"; else \"$@\"; fi; echo $? >\"$e.rc\"; } "
-	"| head -c \"$c\"; return \"$(cat \"$e.rc\" 2>/dev/null || echo 125)\"; }; "
+	"| head -c \"$c\"; r=125; { read -r r <\"$e.rc\"; } 2>/dev/null; return \"${r:-125}\"; }; "
 	"r_read() { [ -e \"$2\" ] || return 101; [ -f \"$2\" ] || return 102; "
 	"[ -r \"$2\" ] || return 103; head -c \"$1\" \"$2\"; }; "
 	"r_list() { [ -d \"$1\" ] || return 101; for f in \"$1\"/* \"$1\"/.[!.]* \"$1\"/..?*; do "
@@ -74,10 +79,27 @@ static const char loop_script[] =
 	"&& command -v od >/dev/null 2>&1 || return 104; "
 	"for o; do x=$(dd if=\"$p\" bs=\"$w\" count=\"$w\" skip=\"$o\" iflag=skip_bytes,count_bytes "
 	"2>/dev/null | od -An -v -tx1 | tr -d ' \\n'); echo \"$o ${x:--5}\"; done; }; "
-	"printf '\\n%s 0\\n\\n%s' \"$1\" \"$1\"; "
+	/* Small text files (read_small), read by the shell itself: no program
+	 * started, NUL bytes lost.  Each is followed by a frame of its own
+	 * (ssh_frame.h) under the token $1: "\n" $1 " " STATUS "\n\n" $1;
+	 * 105: more than NR_SMALL_FILE_MAX bytes. */
+	"r_small() { s=$1; shift; for f; do st=0 n=0 l=; "
+	"if [ ! -e \"$f\" ]; then st=101; elif [ ! -f \"$f\" ]; then st=102; "
+	"elif [ ! -r \"$f\" ]; then st=103; else "
+	"while [ $n -le " SMALL_MAX " ] && IFS= read -r l; do printf '%s\\n' \"$l\"; "
+	"n=$((n+${#l}+1)); l=; done <\"$f\" || st=103; "
+	"if [ $n -gt " SMALL_MAX " ]; then st=105; else printf %s \"$l\"; fi; fi; "
+	"printf '\\n%s %d\\n\\n%s' \"$s\" $st \"$s\"; done; }; "
+	/* The first $1 bytes of many files with one program (scan): head
+	 * names each file, given two at least (ssh_small.c). */
+	"r_scan() { c=$1; shift; head -c \"$c\" /dev/null \"$@\"; return 0; }; "
+	/* The hello: ready, and whether timeout works here (1) or not (0). */
+	"printf '\\n%s %d\\n\\n%s' \"$1\" \"${T:-0}\" \"$1\"; "
 	"while IFS= read -r l; do b=${l%% *}; c=${l#* }; "
 	"(eval \"$c\") </dev/null 2>\"$e\"; r=$?; "
-	"printf '\\n%s %d\\n' \"$b\" \"$r\"; head -c 512 \"$e\"; printf '\\n%s' \"$b\"; done";
+	/* A program to read the stderr file only when there is something. */
+	"printf '\\n%s %d\\n' \"$b\" \"$r\"; if [ -s \"$e\" ]; then head -c 512 \"$e\"; fi; "
+	"printf '\\n%s' \"$b\"; done";
 
 void nr_ssh_mark_lost(struct ssh_tr *tr, struct nr_error *err)
 {
@@ -206,13 +228,21 @@ static void worker_hangup(struct ssh_tr *tr, ssh_channel ch)
 	pthread_mutex_unlock(&tr->lock);
 }
 
-static char *start_command(const struct ssh_tr *tr, const char *token)
+static char *start_command(struct ssh_tr *tr, const char *token)
 {
-	const char *argv[] = { "sudo", "-n", "sh", "-c", loop_script, "nest-report", token, NULL };
+	const char *has_timeout;
+	const char *argv[] = { "sudo", "-n", "sh", "-c", loop_script, "nest-report", token, NULL,
+	                       NULL };
 	char *cmd = malloc(START_MAX);
 	size_t len = 0, i;
 	int rc = cmd ? 0 : -ENOMEM;
 
+	/* What the level's first hello said of timeout: the probe is not
+	 * run again in every shell (two programs each). */
+	pthread_mutex_lock(&tr->lock);
+	has_timeout = tr->has_timeout < 0 ? "?" : tr->has_timeout ? "1" : "0";
+	pthread_mutex_unlock(&tr->lock);
+	argv[7] = has_timeout;
 	for (i = tr->sudo ? 0 : 2; rc == 0 && argv[i]; i++)
 		rc = nr_shell_quote_append(cmd, START_MAX, &len, argv[i]);
 	if (rc < 0) {
@@ -269,8 +299,13 @@ static ssh_channel worker_start(struct ssh_tr *tr, int64_t deadline_ms, struct n
 			break;
 		nr_frame_init(&f, token, hello_out, &h);
 		rc = nr_ssh_pump(tr, ch, &f, deadline_ms, err);
-		if (rc == 0 && f.exit_code == 0)
+		/* The hello's code: ready, without (0) or with (1) timeout. */
+		if (rc == 0 && (f.exit_code == 0 || f.exit_code == 1)) {
+			pthread_mutex_lock(&tr->lock);
+			tr->has_timeout = f.exit_code;
+			pthread_mutex_unlock(&tr->lock);
 			break;
+		}
 		said_stderr(tr, ch, &h);
 		worker_hangup(tr, ch);
 		ch = NULL;

@@ -73,10 +73,9 @@ static char *build_request(const char *token, const char *fn, const char *const 
 	return line;
 }
 
-/* Run one loop function remotely.  args[0..] are its arguments. */
-static int ssh_call(struct ssh_tr *tr, const char *fn, const char *const *args, int64_t deadline_ms,
-                    struct nr_sink *out, struct nr_sink *err_out, struct nr_run_result *res,
-                    struct nr_error *err)
+int nr_ssh_call(struct ssh_tr *tr, const char *fn, const char *const *args, int64_t deadline_ms,
+                struct nr_sink *out, struct nr_sink *err_out, struct nr_run_result *res,
+                struct nr_error *err)
 {
 	struct exchange x = { out, err_out, false, res };
 	char token[NR_FRAME_TOKEN_LEN + 1], *line = NULL;
@@ -147,7 +146,7 @@ static int ssh_run(struct nr_transport *t, const char *key, const char *const *a
 	for (i = 0; argv[i] && i < 64; i++)
 		args[i + 2] = argv[i];
 	args[i + 2] = NULL;
-	return ssh_call(tr_of(t), "r_run", args, deadline_ms, out, err_out, res, err);
+	return nr_ssh_call(tr_of(t), "r_run", args, deadline_ms, out, err_out, res, err);
 }
 
 static int ssh_read_file(struct nr_transport *t, const char *path, int64_t deadline_ms,
@@ -159,7 +158,7 @@ static int ssh_read_file(struct nr_transport *t, const char *path, int64_t deadl
 	int rc;
 
 	limit_arg(out, limit, sizeof(limit));
-	rc = ssh_call(tr_of(t), "r_read", args, deadline_ms, out, NULL, &res, err);
+	rc = nr_ssh_call(tr_of(t), "r_read", args, deadline_ms, out, NULL, &res, err);
 
 	*truncated = res.truncated;
 	if (rc < 0 || res.truncated)
@@ -203,7 +202,7 @@ static int ssh_list(struct nr_transport *t, const char *dir, int64_t deadline_ms
 
 	if (!s.buf)
 		return nr_error_set(err, ENOMEM, "out of memory");
-	rc = ssh_call(tr_of(t), "r_list", args, deadline_ms, &s.base, NULL, &res, err);
+	rc = nr_ssh_call(tr_of(t), "r_list", args, deadline_ms, &s.base, NULL, &res, err);
 	if (rc == 0 && res.exit_code != 0)
 		rc = nr_error_set(err, ENOENT, "cannot list %s", dir);
 	/* Names are NUL-terminated; a truncated last one is dropped. */
@@ -227,7 +226,7 @@ static int small_op(struct nr_transport *t, const char *op, const char *arg, int
 	const char *args[] = { arg, NULL };
 	struct nr_run_result res;
 	struct nr_error err;
-	int rc = ssh_call(tr_of(t), op, arg ? args : args + 1, deadline_ms, &s.base,
+	int rc = nr_ssh_call(tr_of(t), op, arg ? args : args + 1, deadline_ms, &s.base,
 	                  NULL, &res, &err);
 
 	out[s.len] = '\0';
@@ -301,7 +300,7 @@ static int ssh_read_regs(struct nr_transport *t, const char *path, const uint64_
 		args[i + 2] = numbers[i + 1];
 	}
 	args[n + 2] = NULL;
-	rc = ssh_call(tr_of(t), "r_regs", args, deadline_ms, &s.base, NULL, &res, err);
+	rc = nr_ssh_call(tr_of(t), "r_regs", args, deadline_ms, &s.base, NULL, &res, err);
 	if (rc < 0)
 		goto out;
 	switch (res.exit_code) {
@@ -353,6 +352,8 @@ static const struct nr_transport_ops ssh_ops = {
 	.is_root = ssh_is_root,
 	.read_regs = ssh_read_regs,
 	.close = ssh_close,
+	.read_small = nr_ssh_read_small,
+	.scan = nr_ssh_scan,
 };
 
 bool nr_transport_is_ssh(const struct nr_transport *t)
@@ -376,6 +377,7 @@ struct nr_transport *nr_transport_ssh_new(const struct nr_ssh_opts *o, enum nr_s
 	tr->workers = calloc(NR_SSH_MAX_CHANNELS, sizeof(*tr->workers));
 	tr->sudo = o->sudo;
 	tr->is_root = -1;
+	tr->has_timeout = -1;
 	pthread_mutex_init(&tr->lock, NULL);
 	pthread_mutex_init(&tr->slots_lock, NULL);
 	/* Waits for a free shell end at a monotonic deadline. */
