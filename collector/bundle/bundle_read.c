@@ -27,6 +27,7 @@ struct nr_bundle_reader {
 	struct archive *a;           /* tar, reading from stream */
 	struct nr_bundle_stream stream;
 	int fd;
+	bool own_fd;                 /* opened here, closed here */
 	struct nr_bundle_limits lim;
 	struct nr_strmap names;
 	char *manifest_text;
@@ -290,8 +291,9 @@ static int read_manifest(struct nr_bundle_reader *r, struct nr_error *err)
 	return parse_manifest(r, err);
 }
 
-struct nr_bundle_reader *nr_bundle_open(const char *path, const struct nr_bundle_limits *lim,
-                                        struct nr_error *err)
+static struct nr_bundle_reader *open_reader(const char *path, int fd,
+                                            const struct nr_bundle_limits *lim,
+                                            nr_bundle_tee_fn tee, void *ud, struct nr_error *err)
 {
 	struct nr_bundle_reader *r = calloc(1, sizeof(*r));
 	int rc = 0;
@@ -304,10 +306,11 @@ struct nr_bundle_reader *nr_bundle_open(const char *path, const struct nr_bundle
 		r->lim = *lim;
 	else
 		nr_bundle_limits_default(&r->lim);
-	r->fd = rc = nr_file_open_regular(path, NULL, err);
+	r->own_fd = fd < 0;
+	r->fd = rc = fd >= 0 ? fd : nr_file_open_regular(path, NULL, err);
 	if (rc < 0)
 		goto out;
-	rc = nr_bundle_stream_open(&r->stream, r->fd, err);
+	rc = nr_bundle_stream_open(&r->stream, r->fd, tee, ud, err);
 	if (rc < 0)
 		goto out;
 	r->a = archive_read_new();
@@ -328,6 +331,18 @@ out:
 		return NULL;
 	}
 	return r;
+}
+
+struct nr_bundle_reader *nr_bundle_open(const char *path, const struct nr_bundle_limits *lim,
+                                        struct nr_error *err)
+{
+	return open_reader(path, -1, lim, NULL, NULL, err);
+}
+
+struct nr_bundle_reader *nr_bundle_open_fd(int fd, const struct nr_bundle_limits *lim,
+                                           nr_bundle_tee_fn tee, void *ud, struct nr_error *err)
+{
+	return open_reader(NULL, fd, lim, tee, ud, err);
 }
 
 int nr_bundle_next(struct nr_bundle_reader *r, struct nr_bundle_member *m, struct nr_error *err)
@@ -360,7 +375,7 @@ void nr_bundle_close(struct nr_bundle_reader *r)
 	if (r->a)
 		archive_read_free(r->a);
 	nr_bundle_stream_release(&r->stream);
-	if (r->fd >= 0)
+	if (r->own_fd && r->fd >= 0)
 		close(r->fd);
 	nr_strmap_release(&r->names, NULL);
 	json_object_put(r->manifest);

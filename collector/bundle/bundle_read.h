@@ -72,6 +72,15 @@ struct nr_bundle_reader;
 struct nr_bundle_reader *nr_bundle_open(const char *path, const struct nr_bundle_limits *lim,
                                         struct nr_error *err);
 
+/* The same over fd (borrowed, a regular file, read from where it stands),
+ * handing every byte read of it to tee (may be NULL) as it is read, in
+ * order: whatever the reader did not need is still in fd afterwards, so a
+ * caller can give the tee the whole file in one pass (verify checks the
+ * signature over the bytes the reader reads). */
+typedef void (*nr_bundle_tee_fn)(void *ud, const void *buf, size_t len);
+struct nr_bundle_reader *nr_bundle_open_fd(int fd, const struct nr_bundle_limits *lim,
+                                           nr_bundle_tee_fn tee, void *ud, struct nr_error *err);
+
 /* The parsed manifest (borrowed; lives as long as the reader), and its
  * bytes as stored. */
 json_object *nr_bundle_manifest(const struct nr_bundle_reader *r);

@@ -4,8 +4,10 @@
 #include "bundle_stream.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define READ_BLOCK 65536
 
@@ -81,15 +83,39 @@ int nr_bundle_fault(struct archive *a, bool started, const char *doing, struct n
 	return nr_error_set(err, EBADMSG, "corrupt archive (%s): %s", doing, why);
 }
 
-int nr_bundle_stream_open(struct nr_bundle_stream *s, int fd, struct nr_error *err)
+/* The decompressor's input: the file, read by us so that the tee sees
+ * every byte, in order (libarchive never seeks without a seek callback). */
+static la_ssize_t raw_read(struct archive *raw, void *ud, const void **buf)
+{
+	struct nr_bundle_stream *s = ud;
+	ssize_t n;
+
+	do
+		n = read(s->fd, s->buf, READ_BLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		archive_set_error(raw, errno, "%s", strerror(errno));
+		return -1;
+	}
+	if (n > 0 && s->tee)
+		s->tee(s->tee_ud, s->buf, (size_t)n);
+	*buf = s->buf;
+	return n;
+}
+
+int nr_bundle_stream_open(struct nr_bundle_stream *s, int fd, nr_bundle_tee_fn tee, void *ud,
+                          struct nr_error *err)
 {
 	struct archive_entry *e;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
+	s->tee = tee;
+	s->tee_ud = ud;
 	s->last_nonzero = -1;
-	s->raw = archive_read_new();
+	s->buf = malloc(READ_BLOCK);
+	s->raw = s->buf ? archive_read_new() : NULL;
 	if (!s->raw)
 		return nr_error_set(err, ENOMEM, "out of memory");
 	/* Only what a bundle can be: fewer parsers, less attack surface. */
@@ -97,7 +123,7 @@ int nr_bundle_stream_open(struct nr_bundle_stream *s, int fd, struct nr_error *e
 	archive_read_support_filter_gzip(s->raw);
 	archive_read_support_filter_xz(s->raw);
 	archive_read_support_format_raw(s->raw);
-	if (archive_read_open_fd(s->raw, fd, READ_BLOCK) != ARCHIVE_OK)
+	if (archive_read_open(s->raw, s, NULL, raw_read, NULL) != ARCHIVE_OK)
 		return nr_bundle_fault(s->raw, false, "at the start", err);
 	rc = archive_read_next_header(s->raw, &e);
 	if (rc == ARCHIVE_EOF)
@@ -147,4 +173,6 @@ void nr_bundle_stream_release(struct nr_bundle_stream *s)
 	if (s->raw)
 		archive_read_free(s->raw);
 	s->raw = NULL;
+	free(s->buf);
+	s->buf = NULL;
 }

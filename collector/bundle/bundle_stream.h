@@ -17,8 +17,10 @@
 
 #include <archive.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "bundle_read.h"
 #include "util/error.h"
 
 /* Zero padding allowed after the tar end: a record of blocking factor
@@ -28,13 +30,21 @@
 struct nr_bundle_stream {
 	struct archive *raw;        /* the decompressor */
 	int fd;                     /* borrowed */
+	nr_bundle_tee_fn tee;       /* or NULL */
+	void *tee_ud;
+	unsigned char *buf;         /* what the decompressor reads into */
 	int64_t handed;             /* bytes handed to the tar reader */
 	int64_t last_nonzero;       /* offset of the last non-zero byte handed, or -1 */
 	int at_eof;
 };
 
-/* Start decompressing fd (not owned).  0, or negative with err filled. */
-int nr_bundle_stream_open(struct nr_bundle_stream *s, int fd, struct nr_error *err);
+/* Start decompressing fd (not owned), from where it stands; every byte
+ * read from it is handed to tee (NULL: none) first.  Reads are in order,
+ * from the fd alone, so what is left of the file is still there to read
+ * after the reader (verify hands the rest to the same tee).  0, or
+ * negative with err filled. */
+int nr_bundle_stream_open(struct nr_bundle_stream *s, int fd, nr_bundle_tee_fn tee, void *ud,
+                          struct nr_error *err);
 
 /* The tar reader's read callback (archive_read_open), ud the stream: hands
  * on the decompressed blocks, a decompression error as the tar reader's. */

@@ -40,10 +40,14 @@ static const char sign_usage[] =
 	"\n"
 	"exit status: 0 signed, 1 could not sign, 2 usage error, 130 interrupted\n";
 
-/* Sign only what verify would pass: a signature vouches for the contents. */
-static int precheck(const char *bundle, const struct nr_bundle_limits *lim)
+/* Sign only what verify would pass: a signature vouches for the contents.
+ * The bytes verify reads go to the signer as they are read (one pass);
+ * the signature is kept only if every check passes. */
+static int precheck(const char *bundle, const struct nr_bundle_limits *lim,
+                    struct nr_sign_stream *signer)
 {
-	struct nr_verify_opts o = { .limits = *lim, .no_signature = true };
+	struct nr_verify_opts o = { .limits = *lim, .no_signature = true,
+	                            .tee = nr_sign_stream_write, .tee_ud = signer };
 	struct nr_verify_result res;
 	struct nr_error err = { 0 };
 	int i, rc = 0;
@@ -75,6 +79,7 @@ int nr_cmd_sign(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct nr_sig_file sf;
+	struct nr_sign_stream *signer = NULL;
 	struct nr_bundle_limits lim;
 	struct nr_sign_key key;
 	struct nr_error err = { 0 };
@@ -113,8 +118,6 @@ int nr_cmd_sign(int argc, char **argv)
 		nr_msg_error("%s exists; --force replaces it", sf.path);
 		return NR_EXIT_ERROR;
 	}
-	if (precheck(bundle, &lim) < 0)
-		return NR_EXIT_ERROR;
 	rc = nr_sign_find_key(keyfile, &key, &err);
 	if (rc <= 0) {
 		nr_msg_error("%s%s", err.msg, rc == 0 ? "; pass --sign-key FILE" : "");
@@ -122,9 +125,19 @@ int nr_cmd_sign(int argc, char **argv)
 	}
 	nr_cmd_signals_watch(sf.tmp_path, &sf.tmp_live);
 	nr_cmd_signals_install();
-	rc = nr_sign_bundle(bundle, &key, &sf, &err);
+	/* ssh-keygen reads the bundle as the checks do: one pass.  Its
+	 * signature is kept only when every check passed. */
+	rc = nr_sign_stream_start(&key, bundle, &sf, &signer, &err);
+	if (rc == 0 && precheck(bundle, &lim, signer) < 0)
+		rc = -ECANCELED;   /* precheck said why */
+	if (rc == 0)
+		rc = nr_sign_stream_finish(signer, bundle, &key, &sf, &err);
+	else
+		nr_sign_stream_abort(signer, &sf);
 	nr_cmd_signals_unwatch(sf.tmp_path);
-	if (rc < 0 && nr_interrupted) {
+	if (rc == -ECANCELED) {
+		rc = nr_interrupted ? NR_EXIT_INTERRUPTED : NR_EXIT_ERROR;
+	} else if (rc < 0 && nr_interrupted) {
 		nr_msg_error("interrupted; no signature written");
 		rc = NR_EXIT_INTERRUPTED;
 	} else if (rc < 0) {

@@ -289,39 +289,24 @@ static int find_principal(const char *sig, const char *allowed, char *principal,
 	return rc;
 }
 
-int nr_sign_verify(const char *bundle, const char *sig, const char *allowed,
-                   const char *identity, char *principal, size_t plen, struct nr_error *err)
+int nr_sign_verify_prepare(const char *sig, const char *allowed, const char *identity,
+                           char *principal, size_t plen, struct nr_error *err)
 {
-	const char *argv[] = { "ssh-keygen", "-Y", "verify", "-f", allowed, "-I", NULL, "-n",
-	                       NR_SIGN_NAMESPACE, "-s", sig, NULL };
-	struct nr_spawn_io io;
-	char why[256];
-	int in, rc;
+	int fd;
 
 	/* ssh-keygen opens allowed_signers and the signature by name: check
 	 * first that neither is a FIFO it would block on. */
-	in = nr_file_open_regular(allowed, NULL, err);
-	if (in < 0)
-		return in;
-	close(in);
-	in = nr_file_open_regular(sig, NULL, err);
-	if (in < 0)
-		return in;
-	close(in);
-	if (identity)
+	fd = nr_file_open_regular(allowed, NULL, err);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	fd = nr_file_open_regular(sig, NULL, err);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	if (identity) {
 		snprintf(principal, plen, "%s", identity);
-	else if ((rc = find_principal(sig, allowed, principal, plen, err)) != 0)
-		return rc;
-	argv[6] = principal;
-	in = nr_file_open_regular(bundle, NULL, err);
-	if (in < 0)
-		return in;
-	nr_spawn_io_init(&io);
-	io.in_fd = in;
-	rc = nr_spawn_run(argv, &io, err);
-	if (rc > 0)
-		rc = nr_error_set(err, EBADMSG, "%s", nr_spawn_reason(&io, why, sizeof(why)));
-	close(in);
-	free(io.out);
-	return rc;
+		return 0;
+	}
+	return find_principal(sig, allowed, principal, plen, err);
 }

@@ -73,12 +73,17 @@ int nr_sign_stream_finish(struct nr_sign_stream *s, const char *bundle,
                           struct nr_error *err);
 void nr_sign_stream_abort(struct nr_sign_stream *s, struct nr_sig_file *sf);
 
-/* Check bundle's signature against an allowed_signers file.  identity
- * NULL: the principal(s) allowed_signers lists for the signing key.  0 good
- * (*principal set), -EBADMSG bad or not allowed (err says why), other
- * negatives: could not check (ssh-keygen missing, file unreadable). */
-int nr_sign_verify(const char *bundle, const char *sig, const char *allowed,
-                   const char *identity, char *principal, size_t plen, struct nr_error *err);
+/* Checking a signature while the bundle is read (verify): start
+ * ssh-keygen -Y verify (principal: identity, else who allowed_signers
+ * says signed; neither file may be a FIFO), feed it every byte of the
+ * bundle in order with nr_sign_stream_write, then finish: 0 good, -EBADMSG
+ * bad or not allowed (err says why), other negatives: could not check
+ * (ssh-keygen missing, a file unreadable).  nr_sign_stream_abort(s, NULL)
+ * drops it unfinished. */
+int nr_sign_check_start(const char *sig, const char *allowed, const char *identity,
+                        char *principal, size_t plen, struct nr_sign_stream **out,
+                        struct nr_error *err);
+int nr_sign_check_finish(struct nr_sign_stream *s, struct nr_error *err);
 
 /* Read and parse a signature file (capped).  0, -EBADMSG, or -errno. */
 int nr_sign_read_sig(const char *sig, struct nr_sshsig *out, struct nr_error *err);

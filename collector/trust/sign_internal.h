@@ -9,6 +9,16 @@
 /* stdin to stdout: ssh-keygen never names (or clobbers) a file itself. */
 #define NR_SIGN_ARGV(key) { "ssh-keygen", "-Y", "sign", "-f", (key)->path, "-n", NR_SIGN_NAMESPACE, NULL }
 
+#define NR_SIGN_VERIFY_ARGV(allowed, principal, sig) { "ssh-keygen", "-Y", "verify", "-f", \
+	(allowed), "-I", (principal), "-n", NR_SIGN_NAMESPACE, "-s", (sig), NULL }
+
+/* Before ssh-keygen -Y verify: sig and allowed are regular files (not a
+ * FIFO it would block on), and principal is identity, else who
+ * allowed_signers says signed (ssh-keygen -Y find-principals).  0,
+ * -EBADMSG (the key is not there), or another negative errno. */
+int nr_sign_verify_prepare(const char *sig, const char *allowed, const char *identity,
+                           char *principal, size_t plen, struct nr_error *err);
+
 /* Create ".NAME.tmp-XXXXXX" beside sf->path; sets tmp_path and tmp_live.
  * Returns the fd or a negative errno. */
 int nr_sign_tmp_open(struct nr_sig_file *sf, struct nr_error *err);

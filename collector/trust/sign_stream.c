@@ -8,6 +8,7 @@
 #include "util/spawn_run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,52 @@ void nr_sign_stream_abort(struct nr_sign_stream *s, struct nr_sig_file *sf)
 	nr_spawn_kill(&s->child);
 	if (s->out >= 0)
 		close(s->out);
-	nr_sign_tmp_drop(sf);
+	if (sf)
+		nr_sign_tmp_drop(sf);
 	free(s);
+}
+
+int nr_sign_check_start(const char *sig, const char *allowed, const char *identity,
+                        char *principal, size_t plen, struct nr_sign_stream **out,
+                        struct nr_error *err)
+{
+	const char *argv[] = NR_SIGN_VERIFY_ARGV(allowed, principal, sig);
+	struct nr_sign_stream *s = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = nr_sign_verify_prepare(sig, allowed, identity, principal, plen, err);
+	if (rc != 0)
+		return rc;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return nr_error_set(err, ENOMEM, "out of memory");
+	nr_spawn_io_init(&s->io);
+	s->child.pid = -1;
+	s->child.in = s->child.err = -1;
+	/* Its verdict is its exit status; what it says on stdout is not needed. */
+	s->out = s->io.out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	rc = s->out < 0 ? nr_error_set(err, errno, "/dev/null: %s", strerror(errno))
+	                : nr_spawn_start(argv, &s->io, &s->child, err);
+	if (rc < 0) {
+		nr_sign_stream_abort(s, NULL);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int nr_sign_check_finish(struct nr_sign_stream *s, struct nr_error *err)
+{
+	char why[256];
+	int rc = nr_spawn_wait(&s->child, &s->io, err);
+
+	/* It stops reading when it has failed: its exit status says how. */
+	if (rc > 0)
+		rc = nr_error_set(err, EBADMSG, "%s", nr_spawn_reason(&s->io, why, sizeof(why)));
+	else if (rc == 0 && s->feed_rc < 0)
+		rc = nr_error_set(err, -s->feed_rc, "cannot feed ssh-keygen -Y verify: %s",
+		                  strerror(-s->feed_rc));
+	nr_sign_stream_abort(s, NULL);
+	return rc;
 }

@@ -4,6 +4,8 @@
 #include "util/safe_text.h"
 #include "util/sha256.h"
 #include "sign.h"
+#include "util/file_open.h"
+#include "verify_internal.h"
 #include "util/strmap.h"
 
 #include <errno.h>
@@ -40,10 +42,7 @@ static void printable(char *s)
 	nr_text_scrub(s);
 }
 
-static void set(struct nr_check *c, enum nr_check_status st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set(struct nr_check *c, enum nr_check_status st, const char *fmt, ...)
+void nr_check_set(struct nr_check *c, enum nr_check_status st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -70,49 +69,6 @@ static void detail(struct nr_check *c, const char *fmt, ...)
 	va_end(ap);
 	printable(buf);
 	json_object_array_add(c->details, json_object_new_string(buf));
-}
-
-/* ---- signature -------------------------------------------------------- */
-
-int nr_verify_signature(const char *bundle, const char *allowed, const char *identity,
-                        struct nr_verify_result *res, struct nr_error *err)
-{
-	struct nr_check *c = &res->checks[NR_CHECK_SIGNATURE];
-	char sig[PATH_MAX];
-	struct nr_error e = { 0 };
-	struct stat sb;
-	int rc;
-
-	if (nr_sign_sig_path(bundle, sig, sizeof(sig)) < 0)
-		return nr_error_set(err, ENAMETOOLONG, "bundle path too long");
-	if (stat(sig, &sb) < 0) {
-		if (allowed)
-			set(c, NR_CHECK_FAIL, "unsigned: no %s", sig);
-		else
-			set(c, NR_CHECK_SKIP, "unsigned: no %s", sig);
-		return 0;
-	}
-	/* A FIFO or device here is refused without blocking (file_open.h). */
-	if (nr_sign_read_sig(sig, &res->sig, &e) < 0) {
-		set(c, NR_CHECK_FAIL, "%s", e.msg);
-		return 0;
-	}
-	res->has_sig = true;
-	if (!allowed) {
-		set(c, NR_CHECK_SKIP, "signature present, not checked: pass --allowed-signers "
-		    "(signed by %s key %s)", nr_ssh_key_kind(res->sig.key_type), res->sig.fingerprint);
-		return 0;
-	}
-	rc = nr_sign_verify(bundle, sig, allowed, identity, res->principal, sizeof(res->principal), &e);
-	if (rc == 0)
-		set(c, NR_CHECK_PASS, "good signature by %s (%s key %s)", res->principal,
-		    nr_ssh_key_kind(res->sig.key_type), res->sig.fingerprint);
-	else if (rc == -EBADMSG)
-		set(c, NR_CHECK_FAIL, "bad signature (%s key %s): %s", nr_ssh_key_kind(res->sig.key_type),
-		    res->sig.fingerprint, e.msg);
-	else
-		return nr_error_set(err, e.code, "cannot check the signature: %s", e.msg);
-	return 0;
 }
 
 /* ---- members ---------------------------------------------------------- */
@@ -229,20 +185,20 @@ static void check_stream(struct nr_bundle_reader *r, const struct nr_verify_opts
 	}
 	res->members = nr_bundle_count(r);
 	if (rc < 0) {
-		set(arch, NR_CHECK_FAIL, "%s", e.msg);
+		nr_check_set(arch, NR_CHECK_FAIL, "%s", e.msg);
 	} else {
-		set(arch, NR_CHECK_PASS, "%zu members, well-formed", res->members);
+		nr_check_set(arch, NR_CHECK_PASS, "%zu members, well-formed", res->members);
 		for (i = 0; i < map.cap; i++)
 			if (map.slots[i].key && !((struct listed *)map.slots[i].val)->seen)
 				detail(mem, "'%s' is listed in the manifest but not in the bundle", map.slots[i].key);
 	}
 	if (mem->details)
-		set(mem, NR_CHECK_FAIL, "%s%s", json_object_get_string(json_object_array_get_idx(mem->details, 0)),
+		nr_check_set(mem, NR_CHECK_FAIL, "%s%s", json_object_get_string(json_object_array_get_idx(mem->details, 0)),
 		    json_object_array_length(mem->details) > 1 ? " (and more)" : "");
 	else if (rc < 0)
-		set(mem, NR_CHECK_SKIP, "not checked: the archive could not be read to its end");
+		nr_check_set(mem, NR_CHECK_SKIP, "not checked: the archive could not be read to its end");
 	else
-		set(mem, NR_CHECK_PASS, "%zu listed members present with matching size and sha256", listed);
+		nr_check_set(mem, NR_CHECK_PASS, "%zu listed members present with matching size and sha256", listed);
 	nr_strmap_release(&map, free);
 	free(buf);
 }
@@ -259,13 +215,13 @@ static int check_schema(struct nr_verify_result *res, struct nr_schema_cache *ca
 	size_t n;
 
 	if (!json_object_is_type(decl, json_type_string)) {
-		set(c, NR_CHECK_FAIL, "the manifest declares no schema");
+		nr_check_set(c, NR_CHECK_FAIL, "the manifest declares no schema");
 		return 0;
 	}
 	id = json_object_get_string(decl);
 	s = cache ? nr_schema_cache_get(cache, id, &e) : nr_schemas_load_id(id, &e);
 	if (!s && e.code == ENOENT && strstr(e.msg, "declares")) {
-		set(c, NR_CHECK_FAIL, "the manifest declares schema '%.100s', which this nest-report "
+		nr_check_set(c, NR_CHECK_FAIL, "the manifest declares schema '%.100s', which this nest-report "
 		    "does not know (a newer version may)", id);
 		return 0;
 	}
@@ -275,46 +231,94 @@ static int check_schema(struct nr_verify_result *res, struct nr_schema_cache *ca
 	if (!s && e.code == ENOMEM)
 		return nr_error_set(err, e.code, "%s", e.msg);
 	if (!s) {
-		set(c, NR_CHECK_SKIP, "not checked: %s", e.msg);
+		nr_check_set(c, NR_CHECK_SKIP, "not checked: %s", e.msg);
 		return 0;
 	}
 	c->details = json_object_new_array();
 	n = nr_jschema_validate(s, res->manifest, c->details, SCHEMA_ERRORS_MAX);
 	if (n == 0)
-		set(c, NR_CHECK_PASS, "valid against %s", id);
+		nr_check_set(c, NR_CHECK_PASS, "valid against %s", id);
 	else
-		set(c, NR_CHECK_FAIL, "%zu error%s against %s; first: %s", n, n == 1 ? "" : "s", id,
+		nr_check_set(c, NR_CHECK_FAIL, "%zu error%s against %s; first: %s", n, n == 1 ? "" : "s", id,
 		    json_object_get_string(json_object_array_get_idx(c->details, 0)));
 	if (!nr_schema_cache_owns(cache, s))
 		nr_jschema_free(s);
 	return 0;
 }
 
-int nr_verify_run(const char *bundle, const struct nr_verify_opts *o, struct nr_verify_result *res,
-                  struct nr_error *err)
-{
-	struct nr_bundle_reader *r = NULL;
-	struct nr_error e = { 0 };
-	int rc = 0;
+/* The file's bytes go to the signature check and the caller's tee. */
+struct fanout {
+	struct nr_sign_stream *check;
+	void (*tee)(void *ud, const void *buf, size_t len);
+	void *ud;
+};
 
-	memset(res, 0, sizeof(*res));
-	if (o->no_signature)
-		set(&res->checks[NR_CHECK_SIGNATURE], NR_CHECK_SKIP, "not checked");
-	else if ((rc = nr_verify_signature(bundle, o->allowed_signers, o->identity, res, err)) < 0)
-		return rc;
-	r = nr_bundle_open(bundle, &o->limits, &e);
+static void fan(void *ud, const void *buf, size_t len)
+{
+	struct fanout *f = ud;
+
+	if (f->check)
+		nr_sign_stream_write(f->check, buf, len);
+	if (f->tee)
+		f->tee(f->ud, buf, len);
+}
+
+/* The archive and members checks over a reader of fd: 1 when the
+ * manifest was read (the schema can be checked), 0 when not (the checks
+ * say why), negative when reading could not go on. */
+static int check_bundle(int fd, const struct nr_verify_opts *o, struct fanout *f,
+                        struct nr_verify_result *res, struct nr_error *err)
+{
+	struct nr_bundle_reader *r;
+	struct nr_error e = { 0 };
+
+	r = nr_bundle_open_fd(fd, &o->limits, fan, f, &e);
 	if (!r && e.code != EBADMSG)
 		return nr_error_set(err, e.code, "%s", e.msg);
 	if (!r) {
-		set(&res->checks[NR_CHECK_ARCHIVE], NR_CHECK_FAIL, "%s", e.msg);
-		set(&res->checks[NR_CHECK_MEMBERS], NR_CHECK_SKIP, "not checked: no readable manifest");
-		set(&res->checks[NR_CHECK_SCHEMA], NR_CHECK_SKIP, "not checked: no readable manifest");
+		nr_check_set(&res->checks[NR_CHECK_ARCHIVE], NR_CHECK_FAIL, "%s", e.msg);
+		nr_check_set(&res->checks[NR_CHECK_MEMBERS], NR_CHECK_SKIP,
+		             "not checked: no readable manifest");
+		nr_check_set(&res->checks[NR_CHECK_SCHEMA], NR_CHECK_SKIP,
+		             "not checked: no readable manifest");
 		return 0;
 	}
 	res->manifest = json_object_get(nr_bundle_manifest(r));
 	check_stream(r, o, res);
 	nr_bundle_close(r);
-	return check_schema(res, o->schemas, err);
+	return 1;
+}
+
+/* One pass over the file: the reader's bytes, then whatever it did not
+ * need, go to the signature check (ssh-keygen -Y verify, started first)
+ * and the caller's tee as they are read. */
+int nr_verify_run(const char *bundle, const struct nr_verify_opts *o, struct nr_verify_result *res,
+                  struct nr_error *err)
+{
+	struct fanout f = { NULL, o->tee, o->tee_ud };
+	int fd, rc, read_ok = 0;
+
+	memset(res, 0, sizeof(*res));
+	fd = rc = nr_file_open_regular(bundle, NULL, err);
+	if (rc < 0)
+		return rc;
+	if (o->no_signature)
+		nr_check_set(&res->checks[NR_CHECK_SIGNATURE], NR_CHECK_SKIP, "not checked");
+	else
+		rc = nr_verify_sig_begin(bundle, o->allowed_signers, o->identity, res, &f.check, err);
+	if (rc >= 0)
+		rc = read_ok = check_bundle(fd, o, &f, res, err);
+	if (rc >= 0 && (f.check || f.tee))
+		rc = nr_verify_drain(fd, fan, &f, err);
+	if (rc >= 0 && f.check) {
+		rc = nr_verify_sig_end(f.check, res, err);
+		f.check = NULL;
+	}
+	if (rc >= 0 && read_ok > 0)
+		rc = check_schema(res, o->schemas, err);
+	nr_sign_stream_abort(f.check, NULL);
+	close(fd);
+	return rc < 0 ? rc : 0;
 }
 
 bool nr_verify_ok(const struct nr_verify_result *res)

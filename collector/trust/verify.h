@@ -42,6 +42,10 @@ struct nr_verify_opts {
 	void (*tap)(void *arg, const char *path, const void *buf, size_t len);
 	void *tap_arg;
 	struct nr_schema_cache *schemas;   /* NULL: each schema loaded for the call */
+	/* Optional: every byte of the bundle file, in order, in the same
+	 * single pass (sign signs what it checks as it checks it). */
+	void (*tee)(void *ud, const void *buf, size_t len);
+	void *tee_ud;
 };
 
 struct nr_verify_result {

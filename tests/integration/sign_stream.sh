@@ -7,7 +7,9 @@
 # than planned ("-2", an earlier bundle has the name), the signature
 # follows it.  A signer that dies half-way through a large bundle costs the
 # signature, never the bundle: exit 0, the bundle whole, no .sig, no
-# temporary file, and the reason said.
+# temporary file, and the reason said.  verify and sign read a bundle once
+# too: ssh-keygen gets the bytes the reader reads, on a pipe, and still
+# sees a change in the bytes the reader does not need (the end).
 . "$(dirname "$0")/../lib.sh"
 need_cmd ssh-keygen zstd tar head od
 REAL=$(command -v ssh-keygen)
@@ -60,6 +62,46 @@ B2=$(ls "$T/clash"/*-2.tar.zst 2>/dev/null) || { ls -A "$T/clash" >&2; fail "no 
 ssh-keygen -Y verify -f "$K/allowed" -I alice@example -n nest-report -s "$B2.sig" <"$B2" \
 	>/dev/null 2>&1 || fail "the -2 bundle's signature does not verify"
 ls -A "$T/clash" | grep -q 'tmp' && fail "temporary file left: $(ls -A "$T/clash")"
+
+# verify checks the signature over the bytes it reads for the archive:
+# ssh-keygen -Y verify gets them on a pipe, once, and its verdict holds.
+fake_cmd ssh-keygen "case \"\$2\" in verify|sign) readlink /proc/\$\$/fd/0 >>\"$T/stdin-of-\$2\";; esac; exec '$REAL' \"\$@\""
+: >"$T/stdin-of-verify"
+run_nr verify "$BUNDLE" --allowed-signers "$K/allowed"
+expect_rc 0 "verify, streamed"
+grep -q "^signature  pass  good signature by alice@example" "$T/out" || { show "$T/out"; fail "streamed verify: signature line"; }
+case $(cat "$T/stdin-of-verify") in
+pipe:*) ;;
+*) fail "ssh-keygen -Y verify read $(cat "$T/stdin-of-verify"), not the reader's pipe" ;;
+esac
+assert_eq "$(line_count "$T/stdin-of-verify")" 1 "ssh-keygen -Y verify runs"
+# A byte changed at the end of the file (zstd padding the reader stops
+# before): the signature check, fed the rest of the file, still sees it.
+cp "$BUNDLE" "$T/tampered.tar.zst"
+cp "$BUNDLE.sig" "$T/tampered.tar.zst.sig"
+printf 'X' | dd of="$T/tampered.tar.zst" bs=1 seek=$(($(file_size "$BUNDLE") - 1)) conv=notrunc 2>/dev/null
+run_nr verify "$T/tampered.tar.zst" --allowed-signers "$K/allowed"
+expect_rc 3 "verify of a bundle whose last byte changed"
+grep -q "^signature  fail  bad signature" "$T/out" || { show "$T/out"; fail "the last byte's change was not seen by the signature check"; }
+
+# sign checks and signs in one pass too: ssh-keygen -Y sign reads the
+# checker's pipe; a bundle that fails a check gets no signature at all.
+rm -f "$BUNDLE.sig"
+: >"$T/stdin-of-sign"
+XDG_CONFIG_HOME=$CFG run_nr sign "$BUNDLE" --sign-key "$K/ed"
+expect_rc 0 "sign, streamed"
+case $(cat "$T/stdin-of-sign") in
+pipe:*) ;;
+*) fail "ssh-keygen -Y sign read $(cat "$T/stdin-of-sign"), not the checker's pipe" ;;
+esac
+ssh-keygen -Y verify -f "$K/allowed" -I alice@example -n nest-report -s "$BUNDLE.sig" <"$BUNDLE" \
+	>/dev/null 2>&1 || fail "the signature sign made does not verify with stock ssh-keygen"
+rm -f "$T/tampered.tar.zst.sig"
+XDG_CONFIG_HOME=$CFG run_nr sign "$T/tampered.tar.zst" --sign-key "$K/ed"
+expect_rc 1 "sign of a bundle that fails a check"
+grep -q "not signing" "$T/err" || { show "$T/err"; fail "sign of a bad bundle: message"; }
+ls -A "$T" | grep -q "tampered.tar.zst.sig" && fail "a signature was left for a bundle that fails a check"
+rm -f "$FAKEBIN/ssh-keygen"
 
 # The signer reads 100 kB and dies: the bundle is written anyway, whole.
 fake_cmd ssh-keygen "head -c 100000 >/dev/null; echo 'signer died' >&2; exit 1"
