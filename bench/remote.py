@@ -206,6 +206,23 @@ def manifest_of(nr, outdir, args):
     return m
 
 
+def register_reads(device, recording):
+    """The loop's form of the register reads a capture recorded: one dd at
+    the register's offset each (a device that failed as a whole: a check
+    that it is there)."""
+    ops = []
+    for line in open(recording):
+        key, _, value = line.strip().partition(" ")
+        if key == "device":
+            if value != "0":
+                ops.append("test -c %s" % shlex.quote(device))
+            continue
+        width = max(1, len(value) // 2) if not value.startswith("-") else 8
+        ops.append("dd if=%s bs=%d count=%d skip=%s iflag=skip_bytes,count_bytes 2>/dev/null | "
+                   "od -An -v -tx1" % (shlex.quote(device), width, width, key))
+    return ops
+
+
 def level_work(nr, tmp, client, server, extra):
     """The operations nest-report makes on a level, as shell commands for
     the ssh loop, and the commands' argv (for their own cost)."""
@@ -225,7 +242,7 @@ def level_work(nr, tmp, client, server, extra):
     cap = os.path.join(outdir, "capture")
     subprocess.run([nr, "capture", "-q", cap] + extra, check=True, stdout=subprocess.DEVNULL)
     meta = os.path.join(cap, ".nest-report")
-    lists, infos = [], []
+    lists, infos, regs = [], [], []
     for root, _, names in os.walk(cap):
         for n in names:
             path = os.path.join(root, n)
@@ -234,6 +251,8 @@ def level_work(nr, tmp, client, server, extra):
                 lists.append(rel[len("/.nest-report/lists"):-len(".list")])
             elif root.startswith(os.path.join(meta, "paths")) and n.endswith(".info"):
                 infos.append(rel[len("/.nest-report/paths"):-len(".info")])
+            elif root.startswith(os.path.join(meta, "regs")) and n.endswith(".regs"):
+                regs += register_reads(rel[len("/.nest-report/regs"):-len(".regs")], path)
             elif not root.startswith(meta):
                 files.add(rel)
     shutil.rmtree(outdir)
@@ -242,9 +261,11 @@ def level_work(nr, tmp, client, server, extra):
     ops += ["command -v " + shlex.quote(c) for c in lookups]
     ops += ["ls -A " + shlex.quote(d) for d in lists]
     ops += ["test -c %s && echo chr" % shlex.quote(p) for p in infos]
+    ops += regs
     ops += ["id -u"]
-    counts = "%d commands, %d files, %d lookups, %d listings, %d device checks, the root check" % (
-        len(cmds), len(files), len(lookups), len(lists), len(infos))
+    counts = ("%d commands, %d files, %d lookups, %d listings, %d device checks, %d register "
+              "reads, the root check" % (len(cmds), len(files), len(lookups), len(lists),
+                                        len(infos), len(regs)))
     return ops, cmds, counts
 
 

@@ -74,6 +74,9 @@ int nr_ssh_scan(struct nr_transport *t, const char *const *paths, size_t n, size
                 int64_t deadline_ms, nr_scan_fn fn, void *ud, struct nr_error *err);
 int nr_ssh_scan_cut(const char *buf, size_t len, const char *const *paths, size_t n, size_t cap,
                     nr_scan_fn fn, void *ud);
+/* r_regs' answer (a status line per register, then all the bytes read as
+ * hex) in regs_text.h's form, into out: its length (ssh_small.c). */
+int nr_ssh_regs_canon(const char *in, size_t len, size_t width, char *out, size_t outlen);
 
 /* Session setup (ssh_session.c). */
 int nr_ssh_session_open(struct ssh_tr *tr, const struct nr_ssh_opts *o, int fd,

@@ -14,10 +14,12 @@
  * with the real bytes after it), which is why a scan is a hint and what it
  * finds is read again. */
 #include "memsink.h"
+#include "regs_text.h"
 #include "ssh_frame.h"
 #include "ssh_internal.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,4 +190,87 @@ out:
 	free(args);
 	nr_mem_sink_release(&m);
 	return rc;
+}
+
+/* r_regs answers "OFFSET +" or "OFFSET -ERRNO" per register, then "data"
+ * and every byte read, in order, as hex (one od for all of them); turn
+ * that into regs_text.h's "OFFSET HEX" form, each "+" taking the next
+ * width bytes.  When the bytes do not add up (a short read, junk), none
+ * is trusted: each "+" becomes -EIO rather than a register holding its
+ * neighbour's bytes. */
+static int hex_nibble(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The line at p (to end): its length, without the '\n'. */
+static size_t line_len(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return (size_t)((nl ? nl : end) - p);
+}
+
+static bool is_read(const char *p, size_t k)
+{
+	return k >= 2 && p[k - 1] == '+' && p[k - 2] == ' ';
+}
+
+/* The bytes after "data": 0 and *n, or -1 on anything but hex pairs. */
+static int regs_bytes(const char *p, const char *end, unsigned char *bytes, size_t cap, size_t *n)
+{
+	int hi = -1, v;
+
+	for (*n = 0; p < end; p++) {
+		if (*p == ' ' || *p == '\n')
+			continue;
+		if ((v = hex_nibble(*p)) < 0 || *n >= cap)
+			return -1;
+		if (hi < 0) {
+			hi = v;
+			continue;
+		}
+		bytes[(*n)++] = (unsigned char)(hi << 4 | v);
+		hi = -1;
+	}
+	return hi < 0 ? 0 : -1;
+}
+
+int nr_ssh_regs_canon(const char *in, size_t len, size_t width, char *out, size_t outlen)
+{
+	unsigned char bytes[NR_REGS_MAX * NR_REGS_MAX_WIDTH];
+	const char *p, *end = in + len, *data = NULL;
+	size_t k, plus = 0, nbytes = 0, used = 0, o = 0, b;
+	bool trusted;
+
+	for (p = in; p < end && !data; p += k + 1) {
+		k = line_len(p, end);
+		if (k == 4 && memcmp(p, "data", 4) == 0)
+			data = p;
+		plus += is_read(p, k);
+	}
+	trusted = data && regs_bytes(data + 4, end, bytes, sizeof(bytes), &nbytes) == 0 &&
+	          nbytes == plus * width;
+	for (p = in; p < (data ? data : end); p += k + 1) {
+		k = line_len(p, end);
+		/* Room for the longest line: an offset, the bytes, "\n". */
+		if (o + k + 2 * NR_REGS_MAX_WIDTH + 4 > outlen)
+			break;
+		if (!is_read(p, k)) {
+			memcpy(out + o, p, k);   /* "OFFSET -ERRNO", as it is */
+			o += k;
+		} else if (!trusted || used + width > nbytes) {
+			memcpy(out + o, p, k - 1);
+			o += k - 1;
+			o += (size_t)snprintf(out + o, outlen - o, "-%d", EIO);
+		} else {
+			memcpy(out + o, p, k - 1);
+			o += k - 1;
+			for (b = 0; b < width; b++)
+				o += (size_t)snprintf(out + o, outlen - o, "%02x", bytes[used + b]);
+			used += width;
+		}
+		out[o++] = '\n';
+	}
+	return (int)o;
 }

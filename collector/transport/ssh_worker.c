@@ -50,7 +50,7 @@ static const char loop_script[] =
 	"PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; LC_ALL=C; "
 	"export PATH LC_ALL; "
 	"if [ -t 0 ]; then stty raw -echo 2>/dev/null || exit 97; fi; "
-	"e=$(mktemp 2>/dev/null) || e=/tmp/.nest-report.$$; trap 'rm -f \"$e\" \"$e.rc\"' EXIT; "
+	"e=$(mktemp 2>/dev/null) || e=/tmp/.nest-report.$$; trap 'rm -f \"$e\" \"$e.rc\" \"$e.r\"' EXIT; "
 	/* The hangup that ends a worker must still run the EXIT trap. */
 	"trap 'exit 129' HUP; trap 'exit 143' TERM; "
 	/* $2: whether `timeout -s KILL` works there, when an earlier worker
@@ -71,14 +71,17 @@ static const char loop_script[] =
 	"r_info() { [ -e \"$1\" ] && echo exists; [ -c \"$1\" ] && echo chr; "
 	"if [ -c \"$1\" ] && (: <>\"$1\") 2>/dev/null; then echo rw; fi; return 0; }; "
 	"r_id() { id -u; }; "
-	/* Register reads (read_regs): dd at a byte offset, one line per
-	 * offset, "OFFSET HEX" or "OFFSET -5" (regs_text.h). */
+	/* Register reads (read_regs): dd at a byte offset each, into one
+	 * file, and one od for all: a line "OFFSET +" (read) or "OFFSET -5"
+	 * per offset, then "data" and the bytes read, in order, as hex
+	 * (ssh_small.c turns it into regs_text.h's form). */
 	"r_regs() { p=$1 w=$2; shift 2; [ -e \"$p\" ] || return 101; [ -c \"$p\" ] || return 102; "
 	"[ -r \"$p\" ] || return 103; "
 	"dd if=/dev/zero bs=1 count=1 skip=1 iflag=skip_bytes,count_bytes >/dev/null 2>&1 "
-	"&& command -v od >/dev/null 2>&1 || return 104; "
-	"for o; do x=$(dd if=\"$p\" bs=\"$w\" count=\"$w\" skip=\"$o\" iflag=skip_bytes,count_bytes "
-	"2>/dev/null | od -An -v -tx1 | tr -d ' \\n'); echo \"$o ${x:--5}\"; done; }; "
+	"&& command -v od >/dev/null 2>&1 || return 104; : >\"$e.r\" || return 103; "
+	"for o; do if dd if=\"$p\" bs=\"$w\" count=\"$w\" skip=\"$o\" iflag=skip_bytes,count_bytes "
+	">>\"$e.r\" 2>/dev/null; then echo \"$o +\"; else echo \"$o -5\"; fi; done; "
+	"echo data; od -An -v -tx1 \"$e.r\"; }; "
 	/* Small text files (read_small), read by the shell itself: no program
 	 * started, NUL bytes lost.  Each is followed by a frame of its own
 	 * (ssh_frame.h) under the token $1: "\n" $1 " " STATUS "\n\n" $1;

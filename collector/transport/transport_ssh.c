@@ -280,8 +280,9 @@ static int ssh_read_regs(struct nr_transport *t, const char *path, const uint64_
                          int *errs, struct nr_error *err)
 {
 	struct list_sink s = { { list_write, REGS_OUT_MAX }, malloc(REGS_OUT_MAX), 0, REGS_OUT_MAX };
-	char numbers[NR_REGS_MAX + 1][24];
+	char numbers[NR_REGS_MAX + 1][24], *text;
 	const char *args[NR_REGS_MAX + 3];
+	int tlen;
 	struct nr_run_result res;
 	size_t i;
 	int rc;
@@ -305,7 +306,14 @@ static int ssh_read_regs(struct nr_transport *t, const char *path, const uint64_
 		goto out;
 	switch (res.exit_code) {
 	case 0:
-		nr_regs_text_parse(s.buf, s.len, offsets, n, width, data, errs);
+		text = malloc(REGS_OUT_MAX);
+		if (!text) {
+			rc = nr_error_set(err, ENOMEM, "out of memory");
+			break;
+		}
+		tlen = nr_ssh_regs_canon(s.buf, s.len, width, text, REGS_OUT_MAX);
+		nr_regs_text_parse(text, (size_t)tlen, offsets, n, width, data, errs);
+		free(text);
 		break;
 	case NR_SSH_X_NOENT: rc = nr_error_set(err, ENOENT, "%s: no such device", path); break;
 	case NR_SSH_X_NOTREG: rc = nr_error_set(err, ENODEV, "%s is not a character device", path); break;

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* nr_ssh_scan_cut: reading `head -c CAP /dev/null FILE...` back into one
- * piece per file.  Each file's bytes come whole and capped; a file whose
- * bytes forge another's header only adds a piece (the real one is still
- * delivered, with its real start), never hides one; names we did not ask
- * for are ignored. */
+/* The readers of ssh_small.c's batched answers.
+ * nr_ssh_scan_cut: `head -c CAP /dev/null FILE...` back into one piece per
+ * file.  Each file's bytes come whole and capped; a file whose bytes forge
+ * another's header only adds a piece (the real one is still delivered,
+ * with its real start), never hides one; names we did not ask for are
+ * ignored.
+ * nr_ssh_regs_canon: r_regs' status lines and hex bytes back into
+ * regs_text.h's form; bytes that do not add up are trusted for no
+ * register. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,6 +113,33 @@ static void test_truncated(void **state)
 	assert_int_equal(s.n, 0);
 }
 
+static const char *canon(const char *in, size_t width)
+{
+	static char out[4096];
+	int n = nr_ssh_regs_canon(in, strlen(in), width, out, sizeof(out) - 1);
+
+	assert_true(n >= 0);
+	out[n] = '\0';
+	return out;
+}
+
+static void test_regs(void **state)
+{
+	(void)state;
+	/* od prints 16 bytes a line, with spaces. */
+	assert_string_equal(canon("0 +\n16 -5\n32 +\ndata\n 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10\n", 8),
+	                    "0 0102030405060708\n16 -5\n32 090a0b0c0d0e0f10\n");
+	/* Nothing read at all. */
+	assert_string_equal(canon("7 -5\n8 -5\ndata\n", 8), "7 -5\n8 -5\n");
+	/* A short read: 15 bytes for two registers; none is trusted. */
+	assert_string_equal(canon("0 +\n8 +\ndata\n 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f\n", 8),
+	                    "0 -5\n8 -5\n");
+	/* Junk among the bytes, an odd digit, no data line. */
+	assert_string_equal(canon("0 +\ndata\n 01 02 03 zz 05 06 07 08\n", 8), "0 -5\n");
+	assert_string_equal(canon("0 +\ndata\n 01 02 03 04 05 06 07 0\n", 4), "0 -5\n");
+	assert_string_equal(canon("0 +\n", 8), "0 -5\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -116,6 +147,7 @@ int main(void)
 		cmocka_unit_test(test_forged_header),
 		cmocka_unit_test(test_cap_and_strangers),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_regs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
