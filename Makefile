@@ -161,6 +161,7 @@ bench: build/nest-report build/bench/sha256 build/bench/redact_stream
 	@NR_BIN=$(abspath build/nest-report) NR_SHARED_DIR=$(SHARED_DIR) bench/index.sh
 	@NR_BIN=$(abspath build/nest-report) bench/memory.sh
 	@NR_BIN=$(abspath build/nest-report) bench/trust.sh
+	@NR_BIN=$(abspath build/nest-report) bench/libvirt.sh
 
 # deps: what building and running need; test-deps: that and what the
 # tests need (sshd, nginx, QEMU...).
