@@ -65,29 +65,43 @@ static int insert_bundle(struct nr_store *s, const struct nr_index_staged *st, c
 	                     a, sizeof(a) / sizeof(a[0]), take_id, id, err);
 }
 
+/* The facts rows, and the word sets into nr_words. */
 static int insert_facts(struct nr_store *s, long long id, const struct nr_index_doc *d, struct nr_error *err)
 {
-	struct nr_sql_arg *a = calloc(d->nrows * 7 + 1, sizeof(*a)), *r7;
-	size_t i;
+	struct nr_sql_arg *a = calloc(d->nrows * 6 + 1, sizeof(*a)), *w = calloc(d->nrows * 4 + 1, sizeof(*w)), *r6;
+	size_t i, nf = 0, nw = 0;
 	int rc;
 
-	if (!a)
-		return nr_error_set(err, ENOMEM, "out of memory");
+	if (!a || !w) {
+		rc = nr_error_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
 	for (i = 0; i < d->nrows; i++) {
 		const struct nr_index_row *r = &d->rows[i];
 
-		r7 = a + i * 7;
-		r7[0] = NR_SQL_I(id);
-		r7[1] = NR_SQL_I(i);
-		r7[2] = NR_SQL_T(r->level);
-		r7[3] = NR_SQL_T(r->key);
-		r7[4] = NR_SQL_T(r->value);
-		r7[5] = NR_SQL_T(r->vkey[0] ? r->vkey : NULL);
-		r7[6] = NR_SQL_T(r->words);
+		if (r->words) {
+			w[nw * 4] = NR_SQL_I(id);
+			w[nw * 4 + 1] = NR_SQL_T(r->level);
+			w[nw * 4 + 2] = NR_SQL_T(r->key);
+			w[nw * 4 + 3] = NR_SQL_T(r->words);
+			nw++;
+			continue;
+		}
+		r6 = a + nf * 6;
+		r6[0] = NR_SQL_I(id);
+		r6[1] = NR_SQL_I(nf);
+		r6[2] = NR_SQL_T(r->level);
+		r6[3] = NR_SQL_T(r->key);
+		r6[4] = NR_SQL_T(r->value);
+		r6[5] = NR_SQL_T(r->vkey[0] ? r->vkey : NULL);
+		nf++;
 	}
-	rc = nr_store_insert_many(s, "INSERT INTO nr_facts (bundle, seq, level, key, value, vkey, words) VALUES ",
-	                          7, a, d->nrows, err);
+	rc = nr_store_insert_many(s, "INSERT INTO nr_facts (bundle, seq, level, key, value, vkey) VALUES ", 6, a, nf, err);
+	if (rc == 0)
+		rc = nr_store_insert_many(s, "INSERT INTO nr_words (bundle, level, key, words) VALUES ", 4, w, nw, err);
+out:
 	free(a);
+	free(w);
 	return rc;
 }
 

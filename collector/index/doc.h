@@ -23,9 +23,10 @@
  *     level.parent, and cpu.flags from the level's cpuinfo artifact;
  *   - a *word set* (cpu.flags, the one there is) is one row whose value is
  *     "" and whose words are " fpu vme ... " (sorted, each word once,
- *     between single spaces): an x86 level has 100-200 flags, and a row
- *     each was two thirds of all rows and of the time to store them.  The
- *     filters match a member (filter.h).
+ *     between single spaces), stored in a table of its own (nr_words):
+ *     an x86 level has 100-200 flags, and a row each was two thirds of all
+ *     rows and of the time to store them.  The filters match a member
+ *     (filter.h).
  *
  * Library code. */
 #ifndef NR_INDEX_DOC_H

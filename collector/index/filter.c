@@ -222,11 +222,11 @@ static void on_level(const struct nr_index_filter *f, struct nr_sqlbuf *b)
 static void words_sql(const struct nr_index_filter *f, const struct nr_index_fact_filter *ff,
                       const struct nr_store_dialect *d, struct nr_sqlbuf *b)
 {
-	nr_sqlbuf_add(b, " AND b.id IN (SELECT bundle FROM nr_facts WHERE key = ?");
+	nr_sqlbuf_add(b, " AND b.id IN (SELECT bundle FROM nr_words WHERE key = ?");
 	nr_sqlbuf_arg(b, NR_SQL_T(ff->key));
 	if (ff->op == NR_OP_NE) {
 		on_level(f, b);
-		nr_sqlbuf_add(b, ") AND b.id NOT IN (SELECT bundle FROM nr_facts WHERE key = ?");
+		nr_sqlbuf_add(b, ") AND b.id NOT IN (SELECT bundle FROM nr_words WHERE key = ?");
 		nr_sqlbuf_arg(b, NR_SQL_T(ff->key));
 	}
 	nr_sqlbuf_add(b, " AND ");

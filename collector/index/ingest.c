@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* `index add`: one bundle, judged by verify's checks and stored in one
- * transaction, or refused with the reason and not stored at all.
+/* `index add`'s reading half: one bundle, judged by verify's checks and
+ * described for the index, or refused with the reason (batch.c writes).
  *
  * Order: hash the file (its sha256 is the bundle's identity) and stop if
  * the index knows it; verify it (signature when allowed signers are
  * given, archive, members, schema), reading each level's cpuinfo in the
  * same pass through verify's tap; check the file did not change
  * meanwhile; describe the manifest (doc.h, which applies the caps and
- * evaluates the findings with the current rules); then write. */
+ * evaluates the findings with the current rules). */
 #include "index.h"
 #include "index_internal.h"
 #include "bundle/diff.h"
 #include "findings/mlevel.h"
 #include "trust/verify.h"
-#include "util/clock.h"
 #include "util/utf8.h"
 
 #include <errno.h>
@@ -23,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define HASH_CHUNK (256 * 1024)

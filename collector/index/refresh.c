@@ -184,7 +184,7 @@ static void set_depths(struct nr_index_doc *d)
 		if (strcmp(d->rows[i].key, "level.depth") != 0)
 			continue;
 		for (j = 0; j < d->nrows; j++)
-			if (d->rows[j].level == d->rows[i].level)
+			if (strcmp(d->rows[j].level, d->rows[i].level) == 0)
 				d->rows[j].depth = atoi(d->rows[i].value);
 	}
 }
@@ -203,8 +203,11 @@ static int refresh_one(struct nr_store *s, const struct item *it, struct totals 
 		goto out;
 	}
 	snprintf(doc.shape, sizeof(doc.shape), "%s", it->shape);
-	rc = nr_store_exec(s, "SELECT level, key, value, vkey, words FROM nr_facts WHERE bundle = ? ORDER BY level, seq",
+	rc = nr_store_exec(s, "SELECT level, key, value, vkey, NULL FROM nr_facts WHERE bundle = ? ORDER BY level, seq",
 	                   (struct nr_sql_arg[]){ NR_SQL_I(it->id) }, 1, take_row, &doc, err);
+	if (rc == 0)
+		rc = nr_store_exec(s, "SELECT level, key, '', NULL, words FROM nr_words WHERE bundle = ? ORDER BY level, key",
+		                   (struct nr_sql_arg[]){ NR_SQL_I(it->id) }, 1, take_row, &doc, err);
 	if (rc == -ENOMEM)
 		rc = nr_error_set(err, ENOMEM, "out of memory");
 	set_depths(&doc);

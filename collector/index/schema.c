@@ -28,7 +28,9 @@
  * from the index alone.  Facts are keyed by (bundle, seq), and in SQLite
  * stored in that order (WITHOUT ROWID): a bundle's rows are appended
  * together and read back together (refresh) with no index of their own.
- * The two big tables (facts, findings) have no foreign key: their rows are
+ * Word sets (doc.h) have a table of their own, which a filter on them
+ * reads from end to end: a few rows per bundle, no seek per row.
+ * The big tables (facts, words, findings) have no foreign key: their rows are
  * only ever written in their bundle's transaction, and PostgreSQL checks
  * a foreign key with a trigger per row, which cost more than the insert. */
 static const char *const v1[] = {
@@ -64,10 +66,15 @@ static const char *const v1[] = {
 	" key @TEXT@ NOT NULL,"
 	" value @TEXT@ NOT NULL,"
 	" vkey @TEXT@,"
-	" words @TEXT@,"
 	" PRIMARY KEY (bundle, seq))@CLUSTERED@",
 	"CREATE INDEX nr_facts_value ON nr_facts (key, value, level, bundle)",
 	"CREATE INDEX nr_facts_vkey ON nr_facts (key, vkey, level, bundle) WHERE vkey IS NOT NULL",
+	"CREATE TABLE nr_words ("
+	" bundle BIGINT NOT NULL,"
+	" level @TEXT@ NOT NULL,"
+	" key @TEXT@ NOT NULL,"
+	" words @TEXT@ NOT NULL,"
+	" PRIMARY KEY (bundle, level, key))@CLUSTERED@",
 	"CREATE TABLE nr_findings ("
 	" bundle BIGINT NOT NULL,"
 	" level @TEXT@ NOT NULL,"

@@ -215,7 +215,7 @@ static int pg_begin(struct nr_store *base, bool schema, struct nr_error *err)
 
 static void pg_tune(struct nr_store *base)
 {
-	static const char *const tables[] = { "ANALYZE nr_bundles", "ANALYZE nr_facts", "ANALYZE nr_findings",
+	static const char *const tables[] = { "ANALYZE nr_bundles", "ANALYZE nr_facts", "ANALYZE nr_words", "ANALYZE nr_findings",
 	                                      "ANALYZE nr_features" };
 	size_t i;
 

@@ -89,7 +89,8 @@ count() { # DB TABLE: rows in TABLE
 }
 
 counts() { # DB: rows of every table, one line
-	echo "$(count "$1" nr_bundles) $(count "$1" nr_facts) $(count "$1" nr_findings) $(count "$1" nr_features) $(count "$1" nr_manifests)"
+	echo "$(count "$1" nr_bundles) $(count "$1" nr_facts) $(count "$1" nr_words) $(count "$1" nr_findings)" \
+		"$(count "$1" nr_features) $(count "$1" nr_manifests)"
 }
 
 # outcome PATH-SUFFIX: outcome, check and reason of that bundle in the add --json answer $T/out.
@@ -214,7 +215,7 @@ ix "$F" add "$B/good"
 expect_rc 1 "add into a database that fails"
 grep -q "findings refused" "$T/err" || { show "$T/err"; fail "sqlite: the database's error is not shown"; }
 grep -q "3 bundles were not stored: .*findings refused" "$T/err" || { show "$T/err"; fail "sqlite: the stop is not said"; }
-assert_eq "$(counts "$F")" "0 0 0 0 0" "sqlite: nothing of the failed bundle is stored"
+assert_eq "$(counts "$F")" "0 0 0 0 0 0" "sqlite: nothing of the failed bundle is stored"
 PF=$(pg_createdb nrfault)
 ix_ok "$PF" query
 pg_sql "$PF" "CREATE ROLE limited LOGIN; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO limited;
@@ -223,7 +224,7 @@ pg_sql "$PF" "CREATE ROLE limited LOGIN; GRANT SELECT, INSERT, UPDATE, DELETE ON
 ix "$(echo "$PF" | sed 's/user=postgres/user=limited/')" add "$B/good"
 expect_rc 1 "add as a role that may not insert findings"
 grep -q "permission denied" "$T/err" || { show "$T/err"; fail "postgresql: the database's error is not shown"; }
-assert_eq "$(counts "$PF")" "0 0 0 0 0" "postgresql: nothing of the failed bundle is stored"
+assert_eq "$(counts "$PF")" "0 0 0 0 0 0" "postgresql: nothing of the failed bundle is stored"
 
 # Two processes adding the same bundles at once: each stored once.
 for DB in "$T/race.sqlite" "$(pg_createdb nrrace)"; do
