@@ -37,6 +37,8 @@ TEST="$TEST groff-base man-db bash-completion zsh chromium dpkg-dev debhelper li
 TEST="$TEST postgresql sqlite3"
 # make bench counts the far side's CPU and program launches with perf.
 TEST="$TEST linux-perf"
+# make bench times local collection against sos report, the incumbent.
+TEST="$TEST sosreport"
 
 want_test= list=
 for arg in "$@"; do
