@@ -386,6 +386,26 @@ static void item_sysinfo(struct cl *c, json_object *it)
 	check_arch_artifact(c, it, NR_ARCH_S390, "s390", "sysinfo", "s390x");
 }
 
+/* "Ensure you are actually running KVM on KVM": KVM or TCG, and from
+ * what; n/a on a bare-metal L0, which nothing runs. */
+static void item_accel(struct cl *c, json_object *it)
+{
+	const char *role = nr_facts_str(c->facts, "virt.role");
+	const char *acc;
+	char why[400], value[440];
+
+	acc = nr_checklist_accel(c->levels, c->level, why, sizeof(why));
+	if (acc) {
+		snprintf(value, sizeof(value), "%s: %s", acc, why);
+		json_object_object_add(it, "value", json_object_new_string(value));
+		item_set(it, "ok", NULL);
+	} else if (role && strcmp(role, "host") == 0 && nr_mlevel_depth(c->level) == 0) {
+		item_set(it, "n/a", "%s", why);
+	} else {
+		item_set(it, "missing", "%s", why);
+	}
+}
+
 static const struct {
 	const char *id, *title;
 	void (*check)(struct cl *c, json_object *it);
@@ -401,9 +421,10 @@ static const struct {
 	{ "x86info", "x86info -a", item_x86info },
 	{ "dmidecode", "dmidecode", item_dmidecode },
 	{ "sysinfo", "/proc/sysinfo", item_sysinfo },
+	{ "accel", "KVM or TCG", item_accel },
 };
 
-static json_object *level_checklist(json_object *levels, json_object *lv)
+json_object *nr_checklist_level(json_object *levels, json_object *lv)
 {
 	struct cl c = { levels, lv, nr_mlevel_facts(lv), nr_mlevel_id(lv) };
 	json_object *o = json_object_new_object(), *list = json_object_new_array(), *errs;
@@ -444,7 +465,7 @@ json_object *nr_checklist_build(json_object *levels)
 		json_object *lv = json_object_array_get_idx(levels, i);
 
 		if (json_object_is_type(lv, json_type_object))
-			json_object_array_add(out, level_checklist(levels, lv));
+			json_object_array_add(out, nr_checklist_level(levels, lv));
 	}
 	return out;
 }

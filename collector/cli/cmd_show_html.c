@@ -9,7 +9,7 @@
 #include "cmd_signals.h"
 #include "commands.h"
 #include "bundle/summary.h"
-#include "findings/checklist.h"
+#include "bundle/checklist.h"
 #include "findings/findings.h"
 #include "findings/mlevel.h"
 #include "msg.h"
@@ -47,7 +47,7 @@ static const char page_style[] =
 	".sev{display:inline-block;min-width:3.2em;font-weight:700;text-align:center;border-radius:3px;"
 	"color:#fff;padding:0 .3em;margin-right:.4em}"
 	".fail .sev,.missing .st{background:#b00020}.warn .sev{background:#a15c00}"
-	".info .sev{background:#0b5cad}.present .st{background:#1b7f3b}.na .st{background:#8a8f98}"
+	".info .sev{background:#0b5cad}.ok .st{background:#1b7f3b}.partial .st{background:#a15c00}.na .st{background:#8a8f98}"
 	".st{display:inline-block;min-width:4.5em;text-align:center;color:#fff;border-radius:3px;"
 	"font-weight:600}"
 	"ul.findings{list-style:none;padding:0}ul.findings li{border-left:4px solid #ccc;"
@@ -359,40 +359,54 @@ static void probe_table(struct nr_page *p, json_object *lv)
 	nr_page_raw(p, "</table></details>");
 }
 
+static void checklist_item(struct nr_page *p, json_object *it)
+{
+	json_object *arts = nr_mlevel_member(it, "artifacts", json_type_array);
+	const char *st = nr_mlevel_string(it, "state"), *value = nr_mlevel_string(it, "value");
+	const char *reason = nr_mlevel_string(it, "reason");
+	size_t k, n = arts ? json_object_array_length(arts) : 0;
+
+	nr_page_printf(p, "<tr class=\"%s\"><td>", st && strcmp(st, "n/a") == 0 ? "na" : st ? st : "");
+	nr_page_text(p, nr_mlevel_string(it, "title"));
+	nr_page_raw(p, "</td><td><span class=\"st\">");
+	nr_page_text(p, st);
+	nr_page_raw(p, "</span></td><td>");
+	nr_page_text(p, value ? value : reason ? reason : "");
+	for (k = 0; k < n; k++) {
+		const char *path = json_object_get_string(json_object_array_get_idx(arts, k));
+
+		if (!path)
+			continue;
+		nr_page_raw(p, k ? " " : value || reason ? " (" : "(");
+		nr_page_art_link(p, path);
+		if (k + 1 == n)
+			nr_page_raw(p, ")");
+	}
+	nr_page_raw(p, "</td></tr>");
+}
+
+/* The kernel document's checklist, bundle/checklist.h's, as `show` has it. */
 static void checklist(struct nr_page *p)
 {
-	struct nr_cl_item items[NR_CL_MAX];
-	size_t i, k, n, shown = 0;
+	size_t i, k, shown = 0;
 
 	nr_page_raw(p, "<section id=\"checklist\"><h2>Checklist</h2><p class=\"small\">What the kernel "
 	               "document <i>Running nested guests with KVM</i> asks a reporter for, level by "
 	               "level (\"Reporting bugs from nested setups\").</p>");
 	for (i = 0; p->levels && i < json_object_array_length(p->levels); i++) {
-		json_object *lv = json_object_array_get_idx(p->levels, i);
+		json_object *lv = json_object_array_get_idx(p->levels, i), *cl, *items;
 
-		if (!nr_page_level_wanted(p, lv) || shown++ >= PAGE_LEVELS_MAX)
+		if (!json_object_is_type(lv, json_type_object) || !nr_page_level_wanted(p, lv) ||
+		    shown++ >= PAGE_LEVELS_MAX)
 			continue;
+		cl = nr_checklist_level(p->levels, lv);
+		items = nr_mlevel_member(cl, "items", json_type_array);
 		nr_page_raw(p, "<h3>Level ");
 		nr_page_text(p, nr_mlevel_id(lv));
 		nr_page_raw(p, "</h3><table><tr><th>Item</th><th>State</th><th>What the bundle has</th></tr>");
-		n = nr_checklist_level(p->levels, lv, items);
-		for (k = 0; k < n; k++) {
-			const char *st = nr_cl_state_name(items[k].state);
-
-			nr_page_printf(p, "<tr class=\"%s\"><td>%s</td><td><span class=\"st\">%s</span></td><td>",
-			               items[k].state == NR_CL_NA ? "na" : st, items[k].what, st);
-			if (items[k].artifact && strcmp(items[k].detail, items[k].artifact) == 0) {
-				nr_page_art_link(p, items[k].artifact);
-			} else {
-				nr_page_text(p, items[k].detail);
-				if (items[k].artifact) {
-					nr_page_raw(p, " (");
-					nr_page_art_link(p, items[k].artifact);
-					nr_page_raw(p, ")");
-				}
-			}
-			nr_page_raw(p, "</td></tr>");
-		}
+		for (k = 0; items && k < json_object_array_length(items); k++)
+			checklist_item(p, json_object_array_get_idx(items, k));
+		json_object_put(cl);
 		nr_page_raw(p, "</table>");
 		probe_table(p, lv);
 	}

@@ -6,7 +6,7 @@
  * that VM's host as a dashed box above it.  Plain SVG, no script, drawn
  * from the manifest alone; every string in it is escaped. */
 #include "cmd_show_html.h"
-#include "findings/checklist.h"
+#include "bundle/checklist.h"
 #include "findings/mlevel.h"
 #include "level/facts.h"
 

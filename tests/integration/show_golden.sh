@@ -81,7 +81,7 @@ assert_eq "$(jget "$T/out" "[p['probe'] + ':' + p['status'] for p in m['problems
 # The checklist: what is there, and why the rest is not (bundle/checklist.h).
 cl="[i for c in m['checklist'] if c['level'] == 'l0' for i in c['items']]"
 assert_eq "$(jget "$T/out" "[(i['item'], i['state']) for i in $cl if i['state'] != 'ok']")" \
-	'[["cmdline", "n/a"], ["dmesg", "partial"], ["x86info", "missing"], ["sysinfo", "n/a"]]' "show --json checklist states"
+	'[["cmdline", "n/a"], ["dmesg", "partial"], ["x86info", "missing"], ["sysinfo", "n/a"], ["accel", "n/a"]]' "show --json checklist states"
 assert_eq "$(jget "$T/out" "[i['reason'] for i in $cl if i['item'] == 'dmesg'][0]")" \
 	"/usr/bin/dmesg did not finish (probe 'dmesg' timeout: timed out after 30 s)" "show --json checklist: dmesg"
 assert_eq "$(jget "$T/out" "[i['value'] for i in $cl if i['item'] == 'libvirt'][0]")" 9.0.0 "show --json checklist: libvirt"

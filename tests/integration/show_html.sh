@@ -145,10 +145,10 @@ soft has_text "$T/page.txt" "qemu · KVM" "edge to the guest"
 soft has_text "$T/page.txt" "Fix: collect L1 in the same run" "fix of evidence-no-l1"
 soft has_text "$T/page.txt" "evidence-no-x86info" "rule id"
 # The checklist, present and missing with the reason.
-for item in "Kernel version present 6.1.0-18-amd64" "QEMU version present qemu-system-x86_64 7.2.9" \
-	"libvirt version present 9.0.0" "Full dmesg present" "/proc/cpuinfo present" "lscpu present" \
-	"dmidecode present" "x86info -a missing probe 'x86info' skipped: x86info not installed" \
-	"KVM module parameters present" "QEMU command lines of its guests present 1 guest: 'l1vm' (pid 4242)"; do
+for item in "kernel version ok 6.1.0-18-amd64" "QEMU version ok qemu-system-x86_64 7.2.9" \
+	"libvirt version ok 9.0.0" "full dmesg ok" "/proc/cpuinfo ok" "lscpu ok" \
+	"dmidecode ok" "x86info -a missing probe 'x86info' skipped: x86info not installed" \
+	"KVM module parameters ok" "QEMU command line n/a l0 is the host (L0)" "KVM or TCG n/a bare metal"; do
 	soft has_text "$T/page.txt" "$item" "checklist"
 done
 # Artifacts with their contents, escaped.
@@ -187,8 +187,8 @@ soft has_text "$T/hostile.txt" 'red\x1b[0m' "escape inside an artifact"
 soft has_text "$T/hostile.txt" "l1 · guest of kvm" "l1 box"
 soft has_text "$T/hostile.txt" "kvm · KVM" "edge l0 -> l1"
 soft has_text "$T/hostile.txt" "qemu-tcg · TCG" "edge l1 -> l2"
-soft has_text "$T/hostile.txt" "KVM or TCG (how this level is run) present KVM: l0's guest" "accel of l1"
-soft has_text "$T/hostile.txt" "level not collected: unreachable: connect: HOSTILE-TEXT" "checklist of l2"
+soft has_text "$T/hostile.txt" "KVM or TCG ok KVM: l0's guest" "accel of l1"
+soft has_text "$T/hostile.txt" "l2 was not collected (unreachable: connect: HOSTILE-TEXT" "checklist of l2"
 # --level: that level's checklist only.
 run_nr show "$T/hostile.tar" --level l1 --html "$T/l1.html"
 expect_rc 0 "show --level l1 --html"
