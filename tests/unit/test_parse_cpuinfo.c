@@ -63,10 +63,13 @@ static const struct expect expected[] = {
 	{ "rv64-visionfive2", "riscv", "0x489", "sifive,u74-mc", 4, U, U, U, U, U, "", "",
 	  "rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb", "riscv64" },
 	{ "loongarch-kvm_on_loongson_3c6000", "loongarch", "", "Loongson-3A5000", 32,
-	  U, U, U, U, F, "", "generic-loongson-machine", "loongarch32r loongarch32s loongarch64", "loongarch64" },
+	  U, U, U, U, F, "", "generic-loongson-machine", "loongarch32r loongarch32s loongarch64",
+	  "loongarch64" },
 	{ "loongarch-loongson_3a5000_hv", "loongarch", "", "Loongson-3A5000-HV", 4,
-	  U, U, U, U, T, "", "generic-loongson-machine", "loongarch32 loongarch64", "loongarch64" },
-	{ "sparc64", "sparc", "", "TI UltraSparc II  (BlackBird)", 6, U, U, U, U, U, "", "sun4u", "", "sparc64" },
+	  U, U, U, U, T, "", "generic-loongson-machine", "loongarch32 loongarch64",
+	  "loongarch64" },
+	{ "sparc64", "sparc", "", "TI UltraSparc II  (BlackBird)", 6, U, U, U, U, U, "", "sun4u", "",
+	  "sparc64" },
 };
 
 static void check_machine(const struct expect *e)
