@@ -12,7 +12,7 @@ enum nr_arch nr_arch_from_uname(const char *m)
 		{ "s390", NR_ARCH_S390 }, { "ppc", NR_ARCH_PPC }, { "powerpc", NR_ARCH_PPC },
 		{ "aarch64", NR_ARCH_ARM }, { "arm", NR_ARCH_ARM }, { "riscv", NR_ARCH_RISCV },
 		{ "loongarch", NR_ARCH_LOONGARCH }, { "sparc", NR_ARCH_SPARC },
-		{ "mips", NR_ARCH_MIPS },
+		{ "mips", NR_ARCH_MIPS }, { "ia64", NR_ARCH_IA64 }, { "alpha", NR_ARCH_ALPHA },
 	};
 	size_t i;
 
@@ -35,6 +35,18 @@ const char *nr_arch_family_name(enum nr_arch a)
 	case NR_ARCH_LOONGARCH: return "loongarch";
 	case NR_ARCH_SPARC: return "sparc";
 	case NR_ARCH_MIPS: return "mips";
+	case NR_ARCH_IA64: return "ia64";
+	case NR_ARCH_ALPHA: return "alpha";
 	default: return "unknown";
 	}
+}
+
+enum nr_arch nr_arch_from_family_name(const char *name)
+{
+	unsigned bit;
+
+	for (bit = 1; name && bit <= NR_ARCH_LAST; bit <<= 1)
+		if (strcmp(name, nr_arch_family_name((enum nr_arch)bit)) == 0)
+			return (enum nr_arch)bit;
+	return NR_ARCH_UNKNOWN;
 }

@@ -91,6 +91,9 @@ static void cpu_parse_lscpu(const struct nr_artifacts *arts, json_object *facts)
 	if (ls.hypervisor_vendor[0])
 		nr_facts_evidence(facts, "cpu.hypervisor_vendor", nr_artifacts_path(arts, "lscpu"),
 		                  ls.hypervisor_vendor);
+	if (ls.virt_type[0])
+		nr_facts_evidence(facts, "cpu.virt_type", nr_artifacts_path(arts, "lscpu"),
+		                  ls.virt_type);
 	if (!nr_facts_str(facts, "cpu.model"))
 		nr_facts_set(facts, "cpu.model", nr_json_str_or_null(ls.model_name));
 	if (!nr_facts_str(facts, "cpu.vendor"))

@@ -48,7 +48,7 @@ static int dropin_collect(struct nr_probe_ctx *ctx)
 }
 
 static const char *const arch_names[] = { "x86", "s390", "ppc", "arm", "riscv", "loongarch",
-	                                  "sparc", "mips" };
+	                                  "sparc", "mips", "ia64", "alpha" };
 
 static char *dup_checked(json_object *s, const char *where, struct nr_error *err)
 {

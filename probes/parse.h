@@ -27,13 +27,15 @@ enum nr_tri { NR_TRI_UNKNOWN = -1, NR_TRI_FALSE = 0, NR_TRI_TRUE = 1 };
 
 struct nr_cpuinfo {
 	char vendor[64];      /* vendor_id (x86), "vendor_id" on s390 ("IBM/S390"),
+	                         "vendor" on ia64,
 	                         "CPU implementer" on arm (raw, e.g. "0x41"),
 	                         "mvendorid" on riscv (raw, e.g. "0x489"); else "" */
 	char model[128];      /* first one seen of "model name" (x86, arm32),
-	                         "cpu" (ppc, sparc), "Processor" (old arm32),
-	                         "Model Name" (loongarch), "uarch" (riscv),
-	                         "cpu model" (mips).  If none: the raw "CPU part"
-	                         (arm64, e.g. "0xd46") or the "isa" (riscv).
+	                         "Processor" (old arm32), "Model Name"
+	                         (loongarch), "uarch" (riscv), "cpu model" (mips,
+	                         alpha); else "cpu" (ppc, sparc); else "family"
+	                         (ia64); else the raw "CPU part" (arm64, e.g.
+	                         "0xd46"); else the "isa" (riscv).
 	                         s390 prints no model: "" (see machine). */
 	char platform[64];    /* ppc "platform" (e.g. "pSeries", "PowerNV"), else "" */
 	char machine[128];    /* ppc "machine", sparc "type", mips/loongarch
@@ -53,9 +55,13 @@ struct nr_cpuinfo {
 	enum nr_tri has_sie;        /* s390 "sie" in features */
 	enum nr_tri has_hypervisor; /* x86 "hypervisor" CPUID bit in flags */
 	enum nr_tri has_lvz;        /* loongarch "lvz" (virtualization) in Features */
-	char arch_hint[16];   /* best guess from content alone: "x86", "s390",
-	                         "ppc", "arm", "riscv", "loongarch", "sparc",
-	                         "mips", or "" */
+	char arch_hint[16];   /* the family its shape proves (cpuinfo_arch.h):
+	                         "x86", "s390", "ppc", "arm", "riscv",
+	                         "loongarch", "sparc", "mips", "ia64", "alpha",
+	                         or "" (no clue, or clues of two families) */
+	char machine_name[16]; /* what uname -m says, where the shape proves it
+	                          ("x86_64", "i686", "aarch64", "s390x", ...);
+	                          else "" */
 };
 
 /* Returns 0, or -EINVAL if no known line was found (out is still filled

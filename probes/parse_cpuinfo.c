@@ -2,11 +2,12 @@
 /* /proc/cpuinfo parser: see parse.h.
  *
  * Each architecture prints its own keys, so parsing is two passes over
- * the same lines: the first records what it saw (and clues about the
- * architecture), the second, once the architecture is known, decides which
- * flags line to believe.  Keys are compared case-sensitively on purpose:
+ * the same lines: the first records what it saw (and feeds every line to
+ * cpuinfo_arch.c, which tells the architecture), the second, once the
+ * architecture is known, decides which flags line to believe.  Keys are compared case-sensitively on purpose:
  * armv7 prints both "Processor" (the model) and "processor" (an index).
  */
+#include "cpuinfo_arch.h"
 #include "parse.h"
 #include "parse_text.h"
 
@@ -14,93 +15,63 @@
 #include <stdio.h>
 #include <string.h>
 
-enum clue {
-	CLUE_X86 = 1u << 0,
-	CLUE_S390 = 1u << 1,
-	CLUE_PPC = 1u << 2,
-	CLUE_ARM = 1u << 3,
-	CLUE_RISCV = 1u << 4,
-	CLUE_LOONG = 1u << 5,
-	CLUE_SPARC = 1u << 6,
-	CLUE_MIPS = 1u << 7,
-};
-
 enum action {
-	ACT_CLUE,       /* only tells the architecture */
 	ACT_VENDOR,
-	ACT_VENDOR_ID,  /* x86 or s390, told by the value */
-	ACT_MODEL,
+	ACT_MODEL,      /* ranked: the lowest rank seen first wins */
 	ACT_PLATFORM,
 	ACT_MACHINE,
-	ACT_ISA,        /* loongarch "ISA" */
-	ACT_ISA_LC,     /* riscv or mips "isa", told by the value */
+	ACT_ISA,        /* loongarch "ISA", riscv or mips "isa" */
 	ACT_PROCESSOR,
 	ACT_S390_NCPUS,
 	ACT_SPARC_NCPUS,
 	ACT_FLAGS,      /* x86 "flags" */
-	ACT_FEATURES,   /* s390 "features" */
+	ACT_FEATURES,   /* s390 "features" (ia64's is not read) */
 	ACT_FEATURES_UC, /* arm, loongarch "Features" */
-	ACT_PART,       /* arm "CPU part", model of last resort */
 };
 
 struct rule {
 	const char *key;
 	enum action act;
-	unsigned clue;
+	int rank;       /* ACT_MODEL only */
 };
 
+/* Which line fills which field; the architecture is cpuinfo_arch.c's. */
 static const struct rule rules[] = {
-	{ "vendor_id", ACT_VENDOR_ID, 0 },
-	{ "CPU implementer", ACT_VENDOR, CLUE_ARM },
-	{ "mvendorid", ACT_VENDOR, CLUE_RISCV },
-	{ "model name", ACT_MODEL, 0 },
-	{ "Model Name", ACT_MODEL, CLUE_LOONG },
-	{ "cpu", ACT_MODEL, 0 },
-	{ "Processor", ACT_MODEL, CLUE_ARM },
-	{ "uarch", ACT_MODEL, CLUE_RISCV },
-	{ "cpu model", ACT_MODEL, CLUE_MIPS },
-	{ "platform", ACT_PLATFORM, CLUE_PPC },
+	{ "vendor_id", ACT_VENDOR, 0 },
+	{ "vendor", ACT_VENDOR, 0 },              /* ia64 */
+	{ "CPU implementer", ACT_VENDOR, 0 },
+	{ "mvendorid", ACT_VENDOR, 0 },
+	{ "model name", ACT_MODEL, 1 },
+	{ "Model Name", ACT_MODEL, 1 },
+	{ "Processor", ACT_MODEL, 1 },
+	{ "uarch", ACT_MODEL, 1 },
+	{ "cpu model", ACT_MODEL, 1 },            /* mips, alpha ("EV67") */
+	{ "cpu", ACT_MODEL, 2 },                  /* ppc, sparc; alpha says "Alpha" */
+	{ "family", ACT_MODEL, 3 },               /* ia64 "Itanium 2" */
+	{ "CPU part", ACT_MODEL, 4 },             /* arm64 prints no model name */
+	{ "platform", ACT_PLATFORM, 0 },
 	{ "machine", ACT_MACHINE, 0 },
-	{ "type", ACT_MACHINE, CLUE_SPARC },
+	{ "type", ACT_MACHINE, 0 },
 	{ "system type", ACT_MACHINE, 0 },
-	{ "ISA", ACT_ISA, CLUE_LOONG },
-	{ "isa", ACT_ISA_LC, 0 },
+	{ "ISA", ACT_ISA, 0 },
+	{ "isa", ACT_ISA, 0 },
 	{ "processor", ACT_PROCESSOR, 0 },
-	{ "# processors", ACT_S390_NCPUS, CLUE_S390 },
-	{ "ncpus active", ACT_SPARC_NCPUS, CLUE_SPARC },
-	{ "flags", ACT_FLAGS, CLUE_X86 },
-	{ "features", ACT_FEATURES, CLUE_S390 },
+	{ "# processors", ACT_S390_NCPUS, 0 },
+	{ "ncpus active", ACT_SPARC_NCPUS, 0 },
+	{ "flags", ACT_FLAGS, 0 },
+	{ "features", ACT_FEATURES, 0 },
 	{ "Features", ACT_FEATURES_UC, 0 },
-	{ "CPU part", ACT_PART, CLUE_ARM },
-	{ "CPU architecture", ACT_CLUE, CLUE_ARM },
-	{ "hart", ACT_CLUE, CLUE_RISCV },
-	{ "cpucaps", ACT_CLUE, CLUE_SPARC },
-	{ "timebase", ACT_CLUE, CLUE_PPC },
-	{ "CPU Family", ACT_CLUE, CLUE_LOONG },
-	{ "cpu family", ACT_CLUE, CLUE_X86 },
-	{ "bogomips per cpu", ACT_CLUE, CLUE_S390 },
-};
-
-/* Most specific first: a clue of a rarer architecture beats the generic
- * x86 keys that junk or a foreign kernel might also print. */
-static const struct {
-	unsigned clue;
-	const char *name;
-} arch_order[] = {
-	{ CLUE_S390, "s390" },   { CLUE_LOONG, "loongarch" }, { CLUE_RISCV, "riscv" },
-	{ CLUE_MIPS, "mips" },   { CLUE_SPARC, "sparc" },     { CLUE_PPC, "ppc" },
-	{ CLUE_ARM, "arm" },     { CLUE_X86, "x86" },
 };
 
 struct scan {
 	struct nr_cpuinfo *out;
-	unsigned clues;
+	struct nr_cpuinfo_shape shape;
 	bool matched;
-	bool model_set;
+	int model_rank;         /* of the model kept; 0: none yet */
 	int processors;
 	int s390_ncpus;
 	int sparc_ncpus;
-	struct nr_span flags, features, features_uc, isa_lc, part;
+	struct nr_span flags, features, features_uc, isa;
 };
 
 static const struct rule *rule_find(struct nr_span key)
@@ -130,7 +101,7 @@ static void s390_processor_line(struct scan *sc, struct nr_span val)
 	size_t pos = 0;
 	struct nr_span item, k, v;
 
-	sc->clues |= CLUE_S390;
+	nr_cpuinfo_shape_s390(&sc->shape);
 	sc->matched = true;
 	while (nr_span_next_token(val, ",", &pos, &item))
 		if (nr_span_split(item, '=', &k, &v) && nr_span_eq(k, "machine"))
@@ -141,16 +112,6 @@ static bool is_s390_processor_key(struct nr_span key)
 {
 	return nr_span_starts(key, "processor ") && key.len > 10 &&
 	       key.p[10] >= '0' && key.p[10] <= '9';
-}
-
-static void apply_value_clue(struct scan *sc, enum action act, struct nr_span val)
-{
-	if (act == ACT_VENDOR_ID)
-		sc->clues |= nr_span_eq(val, "IBM/S390") ? CLUE_S390 : CLUE_X86;
-	else if (act == ACT_ISA_LC && nr_span_starts(val, "rv"))
-		sc->clues |= CLUE_RISCV;
-	else if (act == ACT_ISA_LC && nr_span_starts(val, "mips"))
-		sc->clues |= CLUE_MIPS;
 }
 
 static void count_into(int *counter, struct nr_span val)
@@ -165,17 +126,14 @@ static void apply_rule(struct scan *sc, const struct rule *r, struct nr_span val
 {
 	struct nr_cpuinfo *o = sc->out;
 
-	sc->clues |= r->clue;
-	apply_value_clue(sc, r->act, val);
 	switch (r->act) {
 	case ACT_VENDOR:
-	case ACT_VENDOR_ID:
 		copy_first(o->vendor, sizeof(o->vendor), val);
 		break;
 	case ACT_MODEL:
-		if (!sc->model_set && val.len > 0) {
+		if (val.len > 0 && (!sc->model_rank || r->rank < sc->model_rank)) {
 			nr_span_copy(val, o->model, sizeof(o->model));
-			sc->model_set = true;
+			sc->model_rank = r->rank;
 		}
 		break;
 	case ACT_PLATFORM:
@@ -186,10 +144,7 @@ static void apply_rule(struct scan *sc, const struct rule *r, struct nr_span val
 		break;
 	case ACT_ISA:
 		copy_first(o->isa, sizeof(o->isa), val);
-		break;
-	case ACT_ISA_LC:
-		copy_first(o->isa, sizeof(o->isa), val);
-		keep_first(&sc->isa_lc, val);
+		keep_first(&sc->isa, val);
 		break;
 	case ACT_PROCESSOR:
 		if (sc->processors < 1 << 30)
@@ -210,11 +165,6 @@ static void apply_rule(struct scan *sc, const struct rule *r, struct nr_span val
 	case ACT_FEATURES_UC:
 		keep_first(&sc->features_uc, val);
 		break;
-	case ACT_PART:
-		keep_first(&sc->part, val);
-		break;
-	case ACT_CLUE:
-		break;
 	}
 }
 
@@ -222,6 +172,7 @@ static void scan_line(struct scan *sc, struct nr_span line)
 {
 	struct nr_span key, val;
 	const struct rule *r;
+	unsigned before = sc->shape.clues;
 
 	if (!nr_span_split(line, ':', &key, &val))
 		return;
@@ -229,19 +180,11 @@ static void scan_line(struct scan *sc, struct nr_span line)
 		s390_processor_line(sc, val);
 		return;
 	}
+	nr_cpuinfo_shape_line(&sc->shape, key, val);
 	r = rule_find(key);
-	if (!r)
-		return;
-	sc->matched = true;
-	apply_rule(sc, r, val);
-}
-
-static const char *arch_from_clues(unsigned clues)
-{
-	for (size_t i = 0; i < sizeof(arch_order) / sizeof(arch_order[0]); i++)
-		if (clues & arch_order[i].clue)
-			return arch_order[i].name;
-	return "";
+	if (r)
+		apply_rule(sc, r, val);
+	sc->matched |= r || sc->shape.clues != before;
 }
 
 static enum nr_tri flag_in(struct nr_span line, const char *flag)
@@ -269,16 +212,13 @@ static void decide_flags(struct scan *sc)
 	}
 }
 
+/* riscv without "uarch": its isa stands in for the model. */
 static void decide_model(struct scan *sc)
 {
 	struct nr_cpuinfo *o = sc->out;
 
-	if (sc->model_set)
-		return;
-	if (sc->part.p)
-		nr_span_copy(sc->part, o->model, sizeof(o->model));
-	else if (sc->isa_lc.p && strcmp(o->arch_hint, "riscv") == 0)
-		nr_span_copy(sc->isa_lc, o->model, sizeof(o->model));
+	if (!sc->model_rank && sc->isa.p && strcmp(o->arch_hint, "riscv") == 0)
+		nr_span_copy(sc->isa, o->model, sizeof(o->model));
 }
 
 static void decide_ncpus(struct scan *sc)
@@ -308,11 +248,13 @@ int nr_cpuinfo_parse(const char *buf, size_t len, struct nr_cpuinfo *out)
 	size_t pos = 0;
 
 	cpuinfo_init(out);
+	nr_cpuinfo_shape_init(&sc.shape);
 	while (nr_text_next_line(buf, len, &pos, &line))
 		scan_line(&sc, line);
 	if (!sc.matched)
 		return -EINVAL;
-	snprintf(out->arch_hint, sizeof(out->arch_hint), "%s", arch_from_clues(sc.clues));
+	nr_cpuinfo_shape_decide(&sc.shape, out->arch_hint, sizeof(out->arch_hint), out->machine_name,
+	                        sizeof(out->machine_name));
 	decide_flags(&sc);
 	decide_model(&sc);
 	decide_ncpus(&sc);

@@ -30,7 +30,13 @@ enum nr_arch {
 	NR_ARCH_LOONGARCH = 1 << 5,
 	NR_ARCH_SPARC = 1 << 6,
 	NR_ARCH_MIPS = 1 << 7,
+	/* Families no probe targets, named so that a manifest says what the
+	 * machine is rather than "unknown" (util-linux's dumps have them). */
+	NR_ARCH_IA64 = 1 << 8,
+	NR_ARCH_ALPHA = 1 << 9,
 };
+/* The highest family bit: loops over families stop here. */
+#define NR_ARCH_LAST NR_ARCH_ALPHA
 #define NR_ARCH_ANY 0xffffu
 /* The architectures KVM nesting is documented for; arch-specific probes
  * elsewhere are reported `unsupported`. */
@@ -38,6 +44,8 @@ enum nr_arch {
 
 enum nr_arch nr_arch_from_uname(const char *machine);
 const char *nr_arch_family_name(enum nr_arch a);
+/* The family of a name nr_arch_family_name gives; NR_ARCH_UNKNOWN else. */
+enum nr_arch nr_arch_from_family_name(const char *name);
 
 struct nr_probe_ctx;
 struct nr_artifacts;

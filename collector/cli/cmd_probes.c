@@ -89,7 +89,7 @@ static void arches_text(unsigned mask, char *out, size_t outlen)
 		snprintf(out, outlen, "any");
 		return;
 	}
-	for (bit = 1; bit <= NR_ARCH_MIPS; bit <<= 1)
+	for (bit = 1; bit <= NR_ARCH_LAST; bit <<= 1)
 		if (mask & bit)
 			n += (size_t)snprintf(out + n, outlen - n, "%s%s", n ? "," : "",
 			                      nr_arch_family_name((enum nr_arch)bit));

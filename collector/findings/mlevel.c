@@ -150,7 +150,7 @@ enum nr_arch nr_mlevel_arch(json_object *facts)
 	const char *fam = nr_mlevel_string(facts, "arch_family");
 	unsigned bit;
 
-	for (bit = 1; fam && bit <= NR_ARCH_MIPS; bit <<= 1)
+	for (bit = 1; fam && bit <= NR_ARCH_LAST; bit <<= 1)
 		if (strcmp(fam, nr_arch_family_name((enum nr_arch)bit)) == 0)
 			return (enum nr_arch)bit;
 	return NR_ARCH_UNKNOWN;

@@ -8,18 +8,22 @@
  * order and the answer for each real machine in the test fixtures.
  *
  *  1. s390 /proc/sysinfo: the innermost VMnn block, else the LPAR
+ *  1a. Xen's control domain (control_d): the host, though everything
+ *     below would call it Xen's guest
  *  1b. the x86 CPUID hypervisor signature as the cpuid probe read it
  *     (KVMKVMKVM, TCGTCGTCGTCG, ...), refined by the ACPI OEM ID
  *  2. the kernel's "Hypervisor detected: X" (x86 CPUID leaf), refined by
  *     the ACPI OEM ID (Firecracker runs on KVM)
- *  3. lscpu's "Hypervisor vendor"
- *  4. Xen's /sys/hypervisor/type and control-domain capability
+ *  3. lscpu's "Hypervisor vendor" and "Virtualization type"
+ *  4. Xen: /sys/hypervisor/type, /proc/xen (a guest domain)
  *  5. the device tree: hypervisor node, QEMU machines, PowerVM, PowerNV
  *  6. DMI identity (sys_vendor, product_name)
  *  7. ppc cpuinfo: "emulated by qemu", pSeries (PowerVM), PowerNV
  *  8. the ACPI OEM ID alone
  *  9. PCI devices only one hypervisor emulates
- * 10. the x86 CPUID hypervisor bit: set, a guest; clear, a host
+ * 10. the x86 CPUID hypervisor bit: set, a guest; clear, a host unless
+ *     weaker evidence says otherwise (then unknown): an absent flag is
+ *     never alone proof of bare metal against contrary evidence
  * 11. virtio PCI devices alone: a guest of an unnamed hypervisor
  *
  * Then the KVM-or-TCG verdict (virt.accel, and virt.accel_source naming
@@ -172,6 +176,18 @@ static int conclude_kvm(json_object *facts, const char *fact, const char *what)
 	return conclude(facts, "guest", "kvm", fact, what);
 }
 
+/* 1a. Xen's control domain runs on Xen, yet for a nested report it is the
+ * host: its kernel prints "Hypervisor detected: Xen PV", its CPUID (with
+ * faulting) carries Xen's signature and lscpu says "Xen", all of which
+ * would make it a guest. */
+static int from_xen_dom0(json_object *facts)
+{
+	if (!str_is(nr_facts_str(facts, "xen.domain"), "dom0"))
+		return 0;
+	return conclude(facts, "host", "xen", "xen.domain",
+	                "Xen control domain (dom0): control_d in /proc/xen/capabilities");
+}
+
 /* 1b. The CPUID hypervisor leaves, read by the cpuid probe. */
 static int from_cpuid(json_object *facts)
 {
@@ -198,39 +214,53 @@ static int from_kernel(json_object *facts)
 	const char *hv = vendor_lookup(s);
 	char detail[128];
 
-	if (!hv)
+	if (!s)
 		return 0;
 	snprintf(detail, sizeof(detail), "Hypervisor detected: %s", s);
+	/* The kernel prints the line only when it found a hypervisor: one we
+	 * do not name (Jailhouse...) is still one. */
+	if (!hv)
+		return conclude(facts, "guest", "unknown", "kernel.hypervisor_detected", detail);
 	if (str_is(hv, "kvm"))
 		return conclude_kvm(facts, "kernel.hypervisor_detected", detail);
 	return conclude(facts, "guest", hv, "kernel.hypervisor_detected", detail);
 }
 
-/* 3. lscpu's vendor ("IBM", s390's PR/SM or z/VM, was decided above). */
+/* 3. lscpu's vendor ("IBM", s390's PR/SM or z/VM, was decided above);
+ * "Xen" with "Virtualization type: none" is lscpu's word for dom0, and a
+ * type of full, para or container is a guest even of a vendor we do not
+ * name. */
 static int from_lscpu(json_object *facts)
 {
 	const char *s = nr_facts_str(facts, "cpu.hypervisor_vendor");
+	const char *type = nr_facts_str(facts, "cpu.virt_type");
 	const char *hv = vendor_lookup(s);
-	char detail[128];
+	char detail[160];
 
-	if (!hv)
-		return 0;
-	snprintf(detail, sizeof(detail), "lscpu: Hypervisor vendor: %s", s);
-	return conclude(facts, "guest", hv, "cpu.hypervisor_vendor", detail);
+	snprintf(detail, sizeof(detail), "lscpu: Hypervisor vendor: %s, Virtualization type: %s",
+	         s ? s : "-", type ? type : "-");
+	if (str_is(hv, "xen") && str_is(type, "none"))
+		return conclude(facts, "host", "xen", "cpu.hypervisor_vendor", detail);
+	if (hv)
+		return conclude(facts, "guest", hv, "cpu.hypervisor_vendor", detail);
+	if (str_is(type, "full") || str_is(type, "para") || str_is(type, "container"))
+		return conclude(facts, "guest", "unknown", "cpu.virt_type", detail);
+	return 0;
 }
 
-/* 4. Xen: dom0 is the host of a Xen machine, domU a guest. */
+/* 4. Xen: a guest domain (dom0 was decided first).  An older PV domU has
+ * no /sys/hypervisor, and its cpuinfo no hypervisor bit: /proc/xen is
+ * what tells. */
 static int from_xen(json_object *facts)
 {
 	const char *dom = nr_facts_str(facts, "xen.domain");
 
-	if (str_is(dom, "dom0"))
-		return conclude(facts, "host", "xen", "xen.domain", "Xen control domain (dom0)");
 	if (str_is(dom, "domU"))
-		return conclude(facts, "guest", "xen", "xen.domain", "Xen guest domain (domU)");
+		return conclude(facts, "guest", "xen", "xen.domain",
+		                "Xen guest domain (domU): no control_d in /proc/xen/capabilities");
 	if (str_is(dom, "unknown"))
 		return conclude(facts, "unknown", "xen", "xen.domain",
-		                "Xen domain, dom0 or domU unknown (/proc/xen not readable)");
+		                "Xen domain, dom0 or domU unknown (/proc/xen/capabilities not readable)");
 	return 0;
 }
 
@@ -248,8 +278,9 @@ static int dt_compatible(json_object *facts, const char *want)
 /* 5. The device tree. */
 static int from_devicetree(json_object *facts)
 {
+	/* QEMU's powernv machine also says "ibm,powernv": it comes first. */
 	static const char *const qemu_boards[] = { "qemu,pseries", "linux,dummy-virt",
-		                                   "riscv-virtio", "qemu,virt" };
+		                                   "riscv-virtio", "qemu,virt", "qemu,powernv" };
 	const char *hvnode = nr_facts_str(facts, "devicetree.hypervisor");
 	size_t i;
 
@@ -363,24 +394,73 @@ static int from_pci(json_object *facts, int virtio)
 	                "pci.hypervisor", detail);
 }
 
-/* 10. x86's CPUID hypervisor bit. */
+/* Evidence too weak to name a guest that still forbids "host": virtio
+ * devices (QEMU, Firecracker and cloud-hypervisor all give them; a few
+ * real NICs too), the CPUID bit as the cpuid probe read it, DMI words of
+ * virtual firmware that step 6 does not name.  The fact it came from, or
+ * NULL. */
+static const char *host_doubt(json_object *facts, char *detail, size_t len)
+{
+	static const char *const dmi_facts[] = { "firmware.sys_vendor", "firmware.product_name",
+		                                 "firmware.bios_vendor" };
+	static const char *const dmi_words[] = { "Bochs", "OpenStack", "oVirt", "RHEV", "Nutanix",
+		                                 "BHYVE", "KubeVirt", "Standard PC (", "Virtual" };
+	size_t i, j;
+
+	if (str_is(nr_facts_str(facts, "pci.hypervisor"), "virtio")) {
+		snprintf(detail, len, "virtio PCI devices");
+		return "pci.hypervisor";
+	}
+	if (nr_facts_bool(facts, "cpuid.hypervisor_bit") == 1) {
+		snprintf(detail, len, "CPUID leaf 1's hypervisor bit is set");
+		return "cpuid.hypervisor_bit";
+	}
+	for (i = 0; i < sizeof(dmi_facts) / sizeof(dmi_facts[0]); i++) {
+		const char *v = nr_facts_str(facts, dmi_facts[i]);
+
+		for (j = 0; v && j < sizeof(dmi_words) / sizeof(dmi_words[0]); j++)
+			if (strcasestr(v, dmi_words[j])) {
+				snprintf(detail, len, "DMI says \"%s\"", v);
+				return dmi_facts[i];
+			}
+	}
+	return NULL;
+}
+
+/* 10. x86's CPUID hypervisor bit (cpuinfo's flags, else the cpuid probe's
+ * read).  Set: a guest.  Clear: a host, unless anything points
+ * elsewhere; then the answer is unknown, not a wrong "host". */
 static int from_cpu_flag(json_object *facts)
 {
-	switch (nr_facts_bool(facts, "cpu.hypervisor_flag")) {
-	case 1:
-		return conclude(facts, "guest", "unknown", "cpu.hypervisor_flag",
-		                "cpu flags: hypervisor bit set, vendor not identified");
-	case 0:
-		return conclude(facts, "host", NULL, "cpu.hypervisor_flag",
-		                "cpu flags: no hypervisor bit");
+	const char *fact = "cpu.hypervisor_flag", *where = "cpu flags", *doubt;
+	int bit = nr_facts_bool(facts, fact);
+	char why[160], detail[320];
+
+	if (bit < 0 && (bit = nr_facts_bool(facts, "cpuid.hypervisor_bit")) >= 0) {
+		fact = "cpuid.hypervisor_bit";
+		where = "CPUID leaf 1";
 	}
-	return 0;
+	if (bit == 1) {
+		snprintf(detail, sizeof(detail), "%s: hypervisor bit set, vendor not identified", where);
+		return conclude(facts, "guest", "unknown", fact, detail);
+	}
+	if (bit != 0)
+		return 0;
+	doubt = host_doubt(facts, why, sizeof(why));
+	snprintf(detail, sizeof(detail), "%s: no hypervisor bit", where);
+	if (!doubt)
+		return conclude(facts, "host", NULL, fact, detail);
+	snprintf(detail, sizeof(detail), "%s: no hypervisor bit, but %s: bare metal or a guest "
+	         "hiding the bit, the evidence does not say which", where, why);
+	conclude(facts, "unknown", NULL, fact, detail);
+	nr_facts_evidence(facts, "virt.role", evidence_artifact(facts, doubt), why);
+	return 1;
 }
 
 static void derive_virt(json_object *facts)
 {
-	if (from_s390(facts) || from_cpuid(facts) || from_kernel(facts) || from_lscpu(facts) ||
-	    from_xen(facts) ||
+	if (from_s390(facts) || from_xen_dom0(facts) || from_cpuid(facts) || from_kernel(facts) ||
+	    from_lscpu(facts) || from_xen(facts) ||
 	    from_devicetree(facts) || from_dmi(facts) || from_ppc_cpuinfo(facts) ||
 	    from_acpi(facts) || from_pci(facts, 0) || from_cpu_flag(facts) || from_pci(facts, 1))
 		return;

@@ -7,6 +7,7 @@
 #include "util/utf8.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -166,20 +167,15 @@ void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch
 	nr_facts_set(facts, "evidence", json_object_new_object());
 }
 
-enum nr_arch nr_facts_arch_from_cpuinfo(struct nr_transport *t, int64_t deadline_ms)
+enum nr_arch nr_facts_arch_from_cpuinfo(struct nr_transport *t, int64_t deadline_ms,
+                                        char *machine, size_t machine_len)
 {
-	static const struct { const char *hint; enum nr_arch arch; } map[] = {
-		{ "x86", NR_ARCH_X86 }, { "s390", NR_ARCH_S390 }, { "ppc", NR_ARCH_PPC },
-		{ "arm", NR_ARCH_ARM }, { "riscv", NR_ARCH_RISCV },
-		{ "loongarch", NR_ARCH_LOONGARCH }, { "sparc", NR_ARCH_SPARC },
-		{ "mips", NR_ARCH_MIPS },
-	};
 	struct nr_mem_sink m;
 	struct nr_cpuinfo ci;
 	bool truncated;
-	size_t i;
 	int rc;
 
+	machine[0] = '\0';
 	/* The first 256 KiB tell the shape. */
 	if (nr_mem_sink_init(&m, 256 * 1024) < 0)
 		return NR_ARCH_UNKNOWN;
@@ -189,10 +185,8 @@ enum nr_arch nr_facts_arch_from_cpuinfo(struct nr_transport *t, int64_t deadline
 	nr_mem_sink_release(&m);
 	if (rc < 0)
 		return NR_ARCH_UNKNOWN;
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(ci.arch_hint, map[i].hint) == 0)
-			return map[i].arch;
-	return NR_ARCH_UNKNOWN;
+	snprintf(machine, machine_len, "%s", ci.machine_name);
+	return nr_arch_from_family_name(ci.arch_hint);
 }
 
 /* ---- the artifacts view parse() gets ---- */

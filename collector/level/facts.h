@@ -26,8 +26,11 @@ void nr_facts_derive(json_object *facts);
  * where the level's own CPUID gave no answer (detect.c). */
 void nr_facts_derive_accel_guest(json_object *facts, json_object *guest, json_object *parent);
 
-/* Fallback architecture detection from /proc/cpuinfo's shape. */
-enum nr_arch nr_facts_arch_from_cpuinfo(struct nr_transport *t, int64_t deadline_ms);
+/* Fallback architecture detection from /proc/cpuinfo's shape: the family
+ * (NR_ARCH_UNKNOWN when the shape does not prove one), and in machine
+ * what uname -m would say where the shape proves that too, else "". */
+enum nr_arch nr_facts_arch_from_cpuinfo(struct nr_transport *t, int64_t deadline_ms,
+                                        char *machine, size_t machine_len);
 
 /* Helpers for parsers and derivation: string or null. */
 json_object *nr_json_str_or_null(const char *s);

@@ -131,8 +131,15 @@ static void level_detect_arch(struct nr_level *lv, int64_t deadline_ms)
 	}
 	nr_mem_sink_release(&out);
 	lv->arch = lv->arch_name ? nr_arch_from_uname(lv->arch_name) : NR_ARCH_UNKNOWN;
-	if (lv->arch == NR_ARCH_UNKNOWN && !t->lost && !t->broken)
-		lv->arch = nr_facts_arch_from_cpuinfo(t, deadline_ms);
+	if (lv->arch != NR_ARCH_UNKNOWN || t->lost || t->broken)
+		return;
+	lv->arch = nr_facts_arch_from_cpuinfo(t, deadline_ms, path, sizeof(path));
+	/* uname's word stays first; cpuinfo names the machine only where
+	 * uname gave none and the shape proves it (a replayed tree). */
+	if (!lv->arch_name && path[0]) {
+		lv->arch_name = strdup(path);
+		lv->arch_from_cpuinfo = lv->arch_name != NULL;
+	}
 }
 
 static bool name_in(const char *const *list, const char *name)
@@ -317,6 +324,10 @@ void nr_level_parse(struct nr_level *lv)
 	nr_facts_begin(lv->facts, lv->arch_name, lv->arch);
 	for (i = 0; i < lv->n_results; i++) {
 		struct nr_artifacts view = { &lv->results[i] };
+
+		if (lv->arch_from_cpuinfo && strcmp(lv->results[i].probe->name, "cpu") == 0)
+			nr_facts_evidence(lv->facts, "arch", nr_artifacts_path(&view, "cpuinfo"),
+			                  "no uname -m: what /proc/cpuinfo's shape proves");
 
 		if (lv->results[i].probe->parse && lv->results[i].n_arts > 0)
 			lv->results[i].probe->parse(&view, lv->facts);

@@ -82,6 +82,7 @@ struct nr_level {
 	json_object *errors;      /* [string] */
 	enum nr_arch arch;
 	char *arch_name;          /* uname -m, or NULL */
+	bool arch_from_cpuinfo;   /* arch_name is what /proc/cpuinfo's shape proves */
 	int is_root;
 	struct nr_probe_result *results;
 	size_t n_results;

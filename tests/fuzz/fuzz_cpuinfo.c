@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	NR_FUZZ_CLEAN(out.machine);
 	NR_FUZZ_CLEAN(out.isa);
 	NR_FUZZ_CLEAN(out.arch_hint);
+	NR_FUZZ_CLEAN(out.machine_name);
 	NR_FUZZ_ASSERT(out.ncpus >= 0, "negative cpu count");
 	return 0;
 }

@@ -111,6 +111,20 @@ while read -r machine role hv ext depth; do
 		[ "${10}" -ge 2 ] || fail "$machine: expected unsupported probes on $family"
 		;;
 	esac
+	# facts.arch from cpuinfo's shape (no uname -m in these dumps), null
+	# where cpuinfo cannot tell (ppc's endianness).
+	case $machine in
+	x86_64-* | vbox-win) arch=x86_64 ;;
+	s390-*) arch=s390x ;;
+	ppc*) arch=null ;;
+	arm-*) arch=aarch64 ;;
+	armv7) arch=armv7l ;;
+	rv64-*) arch=riscv64 ;;
+	loongarch-*) arch=loongarch64 ;;
+	sparc64) arch=sparc64 ;;
+	*) fail "$machine: no expected arch" ;;
+	esac
+	assert_eq "$(mget "lv0['facts']['arch']")" "$arch" "$machine: facts.arch"
 	note "$machine: $got"
 	rm -rf "$tree"
 done <"$T/table"

@@ -15,12 +15,17 @@ assert_eq "$(mget "lv0['facts']['arch']")" x86_64 "facts.arch after a 6 s uname 
 assert_eq "$(mget "lv0['errors']")" "[]" "level errors after a slow but good uname -m"
 
 # A uname -m that fails: the arch comes from /proc/cpuinfo, and the level
-# says why.
+# says why.  facts.arch is what cpuinfo's shape proves (issue 17): on an
+# x86_64 kernel, x86_64, with the evidence saying where it came from.
 fake_cmd uname 'if [ "$1" = -m ]; then echo "uname: broken" >&2; exit 3; fi; exec /usr/bin/uname "$@"'
 collect_into "$T/broken" --only kernel
-assert_eq "$(mget "lv0['facts']['arch']")" null "facts.arch when uname -m fails"
 case $(uname -m) in
-x86_64 | i?86) assert_eq "$(mget "lv0['facts']['arch_family']")" x86 "arch_family from /proc/cpuinfo" ;;
+x86_64 | i?86)
+	assert_eq "$(mget "lv0['facts']['arch_family']")" x86 "arch_family from /proc/cpuinfo"
+	assert_eq "$(mget "lv0['facts']['arch']")" "$(uname -m)" "facts.arch from /proc/cpuinfo"
+	assert_eq "$(mget "lv0['facts']['evidence']['arch'][0]['detail']")" \
+		"no uname -m: what /proc/cpuinfo's shape proves" "evidence for facts.arch"
+	;;
 esac
 assert_eq "$(mget "lv0['errors']")" '["uname -m gave no architecture (failed); guessing it from /proc/cpuinfo"]' \
 	"level errors when uname -m fails"

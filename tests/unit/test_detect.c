@@ -342,12 +342,114 @@ static void test_xen(void **state)
 	lf_release(&lf);
 }
 
+static const char cpuinfo_no_hv_bit[] =
+	"processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nfpu_exception\t: yes\n"
+	"cpuid level\t: 11\nflags\t\t: fpu de tsc msr pae lm constant_tsc pni\n";
+
+/* An older PV domU (RHEL 5's 2.6.18-xen): no /sys/hypervisor, no
+ * hypervisor bit in cpuinfo, an empty /proc/xen/capabilities.  It was
+ * called a bare-metal host; lscpu says "Xen, para". */
+static void test_xen_pv_without_sysfs(void **state)
+{
+	struct level_facts lf;
+
+	(void)state;
+	lf_init(&lf, NR_ARCH_X86);
+	lf_add_str(&lf, "cpu", "cpuinfo", cpuinfo_no_hv_bit);
+	lf_add(&lf, "xen", "capabilities", "", 0);
+	expect(&lf, "guest", "xen", "none");
+	assert_string_equal(fact(&lf, "xen.domain"), "domU");
+	lf_release(&lf);
+
+	/* /proc/xen with xenfs not mounted: Xen, but which domain is unknown. */
+	lf_init(&lf, NR_ARCH_X86);
+	lf_add_str(&lf, "cpu", "cpuinfo", cpuinfo_no_hv_bit);
+	lf_add_str(&lf, "xen", "proc-xen", "path: /proc/xen\nexists: yes\n");
+	expect(&lf, "unknown", "xen", "none");
+	lf_release(&lf);
+}
+
+/* A dom0 is the host of its Xen machine, though its kernel, its CPUID
+ * flag and lscpu all say Xen guest. */
+static void test_xen_dom0_before_guest_signs(void **state)
+{
+	struct level_facts lf;
+
+	(void)state;
+	lf_init(&lf, NR_ARCH_X86);
+	lf_add_str(&lf, "cpu", "cpuinfo",
+	           "vendor_id\t: GenuineIntel\nflags\t\t: fpu hypervisor lahf_lm\n");
+	lf_add_str(&lf, "cpu", "lscpu", "Hypervisor vendor:   Xen\nVirtualization type: para\n");
+	lf_add_str(&lf, "dmesg", "dmesg", "[    0.000000] Linux version 6.1.0\n"
+	                                  "[    0.000000] Hypervisor detected: Xen PV\n");
+	lf_add(&lf, "xen", "capabilities", "control_d", 9);
+	expect(&lf, "host", "xen", "none");
+	lf_release(&lf);
+
+	/* lscpu's own word for dom0: vendor Xen, type none. */
+	lf_init(&lf, NR_ARCH_X86);
+	lf_add_str(&lf, "cpu", "lscpu", "Hypervisor vendor:   Xen\nVirtualization type: none\n");
+	expect(&lf, "host", "xen", NULL);
+	lf_release(&lf);
+}
+
+/* Names we do not know still mean a hypervisor when the source only
+ * speaks of one. */
+static void test_unnamed_hypervisors(void **state)
+{
+	struct level_facts lf;
+
+	(void)state;
+	lf_init(&lf, NR_ARCH_X86);
+	lf_add_str(&lf, "cpu", "cpuinfo", cpuinfo_no_hv_bit);
+	lf_add_str(&lf, "dmesg", "dmesg", "[    0.000000] Hypervisor detected: Jailhouse\n");
+	expect(&lf, "guest", "unknown", "none");
+	lf_release(&lf);
+
+	lf_init(&lf, NR_ARCH_X86);
+	lf_add_str(&lf, "cpu", "cpuinfo", cpuinfo_no_hv_bit);
+	lf_add_str(&lf, "cpu", "lscpu", "Hypervisor vendor:   Unisys s-Par\n"
+	                                "Virtualization type: full\n");
+	expect(&lf, "guest", "unknown", "none");
+	lf_release(&lf);
+}
+
+/* A clear hypervisor bit yields to any contrary sign: DMI of QEMU's
+ * machine under a spoofed vendor, or virtio; alone it still says host. */
+static void test_absent_flag_yields(void **state)
+{
+	struct level_facts lf;
+	json_object *ev;
+
+	(void)state;
+	lf_init(&lf, NR_ARCH_X86);
+	lf_add_str(&lf, "cpu", "cpuinfo", cpuinfo_no_hv_bit);
+	lf_add_str(&lf, "dmi", "id-sys_vendor", "ASUS\n");
+	lf_add_str(&lf, "dmi", "id-product_name", "Standard PC (Q35 + ICH9, 2009)\n");
+	expect(&lf, "unknown", NULL, "none");
+	/* Both sides of the doubt are cited. */
+	assert_true(json_object_object_get_ex(nr_facts_get(lf.facts, "evidence"), "virt.role", &ev));
+	assert_int_equal(json_object_array_length(ev), 2);
+	assert_non_null(strstr(json_object_get_string(json_object_object_get(
+	                               json_object_array_get_idx(ev, 1), "detail")), "Standard PC"));
+	lf_release(&lf);
+
+	lf_init(&lf, NR_ARCH_X86);
+	lf_add_str(&lf, "cpu", "cpuinfo", cpuinfo_no_hv_bit);
+	lf_add_str(&lf, "dmi", "id-sys_vendor", "Dell Inc.\n");
+	lf_add_str(&lf, "dmi", "id-product_name", "PowerEdge R640\n");
+	expect(&lf, "host", NULL, "none");
+	lf_release(&lf);
+}
+
 /* ---- PCI ----------------------------------------------------------------- */
 
 static const char pci_virtio[] =
 	"0000\t80860d57\t0\t0\n0008\t1af41045\t0\t0\t\tvirtio-pci\n";
 
-/* virtio alone is weak: the CPU flag decides first on x86. */
+/* virtio alone is weak, too weak to name a guest on x86, where the CPU
+ * flag decides first; but a clear flag beside it is no proof of bare
+ * metal either (a guest started with hypervisor=off): unknown. */
 static void test_pci_virtio(void **state)
 {
 	struct level_facts lf;
@@ -356,7 +458,7 @@ static void test_pci_virtio(void **state)
 	lf_init(&lf, NR_ARCH_X86);
 	lf_add_str(&lf, "pci", "devices", pci_virtio);
 	lf_add_str(&lf, "cpu", "cpuinfo", "vendor_id\t: GenuineIntel\nflags\t\t: fpu vmx sse2\n");
-	expect(&lf, "host", NULL, "vmx");
+	expect(&lf, "unknown", NULL, "vmx");
 	assert_string_equal(fact(&lf, "pci.hypervisor"), "virtio");
 	lf_release(&lf);
 
@@ -430,6 +532,13 @@ static void test_devicetree(void **state)
 	                    "qemu,pseries");
 	lf_release(&lf);
 
+	/* QEMU's powernv machine: "ibm,powernv" too, but emulated. */
+	lf_init(&lf, NR_ARCH_PPC);
+	lf_add(&lf, "devicetree", "compatible", "qemu,powernv\0ibm,powernv\0",
+	       sizeof("qemu,powernv\0ibm,powernv\0"));
+	expect(&lf, "guest", "qemu", NULL);
+	lf_release(&lf);
+
 	lf_init(&lf, NR_ARCH_PPC);
 	lf_add_str(&lf, "devicetree", "ibm-partition-name", "LPAR1");
 	expect(&lf, "guest", "powervm", NULL);
@@ -489,6 +598,10 @@ int main(void)
 		cmocka_unit_test(test_qemu_tcg_or_unknown),
 		cmocka_unit_test(test_dmi_lookalikes),
 		cmocka_unit_test(test_xen),
+		cmocka_unit_test(test_xen_pv_without_sysfs),
+		cmocka_unit_test(test_xen_dom0_before_guest_signs),
+		cmocka_unit_test(test_unnamed_hypervisors),
+		cmocka_unit_test(test_absent_flag_yields),
 		cmocka_unit_test(test_pci_virtio),
 		cmocka_unit_test(test_pci_specific_wins),
 		cmocka_unit_test(test_ppc_powernv_and_kvm_hv),

@@ -29,43 +29,47 @@ struct expect {
 	const char *platform;
 	const char *mach;
 	const char *isa;
+	const char *uname;   /* machine_name: what uname -m said there */
 };
 
 static const struct expect expected[] = {
 	{ "x86_64-64cpu", "x86", "GenuineIntel",
-	  "Intel(R) Xeon(R) CPU           X7550  @ 2.00GHz", 64, T, F, F, U, U, "", "", "" },
+	  "Intel(R) Xeon(R) CPU           X7550  @ 2.00GHz", 64, T, F, F, U, U, "", "", "", "x86_64" },
 	{ "x86_64-64cpu-linux6.2", "x86", "GenuineIntel",
-	  "11th Gen Intel(R) Core(TM) i7-1165G7 @ 2.80GHz", 8, T, F, F, U, U, "", "", "" },
+	  "11th Gen Intel(R) Core(TM) i7-1165G7 @ 2.80GHz", 8, T, F, F, U, U, "", "", "", "x86_64" },
 	{ "x86_64-dell_e4310", "x86", "GenuineIntel",
-	  "Intel(R) Core(TM) i5 CPU       M 560  @ 2.67GHz", 4, T, F, F, U, U, "", "", "" },
+	  "Intel(R) Core(TM) i5 CPU       M 560  @ 2.67GHz", 4, T, F, F, U, U, "", "", "", "x86_64" },
 	{ "x86_64-epyc_7451", "x86", "AuthenticAMD", "AMD EPYC 7451 24-Core Processor", 96,
-	  F, T, F, U, U, "", "", "" },
+	  F, T, F, U, U, "", "", "", "x86_64" },
 	/* A VirtualBox guest whose flags lack "hypervisor": lscpu found
 	 * Oracle elsewhere (the VirtualBox PCI device), not in cpuinfo. */
 	{ "vbox-win", "x86", "GenuineIntel", "Intel(R) Core(TM) i5-3317U CPU @ 1.70GHz", 2,
-	  F, F, F, U, U, "", "", "" },
+	  F, F, F, U, U, "", "", "", "x86_64" },
 	/* s390 KVM guest: no "sie" (its L0 did not pass it on). */
-	{ "s390-kvm", "s390", "IBM/S390", "", 3, U, U, U, F, U, "", "2817", "" },
-	{ "s390-zvm", "s390", "IBM/S390", "", 4, U, U, U, F, U, "", "2817", "" },
-	{ "s390-lpar", "s390", "IBM/S390", "", 17, U, U, U, F, U, "", "2817", "" },
-	{ "s390-lpar-drawer", "s390", "IBM/S390", "", 8, U, U, U, T, U, "", "2964", "" },
+	{ "s390-kvm", "s390", "IBM/S390", "", 3, U, U, U, F, U, "", "2817", "", "s390x" },
+	{ "s390-zvm", "s390", "IBM/S390", "", 4, U, U, U, F, U, "", "2817", "", "s390x" },
+	{ "s390-lpar", "s390", "IBM/S390", "", 17, U, U, U, F, U, "", "2817", "", "s390x" },
+	{ "s390-lpar-drawer", "s390", "IBM/S390", "", 8, U, U, U, T, U, "", "2964", "", "s390x" },
 	{ "ppc64-POWER7", "ppc", "", "POWER7 (architected), altivec supported", 16,
-	  U, U, U, U, U, "pSeries", "CHRP IBM,8233-E8B", "" },
-	{ "ppc-qemu", "ppc", "", "740/750", 1, U, U, U, U, U, "PowerMac", "Power Macintosh", "" },
+	  U, U, U, U, U, "pSeries", "CHRP IBM,8233-E8B", "", "" },
+	{ "ppc-qemu", "ppc", "", "740/750", 1, U, U, U, U, U, "PowerMac", "Power Macintosh", "", "" },
 	/* arm64 prints no model name: the first "CPU part" stands in. */
-	{ "arm-A510-A710-A715-X3", "arm", "0x41", "0xd46", 8, U, U, U, U, U, "", "", "" },
-	{ "armv7", "arm", "0x41", "ARMv7 Processor rev 4 (v7l)", 2, U, U, U, U, U, "", "", "" },
-	{ "rv64-linux", "riscv", "", "sifive,u74-mc", 2, U, U, U, U, U, "", "", "rv64imafdc" },
+	{ "arm-A510-A710-A715-X3", "arm", "0x41", "0xd46", 8, U, U, U, U, U, "", "", "", "aarch64" },
+	{ "armv7", "arm", "0x41", "ARMv7 Processor rev 4 (v7l)", 2, U, U, U, U, U, "", "", "", "armv7l" },
+	{ "rv64-linux", "riscv", "", "sifive,u74-mc", 2, U, U, U, U, U, "", "", "rv64imafdc", "riscv64" },
 	/* No "uarch" line: the isa stands in for the model. */
 	{ "rv64-milkvpioneer", "riscv", "0x5b7", "rv64imafdcv", 64, U, U, U, U, U, "", "",
-	  "rv64imafdcv" },
+	  "rv64imafdcv", "riscv64" },
 	{ "rv64-visionfive2", "riscv", "0x489", "sifive,u74-mc", 4, U, U, U, U, U, "", "",
-	  "rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb" },
+	  "rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb", "riscv64" },
 	{ "loongarch-kvm_on_loongson_3c6000", "loongarch", "", "Loongson-3A5000", 32,
-	  U, U, U, U, F, "", "generic-loongson-machine", "loongarch32r loongarch32s loongarch64" },
+	  U, U, U, U, F, "", "generic-loongson-machine", "loongarch32r loongarch32s loongarch64",
+	  "loongarch64" },
 	{ "loongarch-loongson_3a5000_hv", "loongarch", "", "Loongson-3A5000-HV", 4,
-	  U, U, U, U, T, "", "generic-loongson-machine", "loongarch32 loongarch64" },
-	{ "sparc64", "sparc", "", "TI UltraSparc II  (BlackBird)", 6, U, U, U, U, U, "", "sun4u", "" },
+	  U, U, U, U, T, "", "generic-loongson-machine", "loongarch32 loongarch64",
+	  "loongarch64" },
+	{ "sparc64", "sparc", "", "TI UltraSparc II  (BlackBird)", 6, U, U, U, U, U, "", "sun4u", "",
+	  "sparc64" },
 };
 
 static void check_machine(const struct expect *e)
@@ -88,6 +92,7 @@ static void check_machine(const struct expect *e)
 	assert_string_equal(ci.platform, e->platform);
 	assert_string_equal(ci.machine, e->mach);
 	assert_string_equal(ci.isa, e->isa);
+	assert_string_equal(ci.machine_name, e->uname);
 	free(buf);
 }
 
@@ -300,6 +305,109 @@ static void test_mips_shape(void **state)
 	assert_int_equal(ci.ncpus, 1);
 }
 
+/* Architectures the shared set lacks, each in the shape its kernel's
+ * show_cpuinfo() prints (written here, modelled on util-linux's lscpu
+ * dumps where it has them: ia64, i386, sparc64 T1).  The family is that
+ * architecture's, or unknown where we have none: never another one. */
+static const struct shape {
+	const char *what;
+	const char *text;
+	const char *arch, *uname, *model, *vendor;
+} shapes[] = {
+	/* ia64's "features" line once made it s390. */
+	{ "ia64 rx1620",
+	  "processor  : 0\nvendor     : GenuineIntel\narch       : IA-64\nfamily     : Itanium 2\n"
+	  "model      : 2\nrevision   : 1\narchrev    : 0\nfeatures   : branchlong\n"
+	  "cpu number : 0\ncpu regs   : 4\ncpu MHz    : 1599.000967\nitc MHz    : 1599.967674\n"
+	  "BogoMIPS   : 2392.06\nsiblings   : 1\n",
+	  "ia64", "ia64", "Itanium 2", "GenuineIntel" },
+	{ "ia64 9040",
+	  "processor  : 0\nvendor     : GenuineIntel\narch       : IA-64\nfamily     : 32\n"
+	  "model      : 0\nmodel name : Dual-Core Intel(R) Itanium(R) Processor 9040\n"
+	  "features   : branchlong, 16-byte atomic ops\ncpu regs   : 4\n",
+	  "ia64", "ia64", "Dual-Core Intel(R) Itanium(R) Processor 9040", "GenuineIntel" },
+	{ "alpha EV67",
+	  "cpu\t\t\t: Alpha\ncpu model\t\t: EV67\ncpu variation\t\t: 7\ncpu revision\t\t: 0\n"
+	  "cpu serial number\t: \nsystem type\t\t: Tsunami\nsystem variation\t: Clipper\n"
+	  "cycle frequency [Hz]\t: 667000000 est.\nBogoMIPS\t\t: 1332.74\n"
+	  "platform string\t\t: Compaq AlphaServer ES40\ncpus detected\t\t: 2\n",
+	  "alpha", "alpha", "EV67", "" },
+	{ "mips 1004Kc",
+	  "system type\t\t: MediaTek MT7621 ver:1 eco:3\nmachine\t\t\t: Ubiquiti EdgeRouter X\n"
+	  "processor\t\t: 0\ncpu model\t\t: MIPS 1004Kc V2.15\nBogoMIPS\t\t: 586.13\n"
+	  "wait instruction\t: yes\nmicrosecond timers\t: yes\ntlb_entries\t\t: 32\n"
+	  "ASEs implemented\t: mips16 dsp mt\n",
+	  "mips", "", "MIPS 1004Kc V2.15", "" },
+	/* A 32-bit x86 kernel names the machine after the CPU family. */
+	{ "i386 Xen PV",
+	  "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 23\n"
+	  "model name\t: Intel(R) Xeon(R) CPU           L5420  @ 2.50GHz\nfdiv_bug\t: no\n"
+	  "hlt_bug\t\t: no\nf00f_bug\t: no\ncoma_bug\t: no\nfpu\t\t: yes\nfpu_exception\t: yes\n"
+	  "cpuid level\t: 10\nwp\t\t: yes\nflags\t\t: fpu tsc msr pae vmx lm\n",
+	  "x86", "i686", "Intel(R) Xeon(R) CPU           L5420  @ 2.50GHz", "GenuineIntel" },
+	{ "i486",
+	  "processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 4\nf00f_bug\t: no\n"
+	  "fpu_exception\t: yes\ncpuid level\t: 1\nflags\t\t: fpu vme\n",
+	  "x86", "i486", "", "GenuineIntel" },
+	{ "sparc32 sun4m",
+	  "cpu\t\t: Fujitsu  MB86904\nfpu\t\t: Fujitsu MB86904 or Sun Microsystems SPARC\n"
+	  "promlib\t\t: Version 3 Revision 2\nprom\t\t: 2.25\ntype\t\t: sun4m\n"
+	  "ncpus probed\t: 1\nncpus active\t: 1\nCpu0Bogo\t: 109.77\nMMU type\t: Fujitsu Swift\n",
+	  "sparc", "sparc", "Fujitsu  MB86904", "" },
+	{ "sparc64 T1",
+	  "cpu\t\t: UltraSparc T1 (Niagara)\nfpu\t\t: UltraSparc T1 integrated FPU\npmu\t\t: niagara\n"
+	  "prom\t\t: OBP 4.30.4.b 2010/07/09 13:43\ntype\t\t: sun4v\nncpus probed\t: 24\n"
+	  "ncpus active\t: 24\nMMU Type\t: Hypervisor (sun4v)\n",
+	  "sparc", "sparc64", "UltraSparc T1 (Niagara)", "" },
+	/* 32-bit arm other than v7: no machine name (armv5tejl is not in
+	 * its "(v5l)"). */
+	{ "armv5",
+	  "Processor\t: ARM926EJ-S rev 5 (v5l)\nBogoMIPS\t: 226.09\nFeatures\t: swp half thumb\n"
+	  "CPU implementer\t: 0x41\nCPU architecture: 5TEJ\nHardware\t: Marvell SheevaPlug\n",
+	  "arm", "", "ARM926EJ-S rev 5 (v5l)", "0x41" },
+	/* Look-alike keys of architectures with no family here. */
+	{ "parisc",
+	  "processor\t: 0\ncpu family\t: PA-RISC 2.0\ncpu\t\t: PA8800 (Mako)\n"
+	  "capabilities\t: os64 iopdir_fdc nva_supported (0x05)\nmodel\t\t: 9000/800/rp3440\n"
+	  "hversion\t: 0x00008910\nsversion\t: 0x00000491\nbogomips\t: 1598.02\nsoftware id\t: 1\n",
+	  "", "", "PA8800 (Mako)", "" },
+	{ "sh4",
+	  "machine\t\t: RTS7751R2D\nprocessor\t: 0\ncpu family\t: sh4\ncpu type\t: SH7751R\n"
+	  "cut\t\t: unknown\ncpu flags\t: fpu ptea\ncache type\t: split (harvard)\n",
+	  "", "", "", "" },
+	{ "m68k",
+	  "CPU:\t\t68040\nMMU:\t\t68040\nFPU:\t\t68040\nClocking:\t24.8MHz\n"
+	  "BogoMips:\t16.46\nCalibration:\t82304 loops\n",
+	  "", "", "", "" },
+	{ "UML",
+	  "processor\t: 0\nvendor_id\t: User Mode Linux\nmodel name\t: UML\nmode\t\t: skas\n"
+	  "host\t\t: Linux host 6.1.0 x86_64\nfpu\t\t: yes\nflags\t\t: fpu vme de pse tsc\n",
+	  "", "", "UML", "User Mode Linux" },
+	/* Clues of two architectures: no answer rather than either. */
+	{ "x86 and s390 mixed",
+	  "vendor_id\t: IBM/S390\n# processors    : 2\ncpuid level\t: 13\nflags\t\t: fpu vmx\n",
+	  "", "", "", "IBM/S390" },
+};
+
+static void test_other_shapes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		const struct shape *sh = &shapes[i];
+		struct nr_cpuinfo ci;
+
+		print_message("  %s\n", sh->what);
+		assert_int_equal(nr_cpuinfo_parse(sh->text, strlen(sh->text), &ci), 0);
+		assert_string_equal(ci.arch_hint, sh->arch);
+		assert_string_equal(ci.machine_name, sh->uname);
+		assert_string_equal(ci.model, sh->model);
+		assert_string_equal(ci.vendor, sh->vendor);
+		/* No family, no flags believed: "vmx" of a mixed shape is no fact. */
+		if (!sh->arch[0])
+			assert_int_equal(ci.has_vmx, NR_TRI_UNKNOWN);
+	}
+}
+
 #define NMACHINES (sizeof(expected) / sizeof(expected[0]))
 
 int main(void)
@@ -316,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_mips_shape),
+		cmocka_unit_test(test_other_shapes),
 	};
 	struct CMUnitTest tests[NMACHINES + sizeof(fixed) / sizeof(fixed[0])];
 	size_t n = 0;
