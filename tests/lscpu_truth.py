@@ -34,9 +34,9 @@ def lines(kv):
 
 
 def is_x86(kv):
-    # An Itanium says GenuineIntel too, but its family is a name, not a number.
-    return (kv.get("Vendor ID") in ("GenuineIntel", "AuthenticAMD")
-            and kv.get("CPU family", "").isdigit())
+    # An Itanium says GenuineIntel too (and family 32 on a 9000 series), but
+    # only x86's cpuinfo has the "stepping" that lscpu prints as Stepping.
+    return kv.get("Vendor ID") in ("GenuineIntel", "AuthenticAMD") and "Stepping" in kv
 
 
 def truth(kv):
