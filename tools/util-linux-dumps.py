@@ -57,8 +57,8 @@ class Refused(Exception):
     pass
 
 
-def git(gitdir, *args, data=False):
-    r = subprocess.run(["git", "--git-dir", gitdir, *args], stdout=subprocess.PIPE,
+def git(gitdir, *args, data=False, where="--git-dir"):
+    r = subprocess.run(["git", where, gitdir, *args], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, check=False)
     if r.returncode != 0:
         raise Refused("git %s: %s" % (" ".join(args[:2]), r.stderr.decode(errors="replace").strip()))
@@ -283,7 +283,7 @@ def main(argv):
         return 2
     try:
         # A work tree's .git or a bare repository alike.
-        gitdir = git(gitdir, "rev-parse", "--absolute-git-dir").strip()
+        gitdir = git(gitdir, "rev-parse", "--absolute-git-dir", where="-C").strip()
         head = git(gitdir, "rev-parse", "HEAD^{commit}").strip()
     except Refused as e:
         print("util-linux-dumps: %s is not a git directory: %s" % (gitdir, e), file=sys.stderr)
