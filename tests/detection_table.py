@@ -67,7 +67,10 @@ def cmd_list(args):
                 data = fh.read(tool.MAX_BLOB + 1)
             if len(data) > tool.MAX_BLOB:
                 raise SystemExit("detection_table: %s is over %d bytes" % (f, tool.MAX_BLOB))
-            root = tool.unpack(data, dest)
+            try:
+                root = tool.unpack(data, dest)
+            except (tool.Refused, tool.tarfile.TarError, OSError) as e:
+                raise SystemExit("detection_table: %s: %s" % (f, e))
             jobs.append((name, "shared", tool.content_hash(root), root, lscpu))
     cache = args.get("--cache")
     if cache:
