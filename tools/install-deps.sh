@@ -31,6 +31,8 @@ TEST="$TEST libvirt-daemon-system libvirt-clients mmdebstrap e2fsprogs tgt qemu-
 # completion run in bash (with bash-completion) and zsh, the HTML view in
 # headless Chromium, the .deb built by debhelper, checked by lintian.
 TEST="$TEST groff-base man-db bash-completion zsh chromium dpkg-dev debhelper lintian"
+# util_linux_dumps.sh builds a small util-linux-shaped git history.
+TEST="$TEST git"
 # The index tests start their own PostgreSQL (initdb + pg_ctl on a socket in
 # a temporary directory); the package's own cluster is never started (see
 # policy-rc.d below).  sqlite3 and psql let the tests look inside.

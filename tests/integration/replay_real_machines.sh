@@ -44,35 +44,10 @@ ls "$RM"/*.tar.gz | sed 's|.*/||; s|\.tar\.gz$||' | sort >"$T/have"
 awk '{ print $1 }' "$T/table" | sort >"$T/want"
 diff "$T/have" "$T/want" >"$T/diff" || { show "$T/diff"; fail "table and fixtures differ"; }
 
-# What lscpu says: role, hypervisor and virt_ext, "?" where it says nothing.
+# What lscpu says: role, hypervisor and virt_ext, "?" where it says nothing
+# (tests/lscpu_truth.py, shared with detection_table.sh).
 lscpu_truth() {
-	"$PY" - "$1" <<'PY'
-import sys
-kv = {}
-for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
-    if ":" in line:
-        k, v = line.split(":", 1)
-        kv.setdefault(k.strip(), v.strip())
-hv, vendor, vtype, virt = (kv.get(k) for k in ("Hypervisor", "Hypervisor vendor", "Virtualization type", "Virtualization"))
-names = {"KVM": "kvm", "Oracle": "virtualbox", "innotek GmbH": "virtualbox", "Microsoft": "hyperv",
-         "VMware": "vmware", "Xen": "xen", "pHyp": "powervm"}
-if vendor == "IBM":
-    name = "lpar" if hv == "PR/SM" else "zvm" if hv and hv.startswith("z/VM") else "?"
-else:
-    name = names.get(vendor, "?") if vendor else "?"
-role = "?"
-if vtype in ("full", "para", "container"):
-    role = "guest"
-elif vtype == "none" or (virt and not vendor):
-    role = "host"
-ext = {"VT-x": "vmx", "AMD-V": "svm"}.get(virt, "?")
-# On x86, lscpu prints "Virtualization:" whenever cpuinfo has vmx or svm.
-if ext == "?" and kv.get("Vendor ID") in ("GenuineIntel", "AuthenticAMD"):
-    ext = "none"
-if role == "host" and name == "?":
-    name = "-"
-print(role, name, ext)
-PY
+	"$PY" "$TESTS_DIR/lscpu_truth.py" "$1"
 }
 
 mkdir -p "$T/trees"
