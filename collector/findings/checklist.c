@@ -229,7 +229,10 @@ const char *nr_checklist_accel(json_object *levels, json_object *level, char *wh
 		snprintf(why, whylen, "this level detects QEMU without a KVM signature (TCG)");
 		return "TCG";
 	}
-	if (role && strcmp(role, "host") == 0)
+	if (nr_mlevel_firmware_hv(facts))
+		snprintf(why, whylen, "a host in an LPAR of %s: firmware below it, no KVM or TCG",
+		         nr_mlevel_firmware_hv(facts));
+	else if (role && strcmp(role, "host") == 0)
 		snprintf(why, whylen, "bare metal: no hypervisor below it");
 	else
 		snprintf(why, whylen, "no evidence: %s%s", hv ? "hypervisor " : "hypervisor unknown",
@@ -246,7 +249,8 @@ static void accel_item(const struct cl_ctx *c, struct nr_cl_item *it)
 	acc = nr_checklist_accel(c->levels, c->level, why, sizeof(why));
 	if (acc)
 		set(it, NR_CL_PRESENT, NULL, "%s: %s", acc, why);
-	else if (role && strcmp(role, "host") == 0 && nr_mlevel_depth(c->level) == 0)
+	else if (((role && strcmp(role, "host") == 0) || nr_mlevel_firmware_hv(c->facts)) &&
+	         nr_mlevel_depth(c->level) == 0)
 		set(it, NR_CL_NA, NULL, "%s", why);
 	else
 		set(it, NR_CL_MISSING, NULL, "%s", why);

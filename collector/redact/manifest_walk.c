@@ -43,6 +43,7 @@ static const char *const kept[] = {
 	"levels/*/facts/cpuid/hypervisor",
 	"levels/*/facts/vmx/feature_control",
 	"levels/*/facts/vmx/msrs/*",
+	"levels/*/facts/vmx/flags/*",
 	"dropins/loaded/*/name",
 	"dropins/loaded/*/sha256",
 	"case_id",
