@@ -183,6 +183,10 @@ char *nr_summary_render(const struct nr_run_info *run, struct nr_level *levels, 
 	nr_time_format_utc(run->created, when, sizeof(when));
 	nr_manifest_totals(levels, n_levels, counts, &scrubbed, &artifacts);
 	text_add(&t, "nest-report %s bundle from %s, created %s\n", NR_VERSION, run->host, when);
+	if (run->replay_host)
+		text_add(&t, "Replayed on %s from a captured tree of %s (kernel %s): the facts are "
+		         "the captured machine's\n", run->replay_host, run->host,
+		         or_dash(n_levels ? nr_facts_str(levels[0].facts, "kernel.release") : NULL));
 	if (run->case_id || run->label)
 		text_add(&t, "Case: %s%s%s%s\n", run->case_id ? run->case_id : "none",
 		         run->label ? " (label: " : "", run->label ? run->label : "", run->label ? ")" : "");
