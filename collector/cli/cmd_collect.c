@@ -47,7 +47,8 @@ static const char collect_usage[] =
 	"      --label TEXT          a short label, likewise (\"after-upgrade\")\n"
 	"      --sysroot DIR         replay a tree made by 'nest-report capture' (or a\n"
 	"                            copy of /proc and /sys) as level l0, not this machine;\n"
-	"                            unlike sos's --sysroot, never a live root such as /\n"
+	"                            unlike sos's --sysroot, never a live root such as /;\n"
+	"                            the bundle names the captured machine, not this one\n"
 	NR_OPT_PROBE_DIR_HELP
 	"\n"
 	"levels reached over SSH (agentless: nothing is installed on them):\n"
