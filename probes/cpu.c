@@ -2,6 +2,7 @@
 /* CPU identity and virtualization extensions: /proc/cpuinfo and lscpu. */
 #include "level/facts.h"
 #include "parse.h"
+#include "parse_vmx.h"
 #include "probes.h"
 
 #include <errno.h>
@@ -100,9 +101,31 @@ static void cpu_parse_lscpu(const struct nr_artifacts *arts, json_object *facts)
 		nr_facts_set(facts, "cpu.vendor", nr_json_str_or_null(ls.vendor));
 }
 
+/* cpuinfo's "vmx flags": what the CPU's VMX can do, in the kernel's words,
+ * which the rules weigh a KVM parameter against (apicv-disabled-l0). */
+static void cpu_parse_vmx_flags(const struct nr_artifacts *arts, json_object *facts)
+{
+	struct nr_vmx_flags f;
+	json_object *words;
+	const char *buf;
+	char detail[64];
+	size_t len, i;
+
+	buf = nr_artifacts_get(arts, "cpuinfo", &len);
+	if (!buf || !nr_vmx_flags_parse(buf, len, &f))
+		return;
+	words = json_object_new_array();
+	for (i = 0; i < f.n; i++)
+		json_object_array_add(words, json_object_new_string(f.word[i]));
+	nr_facts_set(facts, "vmx.flags", words);
+	snprintf(detail, sizeof(detail), "vmx flags: %zu feature names", f.n);
+	nr_facts_evidence(facts, "vmx.flags", nr_artifacts_path(arts, "cpuinfo"), detail);
+}
+
 static void cpu_parse(const struct nr_artifacts *arts, json_object *facts)
 {
 	cpu_parse_cpuinfo(arts, facts);
+	cpu_parse_vmx_flags(arts, facts);
 	cpu_parse_lscpu(arts, facts);
 }
 

@@ -139,3 +139,43 @@ const char *nr_vmx_feature_control(const struct nr_vmx *v)
 		return "unlocked";
 	return v->feature_control & 4 ? "enabled" : "disabled";
 }
+
+static bool flag_word_ok(struct nr_span w)
+{
+	size_t i;
+
+	if (w.len == 0 || w.len >= NR_VMX_FLAG_LEN)
+		return false;
+	for (i = 0; i < w.len; i++)
+		if (!((w.p[i] >= 'a' && w.p[i] <= 'z') || (w.p[i] >= '0' && w.p[i] <= '9') ||
+		      w.p[i] == '_'))
+			return false;
+	return true;
+}
+
+bool nr_vmx_flags_parse(const char *buf, size_t len, struct nr_vmx_flags *out)
+{
+	struct nr_span line, key, val, word;
+	size_t pos = 0, wp = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (nr_text_next_line(buf, len, &pos, &line)) {
+		if (!nr_span_split(line, ':', &key, &val) || !nr_span_eq(nr_span_trim(key), "vmx flags"))
+			continue;
+		while (out->n < NR_VMX_FLAGS_MAX && nr_span_next_token(val, " \t", &wp, &word))
+			if (flag_word_ok(word))
+				nr_span_copy(word, out->word[out->n++], NR_VMX_FLAG_LEN);
+		return true;
+	}
+	return false;
+}
+
+bool nr_vmx_flags_has(const struct nr_vmx_flags *f, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->word[i], word) == 0)
+			return true;
+	return false;
+}

@@ -71,4 +71,27 @@ const char *nr_vmx_msr_name(uint32_t index);
  * "unlocked" (the kernel sets it when KVM loads); NULL not read. */
 const char *nr_vmx_feature_control(const struct nr_vmx *v);
 
+/* ---- /proc/cpuinfo's "vmx flags" line --------------------------------- */
+
+#define NR_VMX_FLAGS_MAX 64
+#define NR_VMX_FLAG_LEN 32
+
+/* The kernel's names for the CPU's VMX features, as Linux 5.8 and later
+ * print them in /proc/cpuinfo (arch/x86/include/asm/vmxfeatures.h):
+ * "ept", "vapic_reg", "vid", "posted_intr", and the synthetic "apicv"
+ * (all three of those) ... */
+struct nr_vmx_flags {
+	size_t n;
+	char word[NR_VMX_FLAGS_MAX][NR_VMX_FLAG_LEN];
+};
+
+/* The first "vmx flags" line of a cpuinfo (every CPU repeats it).  Words
+ * that are not 1 to 31 bytes of [a-z0-9_] are skipped, and at most
+ * NR_VMX_FLAGS_MAX kept.  Returns false when there is no such line (an
+ * older kernel, no VMX, or not x86): unknown, not "no features". */
+bool nr_vmx_flags_parse(const char *buf, size_t len, struct nr_vmx_flags *out);
+
+/* Whether word is among them. */
+bool nr_vmx_flags_has(const struct nr_vmx_flags *f, const char *word);
+
 #endif

@@ -301,6 +301,10 @@ static void item_cmdline(struct cl *c, json_object *it)
 		item_set(it, "missing", "%s is not linked to a QEMU guest of a collected level%s%s", c->id,
 		         nr_mlevel_string(match, "detail") ? ": " : "",
 		         nr_mlevel_string(match, "detail") ? nr_mlevel_string(match, "detail") : "");
+	} else if (nr_mlevel_firmware_hv(c->facts)) {
+		/* A firmware partition is a host (docs/detection.md). */
+		item_set(it, "n/a", "%s is the host (L0), in an LPAR of %s: no QEMU runs it", c->id,
+		         nr_mlevel_firmware_hv(c->facts));
 	} else if (role && strcmp(role, "guest") == 0) {
 		hv = nr_facts_str(c->facts, "virt.hypervisor");
 		item_set(it, "missing", "%s is itself a guest (of %s) whose host was not collected", c->id,
@@ -399,7 +403,8 @@ static void item_accel(struct cl *c, json_object *it)
 		snprintf(value, sizeof(value), "%s: %s", acc, why);
 		json_object_object_add(it, "value", json_object_new_string(value));
 		item_set(it, "ok", NULL);
-	} else if (role && strcmp(role, "host") == 0 && nr_mlevel_depth(c->level) == 0) {
+	} else if (((role && strcmp(role, "host") == 0) || nr_mlevel_firmware_hv(c->facts)) &&
+	           nr_mlevel_depth(c->level) == 0) {
 		item_set(it, "n/a", "%s", why);
 	} else {
 		item_set(it, "missing", "%s", why);

@@ -51,7 +51,10 @@ const char *nr_checklist_accel(json_object *levels, json_object *level, char *wh
 		snprintf(why, whylen, "this level detects QEMU without a KVM signature (TCG)");
 		return "TCG";
 	}
-	if (role && strcmp(role, "host") == 0)
+	if (nr_mlevel_firmware_hv(facts))
+		snprintf(why, whylen, "a host in an LPAR of %s: firmware below it, no KVM or TCG",
+		         nr_mlevel_firmware_hv(facts));
+	else if (role && strcmp(role, "host") == 0)
 		snprintf(why, whylen, "bare metal: no hypervisor below it");
 	else
 		snprintf(why, whylen, "no evidence: %s%s", hv ? "hypervisor " : "hypervisor unknown",

@@ -192,6 +192,15 @@ json_object *nr_manifest_build(const struct nr_run_info *run, struct nr_level *l
 	json_object_object_add(m, "tool", tool);
 	json_object_object_add(m, "created", json_object_new_string(when));
 	json_object_object_add(m, "host", json_object_new_string(run->host));
+	/* Only for a replay: who made the bundle from the captured tree, and
+	 * when (the manifest:1 readers from before it never see it). */
+	if (run->replay_host) {
+		json_object *replay = json_object_new_object();
+
+		json_object_object_add(replay, "host", json_object_new_string(run->replay_host));
+		json_object_object_add(replay, "time", json_object_new_string(when));
+		json_object_object_add(m, "replay", replay);
+	}
 	json_object_object_add(m, "argv", argv_json(run->argc, run->argv));
 	json_object_object_add(m, "options", opts);
 	json_object_object_add(m, "levels", lvs);

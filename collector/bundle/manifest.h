@@ -13,7 +13,11 @@
 
 struct nr_run_info {
 	time_t created;
-	const char *host;
+	const char *host;         /* the machine the bundle describes */
+	/* collect --sysroot: the machine that replayed the captured tree (host
+	 * is then the captured machine's name, "unknown" when it has none);
+	 * NULL for a live run. */
+	const char *replay_host;
 	int argc;
 	char **argv;
 	const char *compression;

@@ -2,6 +2,7 @@
 #include "summary.h"
 #include "level/facts.h"
 #include "findings/findings.h"
+#include "findings/mlevel.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,13 +64,20 @@ void nr_summary_level_line(json_object *facts, char *out, size_t outlen)
 	const char *qemu = NULL, *role = nr_facts_str(facts, "virt.role");
 	const char *hv = nr_facts_str(facts, "virt.hypervisor");
 	int avail = nr_facts_bool(facts, "kvm.available");
-	int nested = nr_facts_bool(facts, "kvm.nested");
+	int nested = nr_facts_bool(facts, "kvm.nested"), depth;
 	char virt[80];
 
 	if (json_object_is_type(qv, json_type_array) && json_object_array_length(qv) > 0)
 		qemu = json_object_get_string(
 			json_object_object_get(json_object_array_get_idx(qv, 0), "version"));
-	if (role && strcmp(role, "guest") == 0)
+	depth = nr_mlevel_sysinfo_depth(facts);
+	/* A firmware partition is a host (docs/detection.md); sysinfo tells
+	 * an s390 guest's depth outright. */
+	if (nr_mlevel_firmware_hv(facts))
+		snprintf(virt, sizeof(virt), "host, in an LPAR of %s", nr_mlevel_firmware_hv(facts));
+	else if (role && strcmp(role, "guest") == 0 && depth > 0)
+		snprintf(virt, sizeof(virt), "guest of %s, L%d by /proc/sysinfo", or_dash(hv), depth);
+	else if (role && strcmp(role, "guest") == 0)
 		snprintf(virt, sizeof(virt), "guest of %s", or_dash(hv));
 	else
 		snprintf(virt, sizeof(virt), "%s", role ? role : "role unknown");
@@ -175,6 +183,10 @@ char *nr_summary_render(const struct nr_run_info *run, struct nr_level *levels, 
 	nr_time_format_utc(run->created, when, sizeof(when));
 	nr_manifest_totals(levels, n_levels, counts, &scrubbed, &artifacts);
 	text_add(&t, "nest-report %s bundle from %s, created %s\n", NR_VERSION, run->host, when);
+	if (run->replay_host)
+		text_add(&t, "Replayed on %s from a captured tree of %s (kernel %s): the facts are "
+		         "the captured machine's\n", run->replay_host, run->host,
+		         or_dash(n_levels ? nr_facts_str(levels[0].facts, "kernel.release") : NULL));
 	if (run->case_id || run->label)
 		text_add(&t, "Case: %s%s%s%s\n", run->case_id ? run->case_id : "none",
 		         run->label ? " (label: " : "", run->label ? run->label : "", run->label ? ")" : "");

@@ -47,7 +47,8 @@ static const char collect_usage[] =
 	"      --label TEXT          a short label, likewise (\"after-upgrade\")\n"
 	"      --sysroot DIR         replay a tree made by 'nest-report capture' (or a\n"
 	"                            copy of /proc and /sys) as level l0, not this machine;\n"
-	"                            unlike sos's --sysroot, never a live root such as /\n"
+	"                            unlike sos's --sysroot, never a live root such as /;\n"
+	"                            the bundle names the captured machine, not this one\n"
 	NR_OPT_PROBE_DIR_HELP
 	"\n"
 	"levels reached over SSH (agentless: nothing is installed on them):\n"
@@ -441,6 +442,22 @@ static int parse_args(int argc, char **argv, struct collect_args *a)
 	return -1;
 }
 
+/* A replay's automatic name carries the captured machine's name
+ * (run->info.host by now), not this machine's; a name given with -o, and
+ * a redacted bundle's "redacted", stay. */
+static int name_replayed(struct nr_collect_run *run, struct nr_error *err)
+{
+	const struct collect_args *a = run->name_ud;
+	bool auto_name;
+
+	if (!run->writer.auto_name || run->redactor)
+		return 0;
+	if (resolve_output(a->output, run->info.host, a, run->info.created, run->writer.final_path,
+	                   sizeof(run->writer.final_path), &auto_name) < 0)
+		return nr_error_set(err, ENAMETOOLONG, "output path too long");
+	return 0;
+}
+
 static int setup_run(struct nr_collect_run *run, const struct collect_args *a, int argc,
                      char **argv, char *host, char *spool, struct nr_error *err)
 {
@@ -455,6 +472,11 @@ static int setup_run(struct nr_collect_run *run, const struct collect_args *a, i
 	run->info.artifact_cap = a->cap;
 	run->info.case_id = a->case_id;
 	run->info.label = a->label;
+	if (a->sysroot) {
+		run->info.replay_host = host;
+		run->name_bundle = name_replayed;
+		run->name_ud = (void *)a;
+	}
 	/* A redacted bundle's name must not carry the hostname either. */
 	if (resolve_output(a->output, run->redactor ? "redacted" : host, a, run->info.created,
 	                   run->writer.final_path, sizeof(run->writer.final_path),

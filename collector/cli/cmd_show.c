@@ -170,6 +170,7 @@ static void print_header(const struct show_args *a, json_object *m, const struct
 	json_object *argv = nr_mlevel_member(m, "argv", json_type_array);
 	json_object *signer = nr_mlevel_member(m, "signer", json_type_object);
 	json_object *tool = nr_mlevel_member(m, "tool", json_type_object);
+	json_object *replay = nr_mlevel_member(m, "replay", json_type_object);
 	char size[32] = "?";
 	struct stat sb;
 	size_t i;
@@ -180,10 +181,18 @@ static void print_header(const struct show_args *a, json_object *m, const struct
 	nr_cmd_put_safe(stdout, a->bundle);
 	printf(" (%s)\nCreated:   ", size);
 	nr_cmd_put_safe(stdout, nr_mlevel_string(m, "created") ? nr_mlevel_string(m, "created") : "?");
-	printf(" on ");
+	printf(replay ? " from a capture of " : " on ");
 	nr_cmd_put_safe(stdout, nr_mlevel_string(m, "host") ? nr_mlevel_string(m, "host") : "?");
 	printf(" by nest-report ");
 	nr_cmd_put_safe(stdout, nr_mlevel_string(tool, "version") ? nr_mlevel_string(tool, "version") : "?");
+	if (replay) {
+		/* host is the captured machine; this is who replayed its tree. */
+		printf("\nReplayed:  on ");
+		nr_cmd_put_safe(stdout, nr_mlevel_string(replay, "host") ? nr_mlevel_string(replay, "host") : "?");
+		printf(" at ");
+		nr_cmd_put_safe(stdout, nr_mlevel_string(replay, "time") ? nr_mlevel_string(replay, "time") : "?");
+		printf(", from a captured tree (collect --sysroot)");
+	}
 	printf("\nSignature: %s", nr_msg_sgr(stdout, v->checks[NR_CHECK_SIGNATURE].status == NR_CHECK_PASS
 	                                             ? "\033[32m" : v->checks[NR_CHECK_SIGNATURE].status == NR_CHECK_FAIL
 	                                             ? "\033[1;31m" : ""));
@@ -267,6 +276,7 @@ static json_object *show_json(const struct show_args *a, json_object *m,
 	json_object_object_add(o, "bundle", json_object_new_string(a->bundle));
 	json_object_object_add(o, "created", json_object_get(json_object_object_get(m, "created")));
 	json_object_object_add(o, "host", json_object_get(json_object_object_get(m, "host")));
+	json_object_object_add(o, "replay", json_object_get(nr_mlevel_member(m, "replay", json_type_object)));
 	json_object_object_add(o, "tool", json_object_get(json_object_object_get(m, "tool")));
 	json_object_object_add(o, "argv", json_object_get(json_object_object_get(m, "argv")));
 	json_object_object_add(o, "signature", sig);

@@ -203,6 +203,10 @@ static void header(struct nr_page *p, const struct nr_verify_result *v)
 	nr_page_raw(p, "</h1><dl class=\"meta\">");
 	meta_row(p, "Bundle", p->a->bundle);
 	meta_row(p, "Created", nr_mlevel_string(p->m, "created"));
+	/* host is the captured machine; this is who replayed its tree. */
+	if (nr_mlevel_member(p->m, "replay", json_type_object))
+		meta_row(p, "Replayed on",
+		         nr_mlevel_string(nr_mlevel_member(p->m, "replay", json_type_object), "host"));
 	nr_page_raw(p, "<dt>By</dt><dd>nest-report ");
 	nr_page_text(p, nr_mlevel_string(tool, "version"));
 	nr_page_raw(p, "</dd>");

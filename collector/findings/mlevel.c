@@ -125,7 +125,7 @@ bool nr_mlevel_reached(json_object *level)
 bool nr_mlevel_is_guest_hv(const struct nr_mlevels *ix, json_object *level)
 {
 	json_object *facts = nr_mlevel_facts(level);
-	const char *role, *hv;
+	const char *role;
 	int depth = nr_mlevel_depth(level);
 
 	if (depth == 1)
@@ -135,9 +135,61 @@ bool nr_mlevel_is_guest_hv(const struct nr_mlevels *ix, json_object *level)
 	if (depth != 0)
 		return false;
 	role = nr_facts_str(facts, "virt.role");
-	hv = nr_facts_str(facts, "virt.hypervisor");
-	/* An LPAR is where s390 KVM hosts run: bare metal for our purpose. */
-	return role && strcmp(role, "guest") == 0 && !(hv && strcmp(hv, "lpar") == 0);
+	/* A firmware partition (an s390 or POWER LPAR) is where KVM hosts run:
+	 * a host, never a guest needing its host (docs/detection.md). */
+	return role && strcmp(role, "guest") == 0 && !nr_mlevel_firmware_hv(facts);
+}
+
+const char *nr_mlevel_firmware_hv(json_object *facts)
+{
+	const char *hv = nr_facts_str(facts, "virt.hypervisor");
+
+	if (hv && strcmp(hv, "lpar") == 0)
+		return "PR/SM";
+	if (hv && strcmp(hv, "powervm") == 0)
+		return "PowerVM";
+	return NULL;
+}
+
+int nr_mlevel_sysinfo_depth(json_object *facts)
+{
+	json_object *stack = nr_mlevel_member(nr_mlevel_member(facts, "virt", json_type_object),
+	                                      "stack", json_type_array);
+	size_t i, n = stack ? json_object_array_length(stack) : 0;
+	int vms = 0, seen = 0;
+
+	for (i = 0; i < n && i < 64; i++) {
+		const char *kind = nr_mlevel_string(json_object_array_get_idx(stack, i), "kind");
+
+		seen |= kind && (strcmp(kind, "lpar") == 0 || strcmp(kind, "vm") == 0);
+		vms += kind && strcmp(kind, "vm") == 0;
+	}
+	return seen ? vms : -1;
+}
+
+/* The topology's cap on levels (run/topology.h) bounds a real chain. */
+#define NEST_WALK_MAX 64
+
+int nr_mlevel_nest_depth(const struct nr_mlevels *ix, json_object *level)
+{
+	json_object *lv = level, *parent = NULL;
+	const char *role;
+	int up, own;
+
+	for (up = 0; up < NEST_WALK_MAX; up++) {
+		own = nr_mlevel_sysinfo_depth(nr_mlevel_facts(lv));
+		if (own >= 0)
+			return own + up;
+		parent = nr_mlevel_parent(ix, lv);
+		if (!parent || parent == lv)
+			break;
+		lv = parent;
+	}
+	if (parent)
+		return nr_mlevel_depth(level);   /* a loop, or deeper than any topology */
+	role = nr_facts_str(nr_mlevel_facts(lv), "virt.role");
+	own = role && strcmp(role, "guest") == 0 && !nr_mlevel_firmware_hv(nr_mlevel_facts(lv));
+	return own + up;
 }
 
 bool nr_mlevel_is_host(const struct nr_mlevels *ix, json_object *level)

@@ -68,6 +68,24 @@ bool nr_mlevel_is_guest_hv(const struct nr_mlevels *ix, json_object *level);
 /* The L0: depth 0 and not a guest hypervisor. */
 bool nr_mlevel_is_host(const struct nr_mlevels *ix, json_object *level);
 
+/* The firmware hypervisor whose partition the level runs in: "PR/SM" (an
+ * s390 LPAR: virt.hypervisor "lpar") or "PowerVM" (a POWER LPAR:
+ * "powervm"); NULL for anything else.  Such a level is a host, the lowest
+ * level an OS runs at (docs/detection.md, "Firmware hypervisors"). */
+const char *nr_mlevel_firmware_hv(json_object *facts);
+
+/* The level's depth in the nesting, the N of "LN": 0 for bare metal or a
+ * firmware partition.  s390's /proc/sysinfo tells it outright (one VMnn
+ * block per hypervisor between the LPAR and the level, virt.stack);
+ * otherwise a level is one deeper than its parent, and a level without a
+ * parent is L1 when it is a guest (a run inside a VM), else L0.  A parent
+ * chain longer than the topology's cap (a hostile manifest) gives the
+ * level's own `depth`; -1 when even that is unknown. */
+int nr_mlevel_nest_depth(const struct nr_mlevels *ix, json_object *level);
+/* The depth s390's /proc/sysinfo gives (virt.stack's VMnn entries), or -1
+ * when it says nothing (no stack, or one with neither an LPAR nor a VM). */
+int nr_mlevel_sysinfo_depth(json_object *facts);
+
 /* facts.arch_family as an NR_ARCH_* bit (NR_ARCH_UNKNOWN when absent). */
 enum nr_arch nr_mlevel_arch(json_object *facts);
 

@@ -3,6 +3,7 @@
  * setups" asks for and the bundle lacks, each with how to add it.  These
  * read the manifest's probe list and level tree, not facts. */
 #include "rule.h"
+#include "host_gap.h"
 #include "level/facts.h"
 
 #include <stdio.h>
@@ -67,16 +68,42 @@ static enum nr_rule_verdict check_no_l1(struct nr_rule_ctx *c)
 	return nr_rule_fire(c, NULL, "guests", guests, NULL);
 }
 
+/* "L3": a level by its depth in the nesting (nr_mlevel_nest_depth), plus
+ * delta; fallback when the depth is unknown. */
+static void level_name(struct nr_rule_ctx *c, int delta, const char *fallback, char *out,
+                       size_t outlen)
+{
+	int d = nr_mlevel_nest_depth(c->levels, c->level);
+
+	if (d < 0 || d + delta < 0)
+		snprintf(out, outlen, "%s", fallback);
+	else
+		snprintf(out, outlen, "L%d", d + delta);
+}
+
 static enum nr_rule_verdict check_no_l0(struct nr_rule_ctx *c)
 {
 	const char *hv = nr_facts_str(c->facts, "virt.hypervisor");
+	char host[16], why[400], fix[700], reason[420];
 	json_object *ev;
 
 	if (nr_mlevel_depth(c->level) != 0)
 		return NR_RULE_PASS;
+	level_name(c, -1, "L0", host, sizeof(host));
 	ev = json_object_new_array();
 	nr_rule_ev_fact(ev, c->facts, "virt.role", "%s is a guest of %s", c->id, hv ? hv : "?");
-	return nr_rule_fire(c, ev, "hv", hv ? hv : "an unidentified hypervisor", NULL);
+	if (nr_host_gap(c->facts, c->id, why, sizeof(why), fix, sizeof(fix), ev)) {
+		snprintf(reason, sizeof(reason), ", and cannot be: %s", why);
+	} else {
+		snprintf(reason, sizeof(reason), ": the kernel document asks for %s's versions, "
+		         "cpuinfo, dmesg and KVM parameters too", host);
+		snprintf(fix, sizeof(fix), "run nest-report on the host and collect this machine "
+		         "from there (nest-report --level l1=root@THIS-MACHINE); if you cannot, add "
+		         "the host's kernel, QEMU and libvirt versions and KVM parameters to the "
+		         "report by hand");
+	}
+	return nr_rule_fire(c, ev, "hv", hv ? hv : "an unidentified hypervisor", "host", host,
+	                    "why", reason, "fix", fix, NULL);
 }
 
 static const char *reach_fix(const char *status)
@@ -117,6 +144,7 @@ static enum nr_rule_verdict check_cmdline(struct nr_rule_ctx *c)
 {
 	json_object *guests = nr_mlevel_guests(c->facts);
 	const char *qemu = nr_mlevel_probe_status(c->level, "qemu"), *which = c->rule->arg;
+	char guest[16];
 	json_object *ev;
 
 	if (!guests)
@@ -128,9 +156,12 @@ static enum nr_rule_verdict check_cmdline(struct nr_rule_ctx *c)
 	/* libvirt's per-domain logs hold the command line too. */
 	if (nr_mlevel_has_artifact_prefix(c->level, "libvirt", "log-"))
 		return NR_RULE_PASS;
+	/* The guests of a level at depth N are L(N+1), whatever the run
+	 * calls the level: the fifth level of an s390 stack runs L5s. */
+	level_name(c, 1, which, guest, sizeof(guest));
 	ev = json_object_new_array();
 	nr_rule_ev_add(ev, NULL, "no QEMU process in /proc, no libvirt domain log");
-	return nr_rule_fire(c, ev, "which", which, NULL);
+	return nr_rule_fire(c, ev, "which", guest, NULL);
 }
 
 static const struct wanted want_dmesg = { "dmesg", "dmesg" };
@@ -179,14 +210,24 @@ static const struct nr_rule rules[] = {
 		.scope = NR_SCOPE_GUEST_HV,
 		.arches = NR_ARCH_ANY,
 		.title = "nest-report ran inside a guest, and its host was not collected",
-		.inputs = "depth, virt.role, virt.hypervisor",
-		.message = "{level} is itself a guest of {hv}, and its host (L0) was not collected: "
-		           "the kernel document asks for L0's versions, cpuinfo, dmesg and KVM "
-		           "parameters too",
-		.hint = "run nest-report on the host and collect this machine from there "
-		        "(nest-report --level l1=root@THIS-MACHINE); if you cannot, add the host's "
-		        "kernel, QEMU and libvirt versions and KVM parameters to the report by hand",
+		.inputs = "depth, virt.role, virt.hypervisor, virt.stack, firmware.sys_vendor, "
+		          "firmware.product_name",
+		.message = "{level} is itself a guest of {hv}, and its host ({host}) was not "
+		           "collected{why}",
+		.hint = "{fix}",
 		.source = SRC_REPORT ", `Information to collect (generic)`",
+		.doc = "`{host}` is the host's depth in the nesting (`L0`, or deeper by s390's "
+		       "/proc/sysinfo).  Where nest-report can run on the host (KVM, QEMU, Xen, an "
+		       "unnamed hypervisor), `{fix}` asks to collect this machine from there, or to "
+		       "add the host's versions and KVM parameters by hand.  Where it cannot, "
+		       "`{why}` says so and `{fix}` names what can be had instead: z/VM (its level "
+		       "from /proc/sysinfo, `vmcp query cplevel`), VirtualBox, Hyper-V and Azure, "
+		       "VMware, Parallels (the product's version and its nested-virtualization "
+		       "switch), Firecracker (the platform), and public clouds recognised by DMI: "
+		       "Amazon EC2 (the instance type, which is the DMI product name), Google "
+		       "Compute Engine and Alibaba Cloud (the machine type from the metadata "
+		       "server).  A firmware partition (an s390 or POWER LPAR) is a host, not a "
+		       "guest: this rule never fires there.",
 		.check = check_no_l0,
 	},
 	{
@@ -295,6 +336,9 @@ static const struct nr_rule rules[] = {
 		.hint = "start the {which} guest before running nest-report, or attach its libvirt "
 		        "log (/var/log/libvirt/qemu/NAME.log)",
 		.source = SRC_REPORT ", `Information to collect (generic)`",
+		.doc = "`{which}` names the missing guests by their depth in the nesting: `L2` "
+		       "under an L1, `L5` on the fifth level of an s390 stack (/proc/sysinfo's "
+		       "VMnn blocks count), whatever the run calls the level.",
 		.check = check_cmdline,
 		.arg = "L2",
 	},

@@ -152,6 +152,7 @@ void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch
 		"cpuid.vendor", "cpuid.hypervisor_bit", "cpuid.vmx", "cpuid.svm", "cpuid.signature",
 		"cpuid.signature2", "cpuid.hypervisor", "cpuid.svm_features",
 		"vmx.feature_control", "vmx.features", "vmx.msrs",
+		"vmx.flags",
 	};
 	size_t i;
 

@@ -7,7 +7,8 @@
  * structural fields, rather than allowing free-text ones, is deliberate: a
  * field added later is redacted until someone decides otherwise.
  *
- * The identities the manifest itself names (the collecting host, SSH
+ * The identities the manifest itself names (the collecting host, the
+ * host that replayed a captured tree, SSH
  * targets, each level's node name, the signer, user@host in argv) are
  * learnt from it first. */
 #include "collection.h"
@@ -20,7 +21,7 @@
 
 /* Fields kept as they are.  '*' is any array index or object key. */
 static const char *const kept[] = {
-	"schema", "tool/*", "created", "options/*",
+	"schema", "tool/*", "created", "options/*", "replay/time",
 	"levels/*/id", "levels/*/parent", "levels/*/transport", "levels/*/status",
 	"levels/*/match/by",
 	"levels/*/facts/arch_family", "levels/*/facts/cpu/virt_ext", "levels/*/facts/virt/role",
@@ -43,6 +44,7 @@ static const char *const kept[] = {
 	"levels/*/facts/cpuid/hypervisor",
 	"levels/*/facts/vmx/feature_control",
 	"levels/*/facts/vmx/msrs/*",
+	"levels/*/facts/vmx/flags/*",
 	"dropins/loaded/*/name",
 	"dropins/loaded/*/sha256",
 	"case_id",
@@ -265,6 +267,9 @@ int nr_redact_learn_manifest(struct nr_redactor *r, json_object *m)
 	int rc;
 
 	rc = nr_redact_learn_name(r, str_at(m, "host"));
+	/* A replay's bundle names the machine that replayed it too. */
+	if (rc >= 0)
+		rc = nr_redact_learn_name(r, str_at(json_object_object_get(m, "replay"), "host"));
 	for (i = 0; rc >= 0 && json_object_is_type(levels, json_type_array) &&
 	            i < json_object_array_length(levels); i++) {
 		json_object *lv = json_object_array_get_idx(levels, i);

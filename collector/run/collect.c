@@ -2,6 +2,7 @@
 #include "collect.h"
 #include "discovery.h"
 #include "bundle/summary.h"
+#include "level/facts.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -249,6 +250,16 @@ static int check_spools(const struct nr_collect_run *run, struct nr_error *err)
 	return 0;
 }
 
+/* A replay's bundle names the machine the tree was captured from, never
+ * the one replaying it (docs/detection.md, "Replaying a captured tree"). */
+static int name_replay(struct nr_collect_run *run, struct nr_error *err)
+{
+	const char *h = run->n_levels ? nr_facts_str(run->levels[0].facts, "hostname") : NULL;
+
+	run->info.host = h ? h : "unknown";
+	return run->name_bundle ? run->name_bundle(run, err) : 0;
+}
+
 int nr_collect_execute(struct nr_collect_run *run, struct nr_error *err)
 {
 	json_object *files = NULL, *manifest = NULL, *entry;
@@ -262,6 +273,8 @@ int nr_collect_execute(struct nr_collect_run *run, struct nr_error *err)
 		rc = check_spools(run, err);
 	if (rc == 0 && nr_interrupted)
 		rc = nr_error_set(err, EINTR, "interrupted; no bundle written");
+	if (rc == 0 && run->info.replay_host)
+		rc = name_replay(run, err);
 	if (rc < 0)
 		goto out;
 	run->info.findings = nr_manifest_findings(run->levels, run->n_levels);

@@ -28,6 +28,12 @@ struct nr_collect_run {
 	struct nr_redactor *redactor;
 	struct nr_redact_seed *seeds;
 	char map_path[PATH_MAX];
+	/* A replay (info.replay_host set) names the captured machine: once the
+	 * levels are collected, info.host becomes l0's hostname ("unknown"
+	 * when the tree has none) and this, when set, may rename the bundle
+	 * (writer.final_path) after it.  Returns 0 or a negative errno. */
+	int (*name_bundle)(struct nr_collect_run *run, struct nr_error *err);
+	void *name_ud;
 };
 
 /* Set up levels[] from l0's transport and the topology. */

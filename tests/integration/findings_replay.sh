@@ -26,7 +26,7 @@ s390-kvm                          -  s390-l1-no-sie
 s390-zvm                          -  s390-l1-no-sie
 s390-lpar                         -  kvm-unavailable-l0
 s390-lpar-drawer                  -  kvm-unavailable-l0
-ppc64-POWER7                      -  l1-no-kvm-device
+ppc64-POWER7                      -  kvm-unavailable-l0
 ppc-qemu                          -  l1-no-kvm-device
 arm-A510-A710-A715-X3             -  kvm-unavailable-l0
 armv7                             -  kvm-unavailable-l0

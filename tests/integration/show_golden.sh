@@ -16,6 +16,8 @@ normalise() {
 	sed -E -e "s|$T|T|g" -e "s|$SRC_DIR|SRC|g" \
 		-e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g' \
 		-e 's/ on [^ ]+ by nest-report [^ ]+$/ on HOST by nest-report VERSION/' \
+		-e 's/ by nest-report [0-9][^ ]*$/ by nest-report VERSION/' \
+		-e 's/^Replayed:  on [^ ]+ at /Replayed:  on HOST at /' \
 		-e 's/\(rules of nest-report [^)]*\)/(rules of nest-report VERSION)/' \
 		-e 's/\(created TIME on [^)]*\)/(created TIME on HOST)/' \
 		-e 's/\([0-9.]+ (B|KiB|MiB)\)/(SIZE)/' "$1"

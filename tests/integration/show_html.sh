@@ -135,7 +135,10 @@ has_text() { # FILE TEXT WHAT
 browse dump "file://$T/page.html" "$T/page.dom"
 page_checks "$T/page.html" "$T/page.dom"
 text_of "$T/page.dom" >"$T/page.txt"
-soft has_text "$T/page.txt" "nest-report bundle from $(hostname)" "heading"
+# A replay names the captured machine (uname's node name in the tree), and
+# says who replayed it.
+soft has_text "$T/page.txt" "nest-report bundle from hv1" "heading"
+soft has_text "$T/page.txt" "Replayed on" "replay row"
 soft has_text "$T/page.txt" "x86_64, kernel 6.1.0-18-amd64, host, QEMU 7.2.9" "level line"
 # The tree: l0 and the guest it runs, seen but not collected, with KVM.
 grep -q '<svg' "$T/page.dom" || fail "no inline SVG tree"

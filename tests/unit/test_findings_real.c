@@ -49,8 +49,10 @@ static const struct real_machine {
 	/* LPARs are where s390 KVM hosts run: bare metal for the rules. */
 	{ "s390-lpar", NR_ARCH_S390, "", "kvm-unavailable-l0", NULL, "kvm-unavailable-l0" },
 	{ "s390-lpar-drawer", NR_ARCH_S390, "", "kvm-unavailable-l0", NULL, "kvm-unavailable-l0" },
-	/* Guests of PowerVM and of QEMU: guest hypervisors if anything. */
-	{ "ppc64-POWER7", NR_ARCH_PPC, "", "l1-no-kvm-device", NULL, "l1-no-kvm-device" },
+	/* A PowerVM LPAR is a firmware partition, a host as an s390 LPAR is
+	 * (docs/detection.md, "Firmware hypervisors"). */
+	{ "ppc64-POWER7", NR_ARCH_PPC, "", "kvm-unavailable-l0", NULL, "kvm-unavailable-l0" },
+	/* A guest of QEMU: a guest hypervisor if anything. */
 	{ "ppc-qemu", NR_ARCH_PPC, "", "l1-no-kvm-device", NULL, "l1-no-kvm-device" },
 	{ "arm-A510-A710-A715-X3", NR_ARCH_ARM, "", "kvm-unavailable-l0", NULL, "kvm-unavailable-l0" },
 	{ "armv7", NR_ARCH_ARM, "", "kvm-unavailable-l0", NULL, "kvm-unavailable-l0" },

@@ -295,6 +295,76 @@ static void test_vmx_hostile(void **state)
 	assert_int_equal(nr_vmx_text_parse("", 0, &v), 0);
 }
 
+/* ---- cpuinfo's "vmx flags" ------------------------------------------------------ */
+
+/* A Haswell i5-4210U (Linux 5.16): VMX with EPT and unrestricted guest,
+ * but no APICv: neither the synthetic "apicv" nor its three parts. */
+static void test_vmx_flags_haswell(void **state)
+{
+	struct nr_vmx_flags f;
+	size_t len;
+	char *buf = local("vmx/cpuinfo-haswell-i5-4210U.txt", &len);
+
+	(void)state;
+	assert_true(nr_vmx_flags_parse(buf, len, &f));
+	assert_int_equal(f.n, 15);
+	assert_string_equal(f.word[0], "vnmi");
+	assert_true(nr_vmx_flags_has(&f, "unrestricted_guest"));
+	assert_true(nr_vmx_flags_has(&f, "ept"));
+	assert_false(nr_vmx_flags_has(&f, "apicv"));
+	assert_false(nr_vmx_flags_has(&f, "vapic_reg"));
+	assert_false(nr_vmx_flags_has(&f, "posted_intr"));
+	/* "flags" itself names vmx and ept too: only the vmx flags line counts. */
+	assert_false(nr_vmx_flags_has(&f, "vmx"));
+	free(buf);
+}
+
+/* util-linux's dumps: an i7-1165G7 on Linux 6.2 lists apicv; a Westmere
+ * laptop's older kernel prints no vmx flags line at all (unknown). */
+static void test_vmx_flags_real(void **state)
+{
+	struct nr_vmx_flags f;
+	size_t len;
+	char *buf;
+
+	(void)state;
+	NR_TEST_NEED_SHARED();
+	buf = nr_test_fixture_read("x86_64-64cpu-linux6.2", "proc/cpuinfo", &len);
+	assert_non_null(buf);
+	assert_true(nr_vmx_flags_parse(buf, len, &f));
+	assert_true(nr_vmx_flags_has(&f, "apicv"));
+	assert_true(nr_vmx_flags_has(&f, "vapic_reg") && nr_vmx_flags_has(&f, "vid") &&
+	            nr_vmx_flags_has(&f, "posted_intr"));
+	free(buf);
+	buf = nr_test_fixture_read("x86_64-dell_e4310", "proc/cpuinfo", &len);
+	assert_non_null(buf);
+	assert_false(nr_vmx_flags_parse(buf, len, &f));
+	assert_int_equal(f.n, 0);
+	free(buf);
+}
+
+static void test_vmx_flags_hostile(void **state)
+{
+	static const char text[] = "flags : vmx\nvmx flags:\tept  APICV a-b \xff " /* junk skipped */
+	                           "vid_0123456789_0123456789_0123456789 posted_intr\n"
+	                           "vmx flags : apicv\n";
+	struct nr_vmx_flags f;
+	char many[64 * 4 + 16] = "vmx flags:";
+	size_t i;
+
+	(void)state;
+	assert_true(nr_vmx_flags_parse(text, sizeof(text) - 1, &f));
+	assert_int_equal(f.n, 2);
+	assert_string_equal(f.word[0], "ept");
+	assert_string_equal(f.word[1], "posted_intr");
+	assert_false(nr_vmx_flags_has(&f, "apicv"));   /* the first line wins */
+	assert_false(nr_vmx_flags_parse("vmx flag: ept\n", 14, &f));
+	for (i = 0; i < 70; i++)
+		strcat(many, " ab");
+	assert_true(nr_vmx_flags_parse(many, strlen(many), &f));
+	assert_int_equal(f.n, NR_VMX_FLAGS_MAX);
+}
+
 /* ---- the probes' parse() ------------------------------------------------------ */
 
 static void test_probe_cpuid_facts(void **state)
@@ -352,6 +422,9 @@ int main(void)
 		cmocka_unit_test(test_vmx_no_shadow),
 		cmocka_unit_test(test_vmx_tcg_zeros),
 		cmocka_unit_test(test_vmx_hostile),
+		cmocka_unit_test(test_vmx_flags_haswell),
+		cmocka_unit_test(test_vmx_flags_real),
+		cmocka_unit_test(test_vmx_flags_hostile),
 		cmocka_unit_test(test_probe_cpuid_facts),
 		cmocka_unit_test(test_probe_vmx_facts),
 	};
