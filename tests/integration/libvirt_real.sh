@@ -313,6 +313,14 @@ soft check_tcg
 # TCG on l0, fixed on l0 with <domain type='kvm'>; no FAIL points at the
 # symptom, and l0's warning about the same guest follows the cause.
 check_cause_first() {
+	assert_eq "$(mget "[f['id'] for f in m['findings'] if f['level'] == 'l1' and f['id'] == 'l1-no-kvm-device']")" "[]" \
+		"l1-no-kvm-device (the symptom) on l1"
+	# TCG emulates SVM, and kvm_amd loads on it: where l1 has a /dev/kvm
+	# (this development machine), there is no missing /dev/kvm to explain.
+	if [ "$(lget l1 "lv['facts']['kvm']['available']")" != false ]; then
+		note "l1 has a /dev/kvm under TCG (kvm_amd on TCG's svm): no l1-emulated-tcg to check"
+		return 0
+	fi
 	f="[f for f in m['findings'] if f['id'] == 'l1-emulated-tcg' and f['level'] == 'l1']"
 	assert_eq "$(mget "len($f)")" 1 "l1-emulated-tcg findings on l1"
 	case $(mget "$f[0]['hint']") in
