@@ -35,10 +35,12 @@ static int dmi_collect(struct nr_probe_ctx *ctx)
 		return nr_probe_skip(ctx, "dmidecode needs root; re-run with sudo (DMI identity "
 		                          "from sysfs only)");
 	rc = nr_probe_cmd(ctx, "dmidecode", argv, &exit_code);
-	/* Exit 1 with "No SMBIOS nor DMI entry point found" is itself evidence
-	 * (e.g. a microVM), so the output is kept and the probe is ok. */
+	/* Without a DMI table dmidecode exits 1 after its header ("Scanning
+	 * /dev/mem for entry point."): the output is kept, since it says what
+	 * was tried, but the table the kernel document asks for is missing,
+	 * and the probe fails saying so. */
 	if (rc == 0 && exit_code != 0)
-		nr_probe_note(ctx, "dmidecode exited with status %d", exit_code);
+		nr_probe_cmd_failed(ctx, "dmidecode");
 	return rc;
 }
 

@@ -97,7 +97,8 @@ static int modules_collect(struct nr_probe_ctx *ctx)
 			argvs[n][0] = "modinfo";
 			argvs[n][1] = mods[n];
 			argvs[n][2] = NULL;
-			specs[n] = (struct nr_probe_cmd_spec){ artifacts[n], argvs[n], 0, -1 };
+			specs[n] = (struct nr_probe_cmd_spec){ artifacts[n], argvs[n], 0, -1,
+			                                       "no such module on this kernel" };
 		}
 		rc = nr_probe_cmds(ctx, specs, n);
 		for (i = 0; i < n; i++)

@@ -41,7 +41,8 @@ static int packages_collect(struct nr_probe_ctx *ctx)
 	int rc;
 
 	if (nr_probe_has(ctx, "dpkg-query"))
-		specs[n++] = (struct nr_probe_cmd_spec){ "dpkg-query", dpkg_argv, 0, -1 };
+		specs[n++] = (struct nr_probe_cmd_spec){ "dpkg-query", dpkg_argv, 0, -1,
+		                                         "none of the packages asked for is installed" };
 	if (nr_probe_has(ctx, "rpm"))
 		specs[n++] = (struct nr_probe_cmd_spec){ "rpm-qa", rpm_argv, 0, -1 };
 	if (n == 0)

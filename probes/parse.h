@@ -171,7 +171,10 @@ struct nr_qemu_guest {
 	 * A named x86 model whose definition has svm (qemu64, phenom,
 	 * Opteron_G2-G5, EPYC*, Dhyana*) gives UNKNOWN here: svm reaches the
 	 * guest on an AMD host or under TCG and is masked on an Intel host, so
-	 * only the host's cpuinfo can tell.  No -cpu at all: UNKNOWN. */
+	 * only the host's cpuinfo can tell (nr_qemu_guest_settle), except under
+	 * TCG alone, which emulates svm: TRUE.  A model the table does not
+	 * know: UNKNOWN.  No -cpu on qemu-system-x86_64: QEMU's default
+	 * qemu64. */
 	enum nr_tri virt_ext_exposed;
 	/* The same per extension, as argv requests it (KVM still masks what the
 	 * host lacks): qemu64 gives vmx FALSE, svm TRUE; -cpu host both TRUE. */
@@ -187,10 +190,29 @@ struct nr_qemu_guest {
  * -EINVAL if argv[0] is not a QEMU system emulator. */
 int nr_qemu_argv_parse(const char *const *argv, size_t argc, struct nr_qemu_guest *out);
 
+/* QEMU's named x86 CPU models (qemu_cpu_models.c): the vendor and whether
+ * the model's definition has vmx or svm. */
+enum nr_qemu_vendor { NR_QEMU_VENDOR_INTEL, NR_QEMU_VENDOR_AMD, NR_QEMU_VENDOR_OTHER };
+struct nr_qemu_model {
+	const char *name;
+	enum nr_qemu_vendor vendor;
+	bool vmx, svm;
+};
+/* The model named (a version "-v2" and the alias suffixes -noTSX, -IBRS,
+ * -IBPB taken off), or NULL for a model the table does not know. */
+const struct nr_qemu_model *nr_qemu_x86_model(const char *model);
+
 /* True when QEMU's definition of the named x86 CPU model has svm (qemu64,
  * phenom, Opteron_G2-G5, EPYC*, Dhyana*, per QEMU 7.2's
  * query-cpu-model-expansion); no named model has vmx. */
 bool nr_qemu_x86_model_has_svm(const char *model);
+
+/* Settle a guest's virt_ext_exposed that its argv alone left open: a
+ * named model with svm but no vmx gives svm under TCG (which emulates
+ * it) and under KVM on an AMD host (host_amd 1), none under KVM on an
+ * Intel host (host_amd 0: KVM masks what the CPU lacks).  host_amd -1:
+ * unknown, and it stays so. */
+void nr_qemu_guest_settle(struct nr_qemu_guest *g, int host_amd);
 
 /* True when argv0's basename is qemu-system-*, qemu-kvm or qemu-system. */
 bool nr_qemu_is_binary(const char *argv0);

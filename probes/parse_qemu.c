@@ -407,19 +407,6 @@ static bool model_is_hostlike(const char *m)
 	return strcmp(m, "host") == 0 || strcmp(m, "max") == 0;
 }
 
-/* QEMU's x86 models whose definition has svm (checked against
- * query-cpu-model-expansion of QEMU 7.2, tests/fixtures/qemu/); no named
- * x86 model has vmx. */
-bool nr_qemu_x86_model_has_svm(const char *m)
-{
-	static const char *const prefixes[] = { "qemu64", "phenom", "EPYC", "Dhyana" };
-
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (strncmp(m, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	return strncmp(m, "Opteron_G", 9) == 0 && m[9] >= '2' && m[9] <= '5';
-}
-
 static enum nr_tri ext_explicit(const struct ext_req *e)
 {
 	if (e->minus)
@@ -431,13 +418,15 @@ static enum nr_tri ext_explicit(const struct ext_req *e)
 
 static enum nr_tri ext_from_model(const char *model, bool x86, bool svm)
 {
+	const struct nr_qemu_model *m;
+
 	if (model[0] == '\0')
 		return NR_TRI_UNKNOWN;
 	if (model_is_hostlike(model))
 		return NR_TRI_TRUE;
-	if (!x86)
-		return NR_TRI_UNKNOWN;
-	return (svm && nr_qemu_x86_model_has_svm(model)) ? NR_TRI_TRUE : NR_TRI_FALSE;
+	if (!x86 || !(m = nr_qemu_x86_model(model)))
+		return NR_TRI_UNKNOWN;   /* a model we do not know: no guess */
+	return (svm ? m->svm : m->vmx) ? NR_TRI_TRUE : NR_TRI_FALSE;
 }
 
 static enum nr_tri either(enum nr_tri explicit_v, enum nr_tri model_v)
@@ -448,9 +437,12 @@ static enum nr_tri either(enum nr_tri explicit_v, enum nr_tri model_v)
 static void decide_virt_ext(struct qscan *q, bool x86)
 {
 	struct nr_qemu_guest *out = q->out;
+	/* No -cpu: qemu-system-x86_64's default model is qemu64. */
+	const char *model = !out->cpu_model[0] && strcmp(out->binary, "qemu-system-x86_64") == 0
+	                            ? "qemu64" : out->cpu_model;
 	enum nr_tri ev = ext_explicit(&q->vmx), es = ext_explicit(&q->svm);
-	enum nr_tri mv = ext_from_model(out->cpu_model, x86, false);
-	enum nr_tri ms = ext_from_model(out->cpu_model, x86, true);
+	enum nr_tri mv = ext_from_model(model, x86, false);
+	enum nr_tri ms = ext_from_model(model, x86, true);
 
 	out->vmx_exposed = either(ev, mv);
 	out->svm_exposed = either(es, ms);
@@ -462,6 +454,18 @@ static void decide_virt_ext(struct qscan *q, bool x86)
 		out->virt_ext_exposed = mv;
 	else
 		out->virt_ext_exposed = NR_TRI_UNKNOWN; /* svm-only model: host decides */
+	/* TCG alone emulates SVM (not VMX): the host does not matter. */
+	if (out->virt_ext_exposed == NR_TRI_UNKNOWN && out->svm_exposed == NR_TRI_TRUE &&
+	    out->accel_count == 1 && out->accel[0] == NR_ACCEL_TCG)
+		out->virt_ext_exposed = NR_TRI_TRUE;
+}
+
+void nr_qemu_guest_settle(struct nr_qemu_guest *g, int host_amd)
+{
+	if (g->virt_ext_exposed != NR_TRI_UNKNOWN || g->svm_exposed != NR_TRI_TRUE ||
+	    g->vmx_exposed != NR_TRI_FALSE || host_amd < 0)
+		return;
+	g->virt_ext_exposed = host_amd ? NR_TRI_TRUE : NR_TRI_FALSE;
 }
 
 /* ---- public --------------------------------------------------------- */

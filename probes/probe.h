@@ -87,7 +87,11 @@ bool nr_probe_name_reserved(const char *name);
  * NULL), -ENOENT when the command is not installed (recorded as such),
  * -ETIMEDOUT, or another negative errno.  A command stopped at the
  * artifact cap has *exit_code 0: its output is there, truncated (and
- * recorded so). */
+ * recorded so).  A command that exits non-zero and prints nothing is a
+ * failed artifact: an otherwise ok probe ends `failed`, its error naming
+ * the command, its status and its stderr (locally, over SSH and on
+ * replay alike), unless the spec says what that outcome means
+ * (nr_probe_cmd_spec.empty_answer). */
 int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *const *argv,
                  int *exit_code);
 
@@ -99,8 +103,16 @@ struct nr_probe_cmd_spec {
 	const char *const *argv;
 	int rc;          /* out: as nr_probe_cmd() */
 	int exit_code;   /* out */
+	/* A non-zero exit with nothing printed is this answer, not a failure
+	 * ("no such module on this kernel"): a note says so.  NULL: failed. */
+	const char *empty_answer;
 };
 int nr_probe_cmds(struct nr_probe_ctx *ctx, struct nr_probe_cmd_spec *specs, size_t n);
+
+/* The command behind `artifact` failed although it printed something (a
+ * header, as dmidecode does without a DMI table): the artifact is failed,
+ * as when it prints nothing (see nr_probe_cmd). */
+void nr_probe_cmd_failed(struct nr_probe_ctx *ctx, const char *artifact);
 
 /* Copy a file from the level as artifact `artifact`.  -ENOENT when absent
  * (nothing recorded). */

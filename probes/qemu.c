@@ -286,6 +286,11 @@ static void qemu_parse_process(const struct nr_artifacts *arts, const char *name
 		p += alen + 1;
 	}
 	if (argc > 0 && nr_qemu_argv_parse(argv, argc, &g) == 0) {
+		const char *vendor = nr_facts_str(facts, "cpu.vendor");   /* the cpu probe's */
+
+		/* An svm-only model under KVM: this host's vendor settles it. */
+		nr_qemu_guest_settle(&g, !vendor ? -1 : strcmp(vendor, "AuthenticAMD") == 0 ||
+		                                          strcmp(vendor, "HygonGenuine") == 0);
 		e = guest_json(&g, arr, strtol(name + strlen("cmdline-"), NULL, 10));
 		json_object_array_add(nr_facts_get(facts, "guests"), e);
 		nr_facts_evidence(facts, "guests", nr_artifacts_path(arts, name), g.name);

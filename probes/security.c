@@ -56,7 +56,8 @@ static int security_collect(struct nr_probe_ctx *ctx)
 		nr_probe_note(ctx, "audit log not searched: needs root");
 	else if (nr_probe_path_info(ctx, AUDIT_LOG, &exists, &chr, &rw) == 0 && exists &&
 	         nr_probe_has(ctx, "ausearch"))
-		specs[n++] = (struct nr_probe_cmd_spec){ "ausearch-avc", ausearch_argv, 0, -1 };
+		specs[n++] = (struct nr_probe_cmd_spec){ "ausearch-avc", ausearch_argv, 0, -1,
+		                                         "no denial since boot" };
 	else
 		nr_probe_note(ctx, "no audit log (%s) or no ausearch: denials from the kernel log only",
 		              AUDIT_LOG);

@@ -306,10 +306,22 @@ else
 	_LIBVIRTD_DOWN_HERE="(p['name'] == 'libvirt' and str(p['error']).startswith('virsh cannot connect to libvirtd'))"
 fi
 
+# The dmi probe fails, rightly, where dmidecode finds no DMI table (a VM
+# or container without SMBIOS, or without /sys/firmware/dmi and /dev/mem,
+# as the development machine): a command's non-zero exit is a failure
+# (issue 21), and the tests that collect this machine accept that one.
+if [ "$(id -u)" = 0 ] && _dmi=$(PATH="$PATH:/usr/sbin:/sbin" command -v dmidecode) &&
+	! "$_dmi" >/dev/null 2>&1; then
+	_DMI_NONE_HERE="(p['name'] == 'dmi' and 'dmidecode exited with status' in str(p['error']))"
+else
+	_DMI_NONE_HERE=False
+fi
+
 # no_probe_failed [EXCEPT...]: no probe on level 0 is failed or timeout,
-# except those named (and libvirt where this machine's libvirtd is down).
+# except those named (and libvirt where this machine's libvirtd is down,
+# dmi where it has no DMI table).
 no_probe_failed() {
-	_bad=$(mget "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv0['probes'] if p['status'] in ('failed', 'timeout') and p['name'] not in '$*'.split() and not $_LIBVIRTD_DOWN_HERE)")
+	_bad=$(mget "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv0['probes'] if p['status'] in ('failed', 'timeout') and p['name'] not in '$*'.split() and not $_LIBVIRTD_DOWN_HERE and not $_DMI_NONE_HERE)")
 	[ -z "$_bad" ] || fail "probes failed or timed out: $_bad"
 }
 
@@ -687,7 +699,7 @@ expect_level() {
 # it has artifacts.
 level_complete() {
 	expect_level "$1" ok
-	_bad=$(lget "$1" "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv['probes'] if p['status'] in ('failed', 'timeout') and not $_LIBVIRTD_DOWN_HERE)")
+	_bad=$(lget "$1" "' '.join(p['name'] + '=' + p['status'] + '(' + str(p['error']) + ')' for p in lv['probes'] if p['status'] in ('failed', 'timeout') and not $_LIBVIRTD_DOWN_HERE and not $_DMI_NONE_HERE)")
 	[ -z "$_bad" ] || fail "level $1: probes failed or timed out: $_bad"
 	_n=$(lget "$1" "sum(len(p['artifacts']) for p in lv['probes'])")
 	assert_gt "$_n" 0 "artifacts of level $1"

@@ -277,10 +277,19 @@ static void finding(struct nr_page *p, json_object *f)
 	json_object *ev = nr_mlevel_member(f, "evidence", json_type_array);
 	const char *sev = nr_severity_name(nr_findings_severity(f)), *hint = nr_mlevel_string(f, "hint");
 	size_t i;
+	json_object *cause = nr_mlevel_member(f, "explained_by", json_type_object);
 
 	nr_page_printf(p, "<li class=\"%s\"><span class=\"sev\">%s</span><b>", sev, sev);
 	nr_page_text(p, nr_mlevel_string(f, "level"));
 	nr_page_raw(p, "</b>: ");
+	/* Listed after its cause (findings/cause.h): say which. */
+	if (nr_mlevel_string(cause, "id") && nr_mlevel_string(cause, "level")) {
+		nr_page_raw(p, "<i>(follows from ");
+		nr_page_text(p, nr_mlevel_string(cause, "id"));
+		nr_page_raw(p, " on ");
+		nr_page_text(p, nr_mlevel_string(cause, "level"));
+		nr_page_raw(p, ")</i> ");
+	}
 	nr_page_text(p, nr_mlevel_string(f, "message"));
 	if (hint) {
 		nr_page_raw(p, "<div class=\"fix\"><b>Fix:</b> ");

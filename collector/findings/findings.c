@@ -2,6 +2,7 @@
 /* The findings engine: run the rule table over a manifest's levels, render
  * each firing through its rule's templates, gather what could not be
  * checked, and sort.  See findings.h and rule.h. */
+#include "cause.h"
 #include "rule.h"
 #include "level/facts.h"
 #include "util/version_cmp.h"
@@ -16,10 +17,11 @@
 
 struct item {
 	enum nr_severity sev;
+	int depth;               /* -1 (unknown) sorts first, as the top does */
 	size_t level_index;
 	size_t rule_index;
 	size_t seq;
-	json_object *finding;
+	struct nr_cause_item link;   /* holds the finding */
 };
 
 #define MISSING_MAX sizeof(((struct nr_rule_ctx *)0)->missing)
@@ -76,7 +78,7 @@ static void render(const char *tpl, const char *const *vars, size_t nvars, char 
 
 /* ---- firing --------------------------------------------------------------- */
 
-static void sink_push(struct sink *s, enum nr_severity sev, size_t level_index, json_object *f)
+static void sink_push(struct sink *s, const struct nr_rule_ctx *c, json_object *f)
 {
 	if (!f || s->oom) {
 		s->oom = 1;
@@ -95,7 +97,11 @@ static void sink_push(struct sink *s, enum nr_severity sev, size_t level_index, 
 		s->items = ni;
 		s->cap = cap;
 	}
-	s->items[s->n] = (struct item){ sev, level_index, s->rule_index, s->n, f };
+	s->items[s->n] = (struct item){
+		c->rule->severity, nr_mlevel_depth(c->level), c->level_index, s->rule_index, s->n,
+		{ .finding = f, .rule = c->rule->id, .level = c->id, .about = c->about,
+		  .host = nr_mlevel_id(nr_mlevel_host(c->levels, c->level)) },
+	};
 	s->n++;
 }
 
@@ -139,9 +145,10 @@ enum nr_rule_verdict nr_rule_fire(struct nr_rule_ctx *c, json_object *ev, ...)
 	va_end(ap);
 	render(c->rule->message, vars, n / 2, message, sizeof(message));
 	render(c->rule->hint, vars, n / 2, hint, sizeof(hint));
-	sink_push(c->sink, c->rule->severity, c->level_index,
+	sink_push(c->sink, c,
 	          finding_new(c->rule->id, c->rule->severity, c->id, message, ev, hint,
 	                      c->rule->source));
+	c->about = NULL;
 	return NR_RULE_FIRED;
 }
 
@@ -371,6 +378,8 @@ static int item_cmp(const void *a, const void *b)
 
 	if (x->sev != y->sev)
 		return x->sev < y->sev ? -1 : 1;
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
 	if (x->level_index != y->level_index)
 		return x->level_index < y->level_index ? -1 : 1;
 	if (x->rule_index != y->rule_index)
@@ -378,20 +387,32 @@ static int item_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Sorted findings array from the sink; the sink is emptied. */
+/* The findings array from the sink, causes first (cause.h); the sink is
+ * emptied. */
 static json_object *sink_finish(struct sink *s)
 {
 	json_object *out = s->oom ? NULL : json_object_new_array();
-	size_t i;
+	struct nr_cause_item *links = NULL;
+	size_t i, *order = NULL;
 
-	if (out && s->n > 0)
+	if (out && s->n > 0) {
 		qsort(s->items, s->n, sizeof(*s->items), item_cmp);
+		links = malloc(s->n * sizeof(*links));
+		for (i = 0; links && i < s->n; i++)
+			links[i] = s->items[i].link;
+		if (!links || nr_findings_by_cause(links, s->n, &order) < 0) {
+			json_object_put(out);
+			out = NULL;
+		}
+	}
 	for (i = 0; i < s->n; i++) {
 		if (out)
-			json_object_array_add(out, s->items[i].finding);
+			json_object_array_add(out, s->items[order[i]].link.finding);
 		else
-			json_object_put(s->items[i].finding);
+			json_object_put(s->items[i].link.finding);
 	}
+	free(order);
+	free(links);
 	free(s->items);
 	s->items = NULL;
 	s->n = s->cap = 0;

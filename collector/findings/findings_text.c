@@ -49,8 +49,14 @@ void nr_findings_format_line(json_object *finding, char *out, size_t outlen)
 	const char *level = nr_mlevel_string(finding, "level");
 	const char *message = nr_mlevel_string(finding, "message");
 	const char *hint = nr_mlevel_string(finding, "hint");
+	json_object *cause = nr_mlevel_member(finding, "explained_by", json_type_object);
+	const char *cid = nr_mlevel_string(cause, "id"), *clevel = nr_mlevel_string(cause, "level");
+	char because[160] = "";
 
-	snprintf(out, outlen, "%s %s: %s%s%s", tags[nr_findings_severity(finding)],
-	         level ? level : "run", message ? message : "?", hint && *hint ? " \u2014 hint: " : "",
-	         hint ? hint : "");
+	/* Said first: the reader goes to the cause, listed just above. */
+	if (cid && clevel)
+		snprintf(because, sizeof(because), "(follows from %s on %s) ", cid, clevel);
+	snprintf(out, outlen, "%s %s: %s%s%s%s", tags[nr_findings_severity(finding)],
+	         level ? level : "run", because, message ? message : "?",
+	         hint && *hint ? " \u2014 hint: " : "", hint ? hint : "");
 }

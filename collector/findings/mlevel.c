@@ -256,6 +256,14 @@ const char *nr_mlevel_artifact_path(json_object *level, const char *probe, const
 	return nr_mlevel_string(probe_artifact(level, probe, artifact, false), "path");
 }
 
+bool nr_mlevel_artifact_failed(json_object *artifact)
+{
+	json_object *code = nr_mlevel_member(artifact, "exit_code", json_type_int);
+
+	return nr_mlevel_member(artifact, "command", json_type_array) && code &&
+	       json_object_get_int64(code) != 0;
+}
+
 bool nr_mlevel_has_artifact_prefix(json_object *level, const char *probe, const char *prefix)
 {
 	return probe_artifact(level, probe, prefix, true) != NULL;

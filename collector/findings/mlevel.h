@@ -97,6 +97,9 @@ json_object *nr_mlevel_artifact(json_object *level, const char *probe, const cha
 /* levels/<id>/<probe>/<artifact> as recorded, or NULL when not stored. */
 const char *nr_mlevel_artifact_path(json_object *level, const char *probe,
                                     const char *artifact);
+/* A command artifact whose exit code is recorded and not 0 (a truncated
+ * or killed command has none). */
+bool nr_mlevel_artifact_failed(json_object *artifact);
 /* Any artifact of the probe whose name starts with prefix. */
 bool nr_mlevel_has_artifact_prefix(json_object *level, const char *probe, const char *prefix);
 

@@ -95,6 +95,10 @@ struct nr_rule_ctx {
 	void *sink;
 	size_t level_index;
 	char missing[128];        /* copied: a check may name it from its stack */
+	/* Set by a check before nr_rule_fire() when the finding is about a
+	 * guest that a reached level runs as (guest.level): the cause links
+	 * of findings.h read it.  Reset after each firing. */
+	const char *about;
 };
 
 /* Emit one finding.  ev is an evidence array (consumed; NULL for none);
@@ -134,6 +138,25 @@ enum nr_rule_verdict nr_rule_tally(struct nr_rule_ctx *c, size_t fired, size_t u
  * (not older) or UNKNOWN (no release, or not a version). */
 bool nr_rule_kernel_older(struct nr_rule_ctx *c, const char *version, json_object **ev,
                           enum nr_rule_verdict *verdict);
+
+/* ---- emulation (emulation.c) -------------------------------------------- */
+
+/* The level a level runs on: match.guest_of (a level reached through its
+ * parent at QEMU's 10.0.2.2), else its parent; NULL at the top. */
+json_object *nr_mlevel_host(const struct nr_mlevels *ix, json_object *level);
+
+struct nr_emulation {
+	json_object *host;    /* nr_mlevel_host() */
+	json_object *guest;   /* the host's guests[] entry linked to the level */
+	json_object *domain;  /* the host's libvirt.domains entry of that guest */
+	char how[160];        /* what says TCG, for the evidence */
+};
+
+/* True when the level itself is known to run under QEMU's TCG: its own
+ * virt.accel or virt.hypervisor says so, or (with neither known) the
+ * host's QEMU process linked to it asks for TCG alone.  e (may be NULL)
+ * receives the host, guest and domain whatever the answer. */
+bool nr_emulation_tcg(const struct nr_mlevels *ix, json_object *level, struct nr_emulation *e);
 
 /* ---- evidence ---------------------------------------------------------- */
 

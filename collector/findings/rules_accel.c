@@ -25,18 +25,31 @@ static bool lacks_virt_ext(json_object *facts)
 	return ext && strcmp(ext, "none") == 0;
 }
 
+/* True when the level is known to have no /dev/kvm; else *verdict says
+ * PASS (it has one) or UNKNOWN. */
+static bool kvm_absent(struct nr_rule_ctx *c, enum nr_rule_verdict *verdict)
+{
+	switch (nr_mlevel_kvm_present(c->facts)) {
+	case 0:
+		return true;
+	case 1:
+		*verdict = NR_RULE_PASS;
+		return false;
+	default:
+		*verdict = nr_rule_unknown(c, "kvm.available");
+		return false;
+	}
+}
+
 static enum nr_rule_verdict check_kvm_host(struct nr_rule_ctx *c)
 {
 	const char *module = nr_mlevel_kvm_module_for(c->facts);
 	char firmware[160] = "";
+	enum nr_rule_verdict verdict;
 	json_object *ev;
 
-	switch (nr_mlevel_kvm_present(c->facts)) {
-	case 1:
-		return NR_RULE_PASS;
-	case -1:
-		return nr_rule_unknown(c, "kvm.available");
-	}
+	if (!kvm_absent(c, &verdict))
+		return verdict;
 	ev = json_object_new_array();
 	ev_kvm(ev, c->facts);
 	if (lacks_virt_ext(c->facts) && nr_mlevel_arch(c->facts) == NR_ARCH_X86) {
@@ -52,13 +65,14 @@ static enum nr_rule_verdict check_kvm_l1(struct nr_rule_ctx *c)
 	const char *module = nr_mlevel_kvm_module_for(c->facts);
 	json_object *parent = nr_mlevel_parent(c->levels, c->level), *ev;
 	char first[200] = "";
+	enum nr_rule_verdict verdict;
 
-	switch (nr_mlevel_kvm_present(c->facts)) {
-	case 1:
+	if (!kvm_absent(c, &verdict))
+		return verdict;
+	/* Emulated itself: l1-emulated-tcg names that cause, with this as
+	 * its evidence; a second FAIL would point at the symptom. */
+	if (nr_emulation_tcg(c->levels, c->level, NULL))
 		return NR_RULE_PASS;
-	case -1:
-		return nr_rule_unknown(c, "kvm.available");
-	}
 	ev = json_object_new_array();
 	ev_kvm(ev, c->facts);
 	if (lacks_virt_ext(c->facts)) {
@@ -100,6 +114,7 @@ static enum nr_rule_verdict check_guest_tcg(struct nr_rule_ctx *c)
 		nr_rule_ev_add(ev, nr_mlevel_guest_artifact(c->level, g), "accel: tcg%s",
 		               def && json_object_get_boolean(def) ? " (QEMU's default: no accelerator option)" : "");
 		ev_kvm(ev, c->facts);
+		c->about = nr_mlevel_string(g, "level");
 		nr_rule_fire(c, ev, "guest", label, "why",
 		             def && json_object_get_boolean(def) ? "no accelerator option, and TCG is "
 		                                                   "QEMU's default"
@@ -149,10 +164,67 @@ static enum nr_rule_verdict check_guest_fallback(struct nr_rule_ctx *c)
 		ev = json_object_new_array();
 		nr_rule_ev_add(ev, nr_mlevel_guest_artifact(c->level, g), "accel %s", list);
 		ev_kvm(ev, c->facts);
+		c->about = nr_mlevel_string(g, "level");
 		nr_rule_fire(c, ev, "guest", label, "accel", list, NULL);
 		fired++;
 	}
 	return nr_rule_tally(c, fired, candidates && kvm < 0, "kvm.available");
+}
+
+/* The fix on the host, by how the level's QEMU was started. */
+static void emulated_fix(const struct nr_emulation *e, char *out, size_t outlen)
+{
+	const char *name = nr_mlevel_string(e->guest, "name");
+	const char *type = nr_mlevel_string(e->domain, "type");
+
+	if (e->domain)
+		snprintf(out, outlen, "virsh edit %s and make it <domain type='kvm'> (it is type='%s'), "
+		         "then shut the domain down and start it again", name, type ? type : "?");
+	else if (e->guest)
+		snprintf(out, outlen, "start guest %s with -accel kvm (or -enable-kvm) instead of TCG",
+		         name ? name : "of this level");
+	else
+		snprintf(out, outlen, "run it under KVM: -accel kvm on its QEMU command line, or "
+		         "<domain type='kvm'> with libvirt");
+}
+
+static enum nr_rule_verdict check_emulated(struct nr_rule_ctx *c)
+{
+	const char *host_id;
+	struct nr_emulation e;
+	char fix[320], first[160] = "", guest[224] = "", label[200];
+	enum nr_rule_verdict verdict;
+	json_object *ev;
+
+	if (!kvm_absent(c, &verdict))
+		return verdict;
+	if (!nr_emulation_tcg(c->levels, c->level, &e))
+		return NR_RULE_PASS;
+	host_id = e.host ? nr_mlevel_id(e.host) : NULL;
+	ev = json_object_new_array();
+	if (e.guest) {
+		nr_mlevel_guest_label(e.guest, label, sizeof(label));
+		snprintf(guest, sizeof(guest), " (its guest %s)", label);
+		json_object *def = nr_mlevel_member(e.guest, "accel_defaulted", json_type_boolean);
+
+		nr_rule_ev_add(ev, nr_mlevel_guest_artifact(e.host, e.guest), "%s runs %s: accel %s%s",
+		               host_id ? host_id : "its host", label, nr_mlevel_guest_accel(e.guest, 0),
+		               def && json_object_get_boolean(def)
+		                       ? " (QEMU's default: no accelerator option)" : "");
+	}
+	if (e.domain)
+		nr_rule_ev_fact(ev, nr_mlevel_facts(e.host), "libvirt.domains", "libvirt domain type '%s'",
+		                nr_mlevel_string(e.domain, "type") ? nr_mlevel_string(e.domain, "type") : "?");
+	if (strncmp(e.how, "its QEMU", 8) != 0)
+		nr_rule_ev_fact(ev, c->facts, strncmp(e.how, "virt.hyp", 8) == 0 ? "virt.hypervisor"
+		                                                                  : "virt.accel", "%s", e.how);
+	nr_rule_ev_fact(ev, c->facts, "kvm.available",
+	                "/dev/kvm absent on %s: the symptom (l1-no-kvm-device), explained by this", c->id);
+	if (e.host && nr_mlevel_kvm_present(nr_mlevel_facts(e.host)) == 0)
+		snprintf(first, sizeof(first), "load KVM on %s first (kvm-unavailable-l0), then ", host_id);
+	emulated_fix(&e, fix, sizeof(fix));
+	return nr_rule_fire(c, ev, "host", host_id ? host_id : "its host", "guest", guest,
+	                    "first", first, "fix", fix, NULL);
 }
 
 static const struct nr_rule rules[] = {
@@ -215,6 +287,30 @@ static const struct nr_rule rules[] = {
 		       "(\"falling back to tcg\") and QMP are not collected yet.  With /dev/kvm "
 		       "present the guest is assumed to have started on KVM.",
 		.check = check_guest_fallback,
+	},
+	{
+		.id = "l1-emulated-tcg",
+		.severity = NR_SEV_FAIL,
+		.scope = NR_SCOPE_GUEST_HV,
+		.arches = KVM_ARCHES,
+		.title = "The guest hypervisor is itself emulated by TCG: the cause of its missing /dev/kvm",
+		.inputs = "kvm.available, virt.accel, virt.hypervisor; its host's guests[] (accel, level) "
+		          "and libvirt.domains[] (type)",
+		.message = "{level} is itself emulated by TCG on {host}{guest}: TCG gives it no hardware "
+		           "virtualization, so {level} has no /dev/kvm and every guest it starts runs "
+		           "under TCG too",
+		.hint = "on {host}: {first}{fix}",
+		.source = NR_SRC_KDOC "`Reporting bugs from nested setups` (\"Ensure you are actually "
+		          "running KVM on KVM\"); libvirt formatdomain (domain type)",
+		.doc = "The cause, stated on the level it explains; `l1-no-kvm-device` does not fire "
+		       "then (its /dev/kvm is this finding's evidence), and the host's "
+		       "`guest-accel-tcg` about the same guest is listed after it, explained by it. "
+		       "Emulation is the level's own `virt.accel` or `virt.hypervisor` (`qemu-tcg`), "
+		       "else its host's QEMU process linked to it asking for TCG alone.  `{fix}`: "
+		       "`<domain type='kvm'>` (virsh edit) when the host's libvirt has a domain of "
+		       "the guest's name, else `-accel kvm`; when the host has no /dev/kvm itself, "
+		       "loading KVM there comes first.",
+		.check = check_emulated,
 	},
 };
 

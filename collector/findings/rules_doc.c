@@ -2,6 +2,7 @@
 /* Rendering the rule table: JSON for programs, markdown for
  * docs/findings.md.  See rules_doc.h. */
 #include "rules_doc.h"
+#include "cause.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -130,7 +131,8 @@ static const char intro[] =
 	"Half of the nested-virtualization bugs that reach maintainers are configuration.\n"
 	"nest-report judges the facts it collected from every level with the rules below\n"
 	"and writes the result into the bundle: the `findings` array of manifest.json and\n"
-	"the Findings section of summary.txt, one line per finding, fail first:\n"
+	"the Findings section of summary.txt, one line per finding, fail first (a\n"
+	"finding's cause before it: see [Causes first](#causes-first)):\n"
 	"\n"
 	"```\n"
 	"FAIL l0: nested KVM is disabled in kvm_intel on l0: ... \xe2\x80\x94 hint: echo 'options kvm_intel nested=1' > ...\n"
@@ -168,6 +170,68 @@ static const char intro[] =
 	"  never reused.\n"
 	"\n";
 
+/* The example of "Causes first": the real-libvirt test's stack, judged
+ * by the engine itself, so the example cannot drift from the code. */
+static const char cause_example[] =
+	"[{\"id\":\"l0\",\"depth\":0,\"status\":\"ok\",\"facts\":{\"arch_family\":\"x86\","
+	"\"cpu\":{\"vendor\":\"AuthenticAMD\",\"virt_ext\":\"svm\"},\"virt\":{\"role\":\"host\"},"
+	"\"kvm\":{\"available\":true,\"module\":\"kvm_amd\",\"nested\":true},"
+	"\"libvirt\":{\"domains\":[{\"name\":\"debian-l1\",\"type\":\"qemu\"}]},"
+	"\"guests\":[{\"pid\":4001,\"name\":\"debian-l1\",\"accel\":[\"tcg\"],"
+	"\"accel_defaulted\":false,\"level\":\"l1\"}]}},"
+	"{\"id\":\"l1\",\"depth\":1,\"parent\":\"l0\",\"status\":\"ok\",\"facts\":{"
+	"\"arch_family\":\"x86\",\"cpu\":{\"vendor\":\"AuthenticAMD\",\"virt_ext\":\"svm\"},"
+	"\"virt\":{\"role\":\"guest\",\"hypervisor\":\"qemu-tcg\"},"
+	"\"kvm\":{\"available\":false,\"module\":\"kvm_amd\"}}}]";
+
+/* A finding's line without its hint, then its id. */
+static void md_example_line(struct md *m, json_object *f)
+{
+	char line[2600], *cut;
+
+	nr_findings_format_line(f, line, sizeof(line));
+	if ((cut = strstr(line, " \xe2\x80\x94 hint: ")))
+		*cut = '\0';
+	md_add(m, "%s [%s]\n", line, nr_mlevel_string(f, "id"));
+}
+
+static void md_causes(struct md *m)
+{
+	json_object *levels = json_tokener_parse(cause_example);
+	json_object *findings = levels ? nr_findings_evaluate(levels) : NULL;
+	const char *cause, *symptom, *relation;
+	size_t i, n = findings ? json_object_array_length(findings) : 0;
+
+	md_add(m, "## Causes first\n\n"
+	       "A finding that explains others is listed before them, and each one it explains\n"
+	       "follows it directly, with `explained_by: {id, level}` in the manifest and\n"
+	       "\"(follows from ID on LEVEL)\" in summary.txt, `show` and `collect`.  Everything\n"
+	       "else is ordered by severity (fail first), then level depth (L0 first), then the\n"
+	       "level's place in the manifest, then the rule table's order, so the same bundle\n"
+	       "always lists its findings in the same order.  An explained finding keeps its\n"
+	       "severity.  Where the cause is certain, the symptom is not a finding of its own\n"
+	       "but evidence of the cause: a guest hypervisor emulated by TCG gets\n"
+	       "`l1-emulated-tcg`, whose evidence holds its missing /dev/kvm, and no\n"
+	       "`l1-no-kvm-device`.\n\n"
+	       "An L1 that libvirt on L0 runs as a `<domain type='qemu'>` (TCG), judged by this\n"
+	       "version (hints left out):\n\n```\n");
+	for (i = 0; i < n; i++) {
+		json_object *f = json_object_array_get_idx(findings, i);
+
+		if (nr_findings_severity(f) != NR_SEV_INFO)
+			md_example_line(m, f);
+	}
+	md_add(m, "```\n\nand the hint of the first: `%s`\n\n",
+	       n ? nr_mlevel_string(json_object_array_get_idx(findings, 0), "hint") : "?");
+	md_add(m, "Which finding explains which (a finding takes the first cause that fired):\n\n"
+	       "| cause | explains | when the explained finding is |\n|---|---|---|\n");
+	for (i = 0; (cause = nr_cause_link(i, &symptom, &relation)) != NULL; i++)
+		md_add(m, "| `%s` | `%s` | %s |\n", cause, symptom, relation);
+	md_add(m, "\n");
+	json_object_put(findings);
+	json_object_put(levels);
+}
+
 static void md_rule(struct md *m, const struct nr_rule *r)
 {
 	char arches[128];
@@ -194,6 +258,7 @@ char *nr_rules_markdown(size_t *len)
 	if (!m.buf)
 		return NULL;
 	md_add(&m, "%s", intro);
+	md_causes(&m);
 	md_add(&m, "## The rules at a glance\n\n| id | severity | looks at | what |\n|---|---|---|---|\n");
 	for (g = 0; nr_rule_groups[g]; g++)
 		for (k = 0; k < nr_rule_groups[g]->n; k++) {

@@ -25,7 +25,10 @@ static enum nr_rule_verdict check_artifact(struct nr_rule_ctx *c)
 
 	if (!p || !status)
 		return nr_rule_unknown(c, "probes[] (no entry for the probe)");
-	if (nr_mlevel_artifact_path(c->level, w->probe, w->artifact))
+	/* A command that exited non-zero is missing, whatever it printed
+	 * (dmidecode's header without a table): the checklist's rule too. */
+	if (nr_mlevel_artifact_path(c->level, w->probe, w->artifact) &&
+	    !nr_mlevel_artifact_failed(nr_mlevel_artifact(c->level, w->probe, w->artifact)))
 		return NR_RULE_PASS;
 	if (strcmp(status, "unsupported") == 0)
 		return NR_RULE_PASS;   /* not for this architecture */

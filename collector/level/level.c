@@ -180,6 +180,45 @@ struct level_run {
 	size_t next;
 };
 
+/* An otherwise ok probe whose commands failed (nr_probe_cmd) is failed,
+ * and says which, with the first one's status and stderr. */
+static void failed_commands(struct nr_probe_result *r)
+{
+	const struct nr_artifact *first = NULL;
+	const char *cmd = NULL, *slash;
+	char why[160] = "";
+	size_t i, more = 0;
+
+	for (i = 0; i < r->n_arts; i++) {
+		if (!r->arts[i].failed)
+			continue;
+		if (first)
+			more++;
+		else
+			first = &r->arts[i];
+	}
+	if (!first || r->status != NR_PROBE_OK)
+		return;
+	if (json_object_is_type(first->command, json_type_array))
+		cmd = json_object_get_string(json_object_array_get_idx(first->command, 0));
+	if (cmd && (slash = strrchr(cmd, '/')))
+		cmd = slash + 1;
+	/* stderr's first line: the command's own word on why. */
+	if (first->stderr_text)
+		snprintf(why, sizeof(why), ": %.*s", (int)strcspn(first->stderr_text, "\n"),
+		         first->stderr_text);
+	free(r->error);
+	r->error = NULL;
+	r->status = NR_PROBE_FAILED;
+	if (!cmd)
+		cmd = "the command";
+	if (asprintf(&r->error, "%s%s%s exited with status %d%s%s%s",
+	             strcmp(first->name, cmd) == 0 ? "" : first->name,
+	             strcmp(first->name, cmd) == 0 ? "" : ": ", cmd, first->exit_code, first->size == 0 ? " and printed nothing" : "", why,
+	             more ? " (and more commands failed: see the artifacts' exit codes)" : "") < 0)
+		r->error = NULL;
+}
+
 static void run_one(struct level_run *run, struct nr_probe_result *r)
 {
 	struct nr_probe_ctx ctx = { 0 };
@@ -211,6 +250,7 @@ static void run_one(struct level_run *run, struct nr_probe_result *r)
 	} else {
 		r->status = NR_PROBE_OK;
 	}
+	failed_commands(r);
 	if (ctx.lost) {
 		r->status = NR_PROBE_FAILED;
 		free(r->error);

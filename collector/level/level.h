@@ -42,6 +42,7 @@ struct nr_artifact {
 	char *source;           /* path read, or NULL for a command */
 	int exit_code;          /* commands only */
 	bool has_exit;
+	bool failed;            /* exited non-zero with nothing (or nothing useful) printed */
 	char *stderr_text;      /* scrubbed first bytes of stderr, or NULL */
 	int spool_errno;        /* a spool write failed (disk full...): the run fails */
 	char *cached;           /* parse-time copy (NR_PARSE_CAP) */

@@ -191,6 +191,7 @@ struct cmd_job {
 	struct nr_error err;
 	int rc;
 	int exit_code;
+	const char *empty_answer;   /* nr_probe_cmd_spec.empty_answer */
 	bool prepared;          /* has an artifact slot */
 };
 
@@ -286,11 +287,39 @@ void nr_probe_ctx_drop(struct nr_probe_ctx *ctx, size_t slot)
 	r->n_arts--;
 }
 
+/* Exit status and no output: a failed artifact, or the answer the probe
+ * said it means. */
+static void cmd_judge(struct nr_probe_ctx *ctx, struct cmd_job *job)
+{
+	struct nr_artifact *a;
+
+	if (!job->prepared || job->rc != 0)
+		return;
+	a = &ctx->result->arts[job->slot];
+	if (!a->has_exit || a->exit_code == 0 || a->size > 0)
+		return;
+	if (job->empty_answer)
+		nr_probe_note(ctx, "%s: exited with status %d and printed nothing: %s", a->name,
+		              a->exit_code, job->empty_answer);
+	else
+		a->failed = true;
+}
+
 static void cmd_finish(struct nr_probe_ctx *ctx, struct cmd_job *job)
 {
 	if (job->rc < 0 && job->rc != -ENOENT && job->err.code)
 		ctx->err = job->err;
+	cmd_judge(ctx, job);
 	nr_probe_ctx_outcome(ctx, job->rc);
+}
+
+void nr_probe_cmd_failed(struct nr_probe_ctx *ctx, const char *artifact)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->result->n_arts; i++)
+		if (strcmp(ctx->result->arts[i].name, artifact) == 0 && ctx->result->arts[i].command)
+			ctx->result->arts[i].failed = true;
 }
 
 int nr_probe_cmd(struct nr_probe_ctx *ctx, const char *artifact, const char *const *argv,
@@ -329,8 +358,10 @@ int nr_probe_cmds(struct nr_probe_ctx *ctx, struct nr_probe_cmd_spec *specs, siz
 	for (base = 0; base < n && rc == 0; base += batch) {
 		batch = n - base < CMDS_PARALLEL ? n - base : CMDS_PARALLEL;
 		memset(jobs, 0, CMDS_PARALLEL * sizeof(*jobs));
-		for (i = 0; i < batch; i++)
+		for (i = 0; i < batch; i++) {
 			cmd_prepare(ctx, &jobs[i], specs[base + i].artifact, specs[base + i].argv);
+			jobs[i].empty_answer = specs[base + i].empty_answer;
+		}
 		for (i = 0; i < batch; i++) {
 			started[i] = jobs[i].rc == 0 &&
 			             pthread_create(&threads[i], NULL, cmd_execute, &jobs[i]) == 0;

@@ -16,6 +16,10 @@ fake_cmd virsh 'case "$*" in
 "-r version") echo "Compiled against library: libvirt 9.0.0"; echo "Using library: libvirt 9.0.0"; echo "Running hypervisor: QEMU 7.2.0" ;;
 "-r list --all --name") printf "my vm\nmy_vm\nweb/1\n../x\n-rf\n\303\274n\303\257code vm\n\n" ;;
 "-r list --all") printf " Id   Name    State\n---------------------\n" ;;
+"-r list --name") echo ;;
+"-r capabilities") echo "<capabilities/>" ;;
+"-r domcapabilities" | "domcapabilities") echo "<domainCapabilities/>" ;;
+"-r nodeinfo") echo "CPU model:           x86_64" ;;
 "-r dumpxml --domain "*)
 	shift 3
 	echo "<domain type='"'"'kvm'"'"'><name>$1</name>"

@@ -260,8 +260,11 @@ void nr_test_check_findings(json_object *findings)
 		const struct nr_rule *r = nr_rule_find(id);
 		int s;
 
+		json_object *cause = NULL;
+		bool explained = json_object_object_get_ex(f, "explained_by", &cause);
+
 		assert_non_null(id);
-		assert_int_equal(json_object_object_length(f), 7);
+		assert_int_equal(json_object_object_length(f), explained ? 8 : 7);
 		if (strcmp(id, NR_RULE_COULD_NOT_CHECK) == 0)
 			r = &nr_rule_could_not_check;
 		if (!r)
@@ -285,6 +288,23 @@ void nr_test_check_findings(json_object *findings)
 			assert_true(a == NULL || (json_object_is_type(a, json_type_string) &&
 			                          strncmp(json_object_get_string(a), "levels/", 7) == 0));
 		}
+		if (explained) {
+			/* Listed after the finding that explains it (cause.h). */
+			assert_non_null(str(cause, "id"));
+			assert_non_null(str(cause, "level"));
+			for (j = 0; j < i; j++) {
+				json_object *g = json_object_array_get_idx(findings, j);
+
+				if (strcmp(str(g, "id"), str(cause, "id")) == 0 &&
+				    str(g, "level") && strcmp(str(g, "level"), str(cause, "level")) == 0)
+					break;
+			}
+			if (j == i)
+				fail_msg("%s on %s is explained by %s on %s, which is not listed before it",
+				         id, str(f, "level"), str(cause, "id"), str(cause, "level"));
+			continue;
+		}
+		/* The rest: fail, warn, info. */
 		s = (int)nr_findings_severity(f);
 		assert_true(s >= last);
 		last = s;

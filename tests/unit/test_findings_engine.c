@@ -158,6 +158,87 @@ static void test_order_severity_then_level(void **state)
 	json_object_put(levels);
 }
 
+/* The fixture's levels (tests/fixtures/findings/NAME.json), judged. */
+static json_object *judge_fixture(const char *name, json_object **levels)
+{
+	char path[256];
+	json_object *doc;
+
+	snprintf(path, sizeof(path), "tests/fixtures/findings/%s.json", name);
+	doc = json_object_from_file(path);
+	assert_non_null(doc);
+	*levels = nr_test_levels(json_object_object_get(doc, "levels"));
+	json_object_put(doc);
+	return nr_findings_evaluate(*levels);
+}
+
+/* The fail and warn findings, "id@level" in order, and each one's cause. */
+static void assert_order(json_object *findings, const char *const *want, const char *const *cause,
+                         size_t n)
+{
+	size_t i, k = 0;
+
+	nr_test_check_findings(findings);
+	for (i = 0; i < json_object_array_length(findings) && k < n; i++) {
+		json_object *f = json_object_array_get_idx(findings, i), *by;
+		char got[128], got_cause[128] = "";
+
+		if (nr_findings_severity(f) == NR_SEV_INFO)
+			continue;
+		snprintf(got, sizeof(got), "%s@%s", json_object_get_string(json_object_object_get(f, "id")),
+		         json_object_get_string(json_object_object_get(f, "level")));
+		if (json_object_object_get_ex(f, "explained_by", &by))
+			snprintf(got_cause, sizeof(got_cause), "%s@%s",
+			         json_object_get_string(json_object_object_get(by, "id")),
+			         json_object_get_string(json_object_object_get(by, "level")));
+		if (strcmp(got, want[k]) != 0 || strcmp(got_cause, cause[k]) != 0)
+			fail_msg("finding %zu: expected %s (explained by '%s'), got %s (explained by '%s')",
+			         k, want[k], cause[k], got, got_cause);
+		k++;
+	}
+	assert_int_equal(k, n);
+}
+
+/* The real-libvirt stack's L1 under TCG: the cause first, on l1, and l0's
+ * warning about the same guest right after it, explained by it; l0's other
+ * TCG guest (l2, no guest hypervisor) stands on its own. */
+static void test_order_causes_first(void **state)
+{
+	static const char *const want[] = {
+		"l1-emulated-tcg@l1", "guest-accel-tcg@l0", "guest-accel-tcg@l0",
+	};
+	static const char *const cause[] = { "", "l1-emulated-tcg@l1", "" };
+	json_object *levels, *findings = judge_fixture("tcg-l1-libvirt", &levels);
+	char line[2600];
+
+	(void)state;
+	assert_order(findings, want, cause, 3);
+	assert_int_equal(nr_test_count(findings, "l1-no-kvm-device", NULL), 0);
+	assert_non_null(strstr(json_object_get_string(json_object_object_get(
+		json_object_array_get_idx(findings, 1), "message")), "'nr-debian-l1'"));
+	nr_findings_format_line(json_object_array_get_idx(findings, 1), line, sizeof(line));
+	assert_non_null(strstr(line, "WARN l0: (follows from l1-emulated-tcg on l1) guest 'nr-debian-l1'"));
+	json_object_put(findings);
+	json_object_put(levels);
+}
+
+/* A chain across levels: no KVM on l0 explains l1's emulation, which
+ * explains its missing /dev/kvm; the other L1s' FAILs come after. */
+static void test_order_cause_chain(void **state)
+{
+	static const char *const want[] = {
+		"kvm-unavailable-l0@l0", "l1-emulated-tcg@l1", "l1-no-kvm-device@l1b",
+		"l1-no-kvm-device@l1c",
+	};
+	static const char *const cause[] = { "", "kvm-unavailable-l0@l0", "", "" };
+	json_object *levels, *findings = judge_fixture("tcg-l1-bare-qemu", &levels);
+
+	(void)state;
+	assert_order(findings, want, cause, 4);
+	json_object_put(findings);
+	json_object_put(levels);
+}
+
 /* Twice the same input gives the same output, byte for byte. */
 static void test_deterministic(void **state)
 {
@@ -342,6 +423,8 @@ int main(void)
 		cmocka_unit_test(test_null_facts_each_rule),
 		cmocka_unit_test(test_could_not_check_once_per_level),
 		cmocka_unit_test(test_order_severity_then_level),
+		cmocka_unit_test(test_order_causes_first),
+		cmocka_unit_test(test_order_cause_chain),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_templates),
 		cmocka_unit_test(test_format_line),

@@ -43,9 +43,9 @@ static const struct real_machine {
 	{ "vbox-win", NR_ARCH_X86, "", "l1-no-virt-ext l1-no-kvm-device",
 	  "l1-no-virt-ext l1-no-kvm-device", "l1-no-virt-ext" },
 	/* KVM and z/VM guests whose hypervisor gives them no SIE. */
-	{ "s390-kvm", NR_ARCH_S390, "", "l1-no-kvm-device s390-l1-no-sie",
-	  "l1-no-kvm-device s390-l1-no-sie", "s390-l1-no-sie" },
-	{ "s390-zvm", NR_ARCH_S390, "", "l1-no-kvm-device s390-l1-no-sie", NULL, "s390-l1-no-sie" },
+	{ "s390-kvm", NR_ARCH_S390, "", "s390-l1-no-sie l1-no-kvm-device",
+	  "s390-l1-no-sie l1-no-kvm-device", "s390-l1-no-sie" },
+	{ "s390-zvm", NR_ARCH_S390, "", "s390-l1-no-sie l1-no-kvm-device", NULL, "s390-l1-no-sie" },
 	/* LPARs are where s390 KVM hosts run: bare metal for the rules. */
 	{ "s390-lpar", NR_ARCH_S390, "", "kvm-unavailable-l0", NULL, "kvm-unavailable-l0" },
 	{ "s390-lpar-drawer", NR_ARCH_S390, "", "kvm-unavailable-l0", NULL, "kvm-unavailable-l0" },

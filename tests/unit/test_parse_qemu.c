@@ -91,7 +91,8 @@ static void test_captured_epyc_two_accels(void **state)
 }
 
 /* qemu64 has svm in its definition: whether the guest sees it depends on
- * the host (AMD or TCG: yes; Intel under KVM: masked). */
+ * the host (AMD or TCG: yes; Intel under KVM: masked).  This one runs
+ * under TCG (QEMU's default), which emulates svm: exposed (issue 21). */
 static void test_captured_default_qemu64(void **state)
 {
 	struct nr_qemu_guest g;
@@ -103,7 +104,7 @@ static void test_captured_default_qemu64(void **state)
 	assert_string_equal(g.cpu_model, "qemu64");
 	assert_int_equal(g.vmx_exposed, NR_TRI_FALSE);
 	assert_int_equal(g.svm_exposed, NR_TRI_TRUE);
-	assert_int_equal(g.virt_ext_exposed, NR_TRI_UNKNOWN);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_TRUE);
 	assert_string_equal(g.name, "plain");
 	assert_int_equal(g.hostfwd_count, 0);
 }
@@ -324,6 +325,81 @@ static void test_cpu_model_table(void **state)
 	free(buf);
 }
 
+/* QEMU's named models, versions and alias suffixes, and models QEMU added
+ * after 7.2; only a name the table does not know is unknown (issue 21). */
+static void test_cpu_model_names(void **state)
+{
+	static const struct { const char *model; enum nr_qemu_vendor vendor; bool svm; } known[] = {
+		{ "qemu64", NR_QEMU_VENDOR_AMD, true }, { "qemu64-v1", NR_QEMU_VENDOR_AMD, true },
+		{ "kvm64", NR_QEMU_VENDOR_INTEL, false }, { "Skylake-Client-noTSX-IBRS", NR_QEMU_VENDOR_INTEL, false },
+		{ "Cascadelake-Server-v5", NR_QEMU_VENDOR_INTEL, false }, { "SapphireRapids-v2", NR_QEMU_VENDOR_INTEL, false },
+		{ "GraniteRapids", NR_QEMU_VENDOR_INTEL, false }, { "SierraForest-v1", NR_QEMU_VENDOR_INTEL, false },
+		{ "Icelake-Client-noTSX", NR_QEMU_VENDOR_INTEL, false }, { "EPYC-IBPB", NR_QEMU_VENDOR_AMD, true },
+		{ "EPYC-Genoa", NR_QEMU_VENDOR_AMD, true }, { "EPYC-Turin-v1", NR_QEMU_VENDOR_AMD, true },
+		{ "Opteron_G1", NR_QEMU_VENDOR_AMD, false }, { "Opteron_G5-v1", NR_QEMU_VENDOR_AMD, true },
+		{ "Dhyana-v2", NR_QEMU_VENDOR_AMD, true }, { "n270", NR_QEMU_VENDOR_INTEL, false },
+	};
+	static const char *const unknown[] = { "Foobar", "Skylake", "EPYC-", "-v2", "qemu64-v", "" };
+	struct nr_qemu_guest g;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		const struct nr_qemu_model *m = nr_qemu_x86_model(known[i].model);
+
+		if (!m || m->vendor != known[i].vendor || m->svm != known[i].svm || m->vmx)
+			fail_msg("model %s: %s", known[i].model, m ? "wrong entry" : "not known");
+	}
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		if (nr_qemu_x86_model(unknown[i]))
+			fail_msg("model '%s' should not be known", unknown[i]);
+	/* Unknown: no guess, either way. */
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-accel", "kvm", "-cpu", "Foobar"), 0);
+	assert_int_equal(g.vmx_exposed, NR_TRI_UNKNOWN);
+	assert_int_equal(g.svm_exposed, NR_TRI_UNKNOWN);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_UNKNOWN);
+	/* ... but its explicit flags still count. */
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-cpu", "Foobar,+vmx"), 0);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_TRUE);
+}
+
+/* "virt ext exposed: unknown" for a qemu64 guest under TCG was wrong: TCG
+ * emulates svm.  Under KVM the host's vendor settles it. */
+static void test_svm_model_exposure(void **state)
+{
+	struct nr_qemu_guest g;
+
+	(void)state;
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64"), 0);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_TRUE);
+	/* No -cpu: QEMU's default qemu64; no -accel: TCG, QEMU's default. */
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-m", "512"), 0);
+	assert_int_equal(g.svm_exposed, NR_TRI_TRUE);
+	assert_int_equal(g.vmx_exposed, NR_TRI_FALSE);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_TRUE);
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-accel", "tcg", "-cpu", "qemu64,svm=off"), 0);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_FALSE);
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-accel", "tcg", "-cpu", "Haswell"), 0);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_FALSE);
+	/* KVM, or a fallback list: the host decides. */
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-accel", "kvm", "-cpu", "EPYC-Rome"), 0);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_UNKNOWN);
+	nr_qemu_guest_settle(&g, -1);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_UNKNOWN);
+	nr_qemu_guest_settle(&g, 1);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_TRUE);
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-machine", "accel=kvm:tcg", "-cpu", "qemu64"), 0);
+	nr_qemu_guest_settle(&g, 0);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_FALSE);
+	/* Settling never overrides what argv said. */
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-accel", "kvm", "-cpu", "Haswell,vmx=on"), 0);
+	nr_qemu_guest_settle(&g, 1);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_TRUE);
+	assert_int_equal(PARSE(&g, "qemu-system-x86_64", "-accel", "kvm", "-cpu", "Haswell"), 0);
+	nr_qemu_guest_settle(&g, 1);
+	assert_int_equal(g.virt_ext_exposed, NR_TRI_FALSE);
+}
+
 /* ---- machine, name, port forwards --------------------------------------- */
 
 static void test_cap_nested_hv(void **state)
@@ -522,6 +598,8 @@ int main(void)
 		cmocka_unit_test(test_cpu_last_wins),
 		cmocka_unit_test(test_cpu_other_arches),
 		cmocka_unit_test(test_cpu_model_table),
+		cmocka_unit_test(test_cpu_model_names),
+		cmocka_unit_test(test_svm_model_exposure),
 		cmocka_unit_test(test_cap_nested_hv),
 		cmocka_unit_test(test_name_forms),
 		cmocka_unit_test(test_hostfwd_forms),
