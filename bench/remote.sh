@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Remote collection benchmark (issues 4 and 22).
-# usage: bench/remote.sh   (NR_BIN=path/to/nest-report; RUNS=N, at least 5)
+# usage: bench/remote.sh   (NR_BIN=path/to/nest-report; RUNS=N, 5 by default:
+# fewer is a quick look, not a measurement; PART=far: the far side alone)
 # Needs root: it starts its own OpenSSH sshd servers on loopback (random free
 # ports, generated keys, root's home an empty directory in their mount
 # namespace; all removed afterwards).  Prints, as medians of interleaved
