@@ -40,9 +40,11 @@ enum { WORKER_FREE, WORKER_IDLE, WORKER_BUSY };
 /* Every operation runs in a subshell with stdin from /dev/null (stdin is
  * the request stream) and stderr to a temp file, returned capped.  r_run's
  * `timeout -s KILL` (coreutils or busybox) kills the command's process group
- * at the deadline even when our side has already given up; `head -c` stops
- * a producer at the artifact cap on the far side.  $1 is the hello token:
- * the shell sets its pty raw, then says it is ready, in a frame. */
+ * at the deadline even when our side has already given up.  Its output is
+ * not capped here (that was a `head -c` per command): our side stops
+ * reading at the artifact cap and hangs the worker up (transport_ssh.c),
+ * and the command's next write to the dead pty fails.  $1 is the hello
+ * token: the shell sets its pty raw, then says it is ready, in a frame. */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define SMALL_MAX STR(NR_SMALL_FILE_MAX)
@@ -50,15 +52,14 @@ static const char loop_script[] =
 	"PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; LC_ALL=C; "
 	"export PATH LC_ALL; "
 	"if [ -t 0 ]; then stty raw -echo 2>/dev/null || exit 97; fi; "
-	"e=$(mktemp 2>/dev/null) || e=/tmp/.nest-report.$$; trap 'rm -f \"$e\" \"$e.rc\" \"$e.r\"' EXIT; "
+	"e=$(mktemp 2>/dev/null) || e=/tmp/.nest-report.$$; trap 'rm -f \"$e\" \"$e.r\"' EXIT; "
 	/* The hangup that ends a worker must still run the EXIT trap. */
 	"trap 'exit 129' HUP; trap 'exit 143' TERM; "
 	/* $2: whether `timeout -s KILL` works there, when an earlier worker
 	 * of the level found out (its hello says); else find out. */
 	"case $2 in 1) T=1;; 0) T=;; *) T=; timeout -s KILL 1 true >/dev/null 2>&1 && T=1;; esac; "
-	"r_run() { s=$1 c=$2; shift 2; "
-	"{ if [ -n \"$T\" ]; then timeout -s KILL \"$s\" \"$@\"; else \"$@\"; fi; echo $? >\"$e.rc\"; } "
-	"| head -c \"$c\"; r=125; { read -r r <\"$e.rc\"; } 2>/dev/null; return \"${r:-125}\"; }; "
+	"r_run() { s=$1; shift; "
+	"if [ -n \"$T\" ]; then timeout -s KILL \"$s\" \"$@\"; else \"$@\"; fi; }; "
 	"r_read() { [ -e \"$2\" ] || return 101; [ -f \"$2\" ] || return 102; "
 	"[ -r \"$2\" ] || return 103; head -c \"$1\" \"$2\"; }; "
 	"r_list() { [ -d \"$1\" ] || return 101; for f in \"$1\"/* \"$1\"/.[!.]* \"$1\"/..?*; do "
@@ -154,8 +155,9 @@ int nr_ssh_pump(struct ssh_tr *tr, ssh_channel ch, struct nr_frame *f, int64_t d
 		if (n > 0) {
 			long used = nr_frame_feed(f, buf, (size_t)n);
 
-			/* One request at a time: nothing may follow the response. */
-			rc = used < 0 || used != n ? -EPROTO : 0;
+			/* One request at a time: nothing may follow the response.
+			 * A sink's own error (-ENOSPC: stop at the cap) passes. */
+			rc = used == -ENOSPC ? -ENOSPC : used < 0 || used != n ? -EPROTO : 0;
 		} else {
 			/* Wake as soon as the socket has data (another thread may
 			 * read it for us, hence the short cap). */
