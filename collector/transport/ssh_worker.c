@@ -56,8 +56,10 @@ static const char loop_script[] =
 	/* The hangup that ends a worker must still run the EXIT trap. */
 	"trap 'exit 129' HUP; trap 'exit 143' TERM; "
 	/* $2: whether `timeout -s KILL` works there, when an earlier worker
-	 * of the level found out (its hello says); else find out. */
-	"case $2 in 1) T=1;; 0) T=;; *) T=; timeout -s KILL 1 true >/dev/null 2>&1 && T=1;; esac; "
+	 * of the level found out (its hello says); else find out, with the
+	 * program the root check needs anyway (id -u): U, its answer. */
+	"U=; case $2 in 1) T=1;; 0) T=;; *) T=; U=$(timeout -s KILL 1 id -u 2>/dev/null) && T=1 || U=;; "
+	"esac; "
 	"r_run() { s=$1; shift; "
 	"if [ -n \"$T\" ]; then timeout -s KILL \"$s\" \"$@\"; else \"$@\"; fi; }; "
 	"r_read() { [ -e \"$2\" ] || return 101; [ -f \"$2\" ] || return 102; "
@@ -97,8 +99,10 @@ static const char loop_script[] =
 	/* The first $1 bytes of many files with one program (scan): head
 	 * names each file, given two at least (ssh_small.c). */
 	"r_scan() { c=$1; shift; head -c \"$c\" /dev/null \"$@\"; return 0; }; "
-	/* The hello: ready, and whether timeout works here (1) or not (0). */
-	"printf '\\n%s %d\\n\\n%s' \"$1\" \"${T:-0}\" \"$1\"; "
+	/* The hello: ready; its code says whether timeout works here (+1)
+	 * and, when the probe ran, whether we are root (+2) or not (+4). */
+	"h=${T:-0}; case $U in 0) h=$((h+2));; ?*) h=$((h+4));; esac; "
+	"printf '\\n%s %d\\n\\n%s' \"$1\" $h \"$1\"; "
 	"while IFS= read -r l; do b=${l%% *}; c=${l#* }; "
 	"(eval \"$c\") </dev/null 2>\"$e\"; r=$?; "
 	/* A program to read the stderr file only when there is something. */
@@ -304,10 +308,13 @@ static ssh_channel worker_start(struct ssh_tr *tr, int64_t deadline_ms, struct n
 			break;
 		nr_frame_init(&f, token, hello_out, &h);
 		rc = nr_ssh_pump(tr, ch, &f, deadline_ms, err);
-		/* The hello's code: ready, without (0) or with (1) timeout. */
-		if (rc == 0 && (f.exit_code == 0 || f.exit_code == 1)) {
+		/* The hello's code: ready, without or with (+1) timeout; root
+		 * (+2) or not (+4) when the first shell asked. */
+		if (rc == 0 && f.exit_code >= 0 && f.exit_code <= 5) {
 			pthread_mutex_lock(&tr->lock);
-			tr->has_timeout = f.exit_code;
+			tr->has_timeout = f.exit_code & 1;
+			if (f.exit_code >= 2)
+				tr->is_root = f.exit_code < 4;
 			pthread_mutex_unlock(&tr->lock);
 			break;
 		}

@@ -281,10 +281,20 @@ static int ssh_is_root(struct nr_transport *t, int64_t deadline_ms)
 	char out[32];
 	int code;
 
-	if (tr->is_root < 0 && small_op(t, "r_id", NULL, deadline_ms, out, sizeof(out), &code) == 0 &&
-	    code == 0)
-		tr->is_root = atoi(out) == 0 && out[0] == '0';
-	return tr->is_root;
+	int known;
+
+	/* The level's first hello says it, most often (ssh_worker.c). */
+	pthread_mutex_lock(&tr->lock);
+	known = tr->is_root;
+	pthread_mutex_unlock(&tr->lock);
+	if (known < 0 && small_op(t, "r_id", NULL, deadline_ms, out, sizeof(out), &code) == 0 &&
+	    code == 0) {
+		known = atoi(out) == 0 && out[0] == '0';
+		pthread_mutex_lock(&tr->lock);
+		tr->is_root = known;
+		pthread_mutex_unlock(&tr->lock);
+	}
+	return known;
 }
 
 #define REGS_OUT_MAX 8192
