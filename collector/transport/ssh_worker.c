@@ -77,13 +77,16 @@ static const char loop_script[] =
 	/* Register reads (read_regs): dd at a byte offset each, into one
 	 * file, and one od for all: a line "OFFSET +" (read) or "OFFSET -5"
 	 * per offset, then "data" and the bytes read, in order, as hex
-	 * (ssh_small.c turns it into regs_text.h's form). */
-	"r_regs() { p=$1 w=$2; shift 2; [ -e \"$p\" ] || return 101; [ -c \"$p\" ] || return 102; "
-	"[ -r \"$p\" ] || return 103; "
-	"dd if=/dev/zero bs=1 count=1 skip=1 iflag=skip_bytes,count_bytes >/dev/null 2>&1 "
-	"&& command -v od >/dev/null 2>&1 || return 104; : >\"$e.r\" || return 103; "
+	 * (ssh_small.c turns it into regs_text.h's form).  Whether dd knows
+	 * iflag=skip_bytes,count_bytes is asked (one more dd) only when a
+	 * read failed: a dd without them fails every read alike. */
+	"r_regs() { p=$1 w=$2 k=; shift 2; [ -e \"$p\" ] || return 101; [ -c \"$p\" ] || return 102; "
+	"[ -r \"$p\" ] || return 103; command -v od >/dev/null 2>&1 || return 104; "
+	": >\"$e.r\" || return 103; "
 	"for o; do if dd if=\"$p\" bs=\"$w\" count=\"$w\" skip=\"$o\" iflag=skip_bytes,count_bytes "
-	">>\"$e.r\" 2>/dev/null; then echo \"$o +\"; else echo \"$o -5\"; fi; done; "
+	">>\"$e.r\" 2>/dev/null; then echo \"$o +\"; else [ -n \"$k\" ] || "
+	"dd if=/dev/zero bs=1 count=1 skip=1 iflag=skip_bytes,count_bytes >/dev/null 2>&1 || return 104; "
+	"k=1; echo \"$o -5\"; fi; done; "
 	"echo data; od -An -v -tx1 \"$e.r\"; }; "
 	/* Small text files (read_small), read by the shell itself: no program
 	 * started, NUL bytes lost.  Each is followed by a frame of its own
