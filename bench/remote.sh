@@ -13,7 +13,8 @@
 #     listings and checks) vs nest-report (target: >= 5x);
 #   - the far side's CPU time and program launches per level (perf stat
 #     over the sshd's process tree) vs those of its commands run alone
-#     (targets: <= 2x CPU, <= 1.5x launches).
+#     (targets: <= 2x CPU, <= 1.5x launches), and vs its commands and its
+#     register reads (one dd each: a shell-only far side's floor).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 exec /usr/bin/python3 "$here/remote.py" "${NR_BIN:-$here/../build/nest-report}"
