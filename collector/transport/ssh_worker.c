@@ -57,9 +57,10 @@ static const char loop_script[] =
 	"trap 'exit 129' HUP; trap 'exit 143' TERM; "
 	/* $2: whether `timeout -s KILL` works there, when an earlier worker
 	 * of the level found out (its hello says); else find out, with the
-	 * program the root check needs anyway (id -u): U, its answer. */
-	"U=; case $2 in 1) T=1;; 0) T=;; *) T=; U=$(timeout -s KILL 1 id -u 2>/dev/null) && T=1 || U=;; "
-	"esac; "
+	 * program the root check needs anyway (id -u): U, its answer.  An id
+	 * that fails or hangs says nothing of timeout: then ask with true. */
+	"U=; case $2 in 1) T=1;; 0) T=;; *) T=; U=$(timeout -s KILL 1 id -u 2>/dev/null) && T=1 || "
+	"{ U=; timeout -s KILL 1 true >/dev/null 2>&1 && T=1; };; esac; "
 	"r_run() { s=$1; shift; "
 	"if [ -n \"$T\" ]; then timeout -s KILL \"$s\" \"$@\"; else \"$@\"; fi; }; "
 	"r_read() { [ -e \"$2\" ] || return 101; [ -f \"$2\" ] || return 102; "
