@@ -52,7 +52,10 @@ static const char loop_script[] =
 	"PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; LC_ALL=C; "
 	"export PATH LC_ALL; "
 	"if [ -t 0 ]; then stty raw -echo 2>/dev/null || exit 97; fi; "
-	"e=$(mktemp 2>/dev/null) || e=/tmp/.nest-report.$$; trap 'rm -f \"$e\" \"$e.r\"' EXIT; "
+	/* A directory of our own (0700): the names in it cannot be planted
+	 * by another user, as "$e.r" beside a temp file in /tmp could be. */
+	"e=$(mktemp -d 2>/dev/null) || { e=/tmp/.nest-report.$$; mkdir -m 700 \"$e\" 2>/dev/null || exit 96; }; "
+	"trap 'rm -rf \"$e\"' EXIT; "
 	/* The hangup that ends a worker must still run the EXIT trap. */
 	"trap 'exit 129' HUP; trap 'exit 143' TERM; "
 	/* $2: whether `timeout -s KILL` works there, when an earlier worker
@@ -83,12 +86,12 @@ static const char loop_script[] =
 	 * read failed: a dd without them fails every read alike. */
 	"r_regs() { p=$1 w=$2 k=; shift 2; [ -e \"$p\" ] || return 101; [ -c \"$p\" ] || return 102; "
 	"[ -r \"$p\" ] || return 103; command -v od >/dev/null 2>&1 || return 104; "
-	": >\"$e.r\" || return 103; "
+	": >\"$e/r\" || return 103; "
 	"for o; do if dd if=\"$p\" bs=\"$w\" count=\"$w\" skip=\"$o\" iflag=skip_bytes,count_bytes "
-	">>\"$e.r\" 2>/dev/null; then echo \"$o +\"; else [ -n \"$k\" ] || "
+	">>\"$e/r\" 2>/dev/null; then echo \"$o +\"; else [ -n \"$k\" ] || "
 	"dd if=/dev/zero bs=1 count=1 skip=1 iflag=skip_bytes,count_bytes >/dev/null 2>&1 || return 104; "
 	"k=1; echo \"$o -5\"; fi; done; "
-	"echo data; od -An -v -tx1 \"$e.r\"; }; "
+	"echo data; od -An -v -tx1 \"$e/r\"; }; "
 	/* Small text files (read_small), read by the shell itself: no program
 	 * started, NUL bytes lost.  Each is followed by a frame of its own
 	 * (ssh_frame.h) under the token $1: "\n" $1 " " STATUS "\n\n" $1;
@@ -108,9 +111,9 @@ static const char loop_script[] =
 	"h=${T:-0}; case $U in 0) h=$((h+2));; ?*) h=$((h+4));; esac; "
 	"printf '\\n%s %d\\n\\n%s' \"$1\" $h \"$1\"; "
 	"while IFS= read -r l; do b=${l%% *}; c=${l#* }; "
-	"(eval \"$c\") </dev/null 2>\"$e\"; r=$?; "
+	"(eval \"$c\") </dev/null 2>\"$e/e\"; r=$?; "
 	/* A program to read the stderr file only when there is something. */
-	"printf '\\n%s %d\\n' \"$b\" \"$r\"; if [ -s \"$e\" ]; then head -c 512 \"$e\"; fi; "
+	"printf '\\n%s %d\\n' \"$b\" \"$r\"; if [ -s \"$e/e\" ]; then head -c 512 \"$e/e\"; fi; "
 	"printf '\\n%s' \"$b\"; done";
 
 void nr_ssh_mark_lost(struct ssh_tr *tr, struct nr_error *err)
