@@ -447,7 +447,7 @@ def main():
         client.trust(servers)
         print("remote: %d sshd servers on 127.0.0.1, root's home empty in their mount namespace "
               "(no rc files: the same shell start-up for nest-report's workers and the ssh loop); "
-              "%d cores, load average %s" % (LEVELS, os.cpu_count() or 1,
+              "%d cores, load average %s" % (len(servers), os.cpu_count() or 1,
                                              " ".join(open("/proc/loadavg").read().split()[:3])))
         if RUNS < 5:
             print("remote: RUNS=%d, fewer than 5 rounds: a quick look, not a measurement" % RUNS)
