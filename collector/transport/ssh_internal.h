@@ -44,7 +44,7 @@ void nr_ssh_worker_release(struct ssh_tr *tr, struct ssh_worker *w, bool broken)
 void nr_ssh_workers_close(struct ssh_tr *tr);
 /* Feed ch's output to f until its response is complete: 0, -ETIMEDOUT,
  * -EINTR, -EPIPE (the channel ended), -ECONNRESET (the connection),
- * -EPROTO, -ENOMEM. */
+ * -EPROTO, -ENOMEM, -ENOSPC (f's output callback said so: stop reading). */
 int nr_ssh_pump(struct ssh_tr *tr, ssh_channel ch, struct nr_frame *f, int64_t deadline_ms,
                 struct nr_error *err);
 /* Record a lost connection (once) when the session is down; lock held. */

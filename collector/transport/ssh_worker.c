@@ -40,9 +40,11 @@ enum { WORKER_FREE, WORKER_IDLE, WORKER_BUSY };
 /* Every operation runs in a subshell with stdin from /dev/null (stdin is
  * the request stream) and stderr to a temp file, returned capped.  r_run's
  * `timeout -s KILL` (coreutils or busybox) kills the command's process group
- * at the deadline even when our side has already given up; `head -c` stops
- * a producer at the artifact cap on the far side.  $1 is the hello token:
- * the shell sets its pty raw, then says it is ready, in a frame. */
+ * at the deadline even when our side has already given up.  Its output is
+ * not capped here (that was a `head -c` per command): our side stops
+ * reading at the artifact cap and hangs the worker up (transport_ssh.c),
+ * and the command's next write to the dead pty fails.  $1 is the hello
+ * token: the shell sets its pty raw, then says it is ready, in a frame. */
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define SMALL_MAX STR(NR_SMALL_FILE_MAX)
@@ -50,15 +52,20 @@ static const char loop_script[] =
 	"PATH=$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; LC_ALL=C; "
 	"export PATH LC_ALL; "
 	"if [ -t 0 ]; then stty raw -echo 2>/dev/null || exit 97; fi; "
-	"e=$(mktemp 2>/dev/null) || e=/tmp/.nest-report.$$; trap 'rm -f \"$e\" \"$e.rc\" \"$e.r\"' EXIT; "
+	/* A directory of our own (0700): the names in it cannot be planted
+	 * by another user, as "$e.r" beside a temp file in /tmp could be. */
+	"e=$(mktemp -d 2>/dev/null) || { e=/tmp/.nest-report.$$; mkdir -m 700 \"$e\" 2>/dev/null || exit 96; }; "
+	"trap 'rm -rf \"$e\"' EXIT; "
 	/* The hangup that ends a worker must still run the EXIT trap. */
 	"trap 'exit 129' HUP; trap 'exit 143' TERM; "
 	/* $2: whether `timeout -s KILL` works there, when an earlier worker
-	 * of the level found out (its hello says); else find out. */
-	"case $2 in 1) T=1;; 0) T=;; *) T=; timeout -s KILL 1 true >/dev/null 2>&1 && T=1;; esac; "
-	"r_run() { s=$1 c=$2; shift 2; "
-	"{ if [ -n \"$T\" ]; then timeout -s KILL \"$s\" \"$@\"; else \"$@\"; fi; echo $? >\"$e.rc\"; } "
-	"| head -c \"$c\"; r=125; { read -r r <\"$e.rc\"; } 2>/dev/null; return \"${r:-125}\"; }; "
+	 * of the level found out (its hello says); else find out, with the
+	 * program the root check needs anyway (id -u): U, its answer.  An id
+	 * that fails or hangs says nothing of timeout: then ask with true. */
+	"U=; case $2 in 1) T=1;; 0) T=;; *) T=; U=$(timeout -s KILL 1 id -u 2>/dev/null) && T=1 || "
+	"{ U=; timeout -s KILL 1 true >/dev/null 2>&1 && T=1; };; esac; "
+	"r_run() { s=$1; shift; "
+	"if [ -n \"$T\" ]; then timeout -s KILL \"$s\" \"$@\"; else \"$@\"; fi; }; "
 	"r_read() { [ -e \"$2\" ] || return 101; [ -f \"$2\" ] || return 102; "
 	"[ -r \"$2\" ] || return 103; head -c \"$1\" \"$2\"; }; "
 	"r_list() { [ -d \"$1\" ] || return 101; for f in \"$1\"/* \"$1\"/.[!.]* \"$1\"/..?*; do "
@@ -74,14 +81,17 @@ static const char loop_script[] =
 	/* Register reads (read_regs): dd at a byte offset each, into one
 	 * file, and one od for all: a line "OFFSET +" (read) or "OFFSET -5"
 	 * per offset, then "data" and the bytes read, in order, as hex
-	 * (ssh_small.c turns it into regs_text.h's form). */
-	"r_regs() { p=$1 w=$2; shift 2; [ -e \"$p\" ] || return 101; [ -c \"$p\" ] || return 102; "
-	"[ -r \"$p\" ] || return 103; "
-	"dd if=/dev/zero bs=1 count=1 skip=1 iflag=skip_bytes,count_bytes >/dev/null 2>&1 "
-	"&& command -v od >/dev/null 2>&1 || return 104; : >\"$e.r\" || return 103; "
+	 * (ssh_small.c turns it into regs_text.h's form).  Whether dd knows
+	 * iflag=skip_bytes,count_bytes is asked (one more dd) only when a
+	 * read failed: a dd without them fails every read alike. */
+	"r_regs() { p=$1 w=$2 k=; shift 2; [ -e \"$p\" ] || return 101; [ -c \"$p\" ] || return 102; "
+	"[ -r \"$p\" ] || return 103; command -v od >/dev/null 2>&1 || return 104; "
+	": >\"$e/r\" || return 103; "
 	"for o; do if dd if=\"$p\" bs=\"$w\" count=\"$w\" skip=\"$o\" iflag=skip_bytes,count_bytes "
-	">>\"$e.r\" 2>/dev/null; then echo \"$o +\"; else echo \"$o -5\"; fi; done; "
-	"echo data; od -An -v -tx1 \"$e.r\"; }; "
+	">>\"$e/r\" 2>/dev/null; then echo \"$o +\"; else [ -n \"$k\" ] || "
+	"dd if=/dev/zero bs=1 count=1 skip=1 iflag=skip_bytes,count_bytes >/dev/null 2>&1 || return 104; "
+	"k=1; echo \"$o -5\"; fi; done; "
+	"echo data; od -An -v -tx1 \"$e/r\"; }; "
 	/* Small text files (read_small), read by the shell itself: no program
 	 * started, NUL bytes lost.  Each is followed by a frame of its own
 	 * (ssh_frame.h) under the token $1: "\n" $1 " " STATUS "\n\n" $1;
@@ -96,12 +106,14 @@ static const char loop_script[] =
 	/* The first $1 bytes of many files with one program (scan): head
 	 * names each file, given two at least (ssh_small.c). */
 	"r_scan() { c=$1; shift; head -c \"$c\" /dev/null \"$@\"; return 0; }; "
-	/* The hello: ready, and whether timeout works here (1) or not (0). */
-	"printf '\\n%s %d\\n\\n%s' \"$1\" \"${T:-0}\" \"$1\"; "
+	/* The hello: ready; its code says whether timeout works here (+1)
+	 * and, when the probe ran, whether we are root (+2) or not (+4). */
+	"h=${T:-0}; case $U in 0) h=$((h+2));; ?*) h=$((h+4));; esac; "
+	"printf '\\n%s %d\\n\\n%s' \"$1\" $h \"$1\"; "
 	"while IFS= read -r l; do b=${l%% *}; c=${l#* }; "
-	"(eval \"$c\") </dev/null 2>\"$e\"; r=$?; "
+	"(eval \"$c\") </dev/null 2>\"$e/e\"; r=$?; "
 	/* A program to read the stderr file only when there is something. */
-	"printf '\\n%s %d\\n' \"$b\" \"$r\"; if [ -s \"$e\" ]; then head -c 512 \"$e\"; fi; "
+	"printf '\\n%s %d\\n' \"$b\" \"$r\"; if [ -s \"$e/e\" ]; then head -c 512 \"$e/e\"; fi; "
 	"printf '\\n%s' \"$b\"; done";
 
 void nr_ssh_mark_lost(struct ssh_tr *tr, struct nr_error *err)
@@ -154,8 +166,9 @@ int nr_ssh_pump(struct ssh_tr *tr, ssh_channel ch, struct nr_frame *f, int64_t d
 		if (n > 0) {
 			long used = nr_frame_feed(f, buf, (size_t)n);
 
-			/* One request at a time: nothing may follow the response. */
-			rc = used < 0 || used != n ? -EPROTO : 0;
+			/* One request at a time: nothing may follow the response.
+			 * A sink's own error (-ENOSPC: stop at the cap) passes. */
+			rc = used == -ENOSPC ? -ENOSPC : used < 0 || used != n ? -EPROTO : 0;
 		} else {
 			/* Wake as soon as the socket has data (another thread may
 			 * read it for us, hence the short cap). */
@@ -302,10 +315,13 @@ static ssh_channel worker_start(struct ssh_tr *tr, int64_t deadline_ms, struct n
 			break;
 		nr_frame_init(&f, token, hello_out, &h);
 		rc = nr_ssh_pump(tr, ch, &f, deadline_ms, err);
-		/* The hello's code: ready, without (0) or with (1) timeout. */
-		if (rc == 0 && (f.exit_code == 0 || f.exit_code == 1)) {
+		/* The hello's code: ready, without or with (+1) timeout; root
+		 * (+2) or not (+4) when the first shell asked. */
+		if (rc == 0 && f.exit_code >= 0 && f.exit_code <= 5) {
 			pthread_mutex_lock(&tr->lock);
-			tr->has_timeout = f.exit_code;
+			tr->has_timeout = f.exit_code & 1;
+			if (f.exit_code >= 2)
+				tr->is_root = f.exit_code < 4;
 			pthread_mutex_unlock(&tr->lock);
 			break;
 		}

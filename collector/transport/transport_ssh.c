@@ -32,8 +32,18 @@ static struct ssh_tr *tr_of(struct nr_transport *t)
 struct exchange {
 	struct nr_sink *out, *err_out;
 	bool out_full;
+	bool stop_at_cap;            /* the far side does not cap this output */
 	struct nr_run_result *res;
 };
+
+/* r_run's output has no cap on the far side (no program is started for
+ * one): at the cap we stop reading and hang the worker up, which ends the
+ * command's output (its next write to the pty fails) or, at the latest,
+ * the command itself at its remote deadline (`timeout`). */
+static bool capped_here(const char *fn)
+{
+	return strcmp(fn, "r_run") == 0;
+}
 
 static int exchange_out(void *ud, int is_stderr, const char *data, size_t len)
 {
@@ -48,7 +58,7 @@ static int exchange_out(void *ud, int is_stderr, const char *data, size_t len)
 		x->out_full = true;
 		x->res->truncated = true;
 	}
-	return 0;
+	return x->out_full && x->stop_at_cap ? -ENOSPC : 0;
 }
 
 static char *build_request(const char *token, const char *fn, const char *const *args)
@@ -77,10 +87,11 @@ int nr_ssh_call(struct ssh_tr *tr, const char *fn, const char *const *args, int6
                 struct nr_sink *out, struct nr_sink *err_out, struct nr_run_result *res,
                 struct nr_error *err)
 {
-	struct exchange x = { out, err_out, false, res };
+	struct exchange x = { out, err_out, false, capped_here(fn), res };
 	char token[NR_FRAME_TOKEN_LEN + 1], *line = NULL;
 	struct ssh_worker *w = NULL;
 	struct nr_frame f;
+	bool stopped;
 	int rc = 0, n;
 
 	memset(res, 0, sizeof(*res));
@@ -107,6 +118,11 @@ int nr_ssh_call(struct ssh_tr *tr, const char *fn, const char *const *args, int6
 	res->timed_out = rc == -ETIMEDOUT;
 	if (rc == 0)
 		res->exit_code = f.exit_code;
+	/* Stopped at the cap: the output is whole up to it (exit code none,
+	 * as locally); the worker is hung up below, its rest unread. */
+	stopped = rc == -ENOSPC;
+	if (stopped)
+		rc = 0;
 	else if (rc == -ETIMEDOUT || rc == -EINTR)
 		nr_error_set(err, -rc, "%s on %s %s", args[0] && args[1] ? args[1] : fn, tr->label,
 		             rc == -EINTR ? "interrupted" : "timed out");
@@ -115,7 +131,7 @@ int nr_ssh_call(struct ssh_tr *tr, const char *fn, const char *const *args, int6
 	else if (!tr->base.lost)
 		nr_error_set(err, -rc, "the shell on %s failed (%s)", tr->label,
 		             tr->sudo ? "does sudo -n work there?" : "protocol error");
-	nr_ssh_worker_release(tr, w, rc < 0);
+	nr_ssh_worker_release(tr, w, rc < 0 || stopped);
 	free(line);
 	return rc == -EPIPE || rc == -EPROTO ? -EIO : rc;
 }
@@ -133,19 +149,17 @@ static int ssh_run(struct nr_transport *t, const char *key, const char *const *a
                    int64_t deadline_ms, struct nr_sink *out, struct nr_sink *err_out,
                    struct nr_run_result *res, struct nr_error *err)
 {
-	const char *args[68];
-	char secs[24], limit[24];
+	const char *args[67];
+	char secs[24];
 	int64_t left = (deadline_ms - nr_time_now_ms() + 999) / 1000;
 	size_t i;
 
 	(void)key;
 	snprintf(secs, sizeof(secs), "%lld", (long long)(left > 0 ? left : 1));
-	limit_arg(out, limit, sizeof(limit));
 	args[0] = secs;
-	args[1] = limit;
 	for (i = 0; argv[i] && i < 64; i++)
-		args[i + 2] = argv[i];
-	args[i + 2] = NULL;
+		args[i + 1] = argv[i];
+	args[i + 1] = NULL;
 	return nr_ssh_call(tr_of(t), "r_run", args, deadline_ms, out, err_out, res, err);
 }
 
@@ -267,10 +281,20 @@ static int ssh_is_root(struct nr_transport *t, int64_t deadline_ms)
 	char out[32];
 	int code;
 
-	if (tr->is_root < 0 && small_op(t, "r_id", NULL, deadline_ms, out, sizeof(out), &code) == 0 &&
-	    code == 0)
-		tr->is_root = atoi(out) == 0 && out[0] == '0';
-	return tr->is_root;
+	int known;
+
+	/* The level's first hello says it, most often (ssh_worker.c). */
+	pthread_mutex_lock(&tr->lock);
+	known = tr->is_root;
+	pthread_mutex_unlock(&tr->lock);
+	if (known < 0 && small_op(t, "r_id", NULL, deadline_ms, out, sizeof(out), &code) == 0 &&
+	    code == 0) {
+		known = atoi(out) == 0 && out[0] == '0';
+		pthread_mutex_lock(&tr->lock);
+		tr->is_root = known;
+		pthread_mutex_unlock(&tr->lock);
+	}
+	return known;
 }
 
 #define REGS_OUT_MAX 8192

@@ -6,7 +6,9 @@
 # `sleep 600` child and waits for it.  With --timeout 3, l1's cpu probe ends
 # as timeout, the other probes of l1 and all of l0 (which runs the real
 # lscpu) are complete, the bundle is valid, the run takes seconds, and
-# neither the fake nor its sleep is left running afterwards.
+# neither the fake nor its sleep is left running afterwards.  Then a hung
+# remote dmesg that ignores SIGHUP (the hangup of its worker does not end
+# it): it is gone too, killed at its remote deadline.
 . "$(dirname "$0")/../lib.sh"
 need_sshd
 need_cmd tar zstd pgrep
@@ -46,4 +48,12 @@ grep -q 'woke up' "$X"/levels/l1/cpu/* 2>/dev/null && soft fail "the hung lscpu 
 
 # The remote side killed the fake and its sleep, not only our end.
 no_fakes_left "after a timed-out remote lscpu"
+
+remote_fake_cmd dmesg "trap '' HUP; touch '$T/dmesg-started'; \"$FAKEBIN/nr-test-sleep\" 600"
+# shellcheck disable=SC2086
+collect_into "$T/out-hup" $SSH_ARGS --only dmesg --timeout 3 --level "l1=root@127.0.0.1:$port"
+[ -e "$T/dmesg-started" ] || fail "the fake dmesg never ran remotely"
+soft assert_eq "$(lget l1 "[p['status'] for p in lv['probes'] if p['name'] == 'dmesg'][0]")" timeout \
+	"l1 dmesg probe status (a hung dmesg that ignores SIGHUP)"
+no_fakes_left "after a timed-out remote dmesg that ignores SIGHUP"
 verdict
