@@ -48,40 +48,31 @@ static enum nr_rule_verdict check_nested(struct nr_rule_ctx *c)
 	return nr_rule_fire(c, ev, "module", module ? module : "kvm", NULL);
 }
 
-/* ept, enable_shadow_vmcs, enable_apicv: arg names the parameter. */
-static enum nr_rule_verdict check_intel_param(struct nr_rule_ctx *c)
-{
-	const char *param = c->rule->arg, *module = nr_facts_str(c->facts, "kvm.module");
-	char artifact[96], fact[96];
-	json_object *ev;
-	int on;
+/* What a kvm_intel parameter needs of the CPU: the words cpuinfo's "vmx
+ * flags" line (Linux 5.8+) prints for it, and the decoded VMX capability
+ * MSRs' names for the same (the fallback).  `word` alone is enough when
+ * listed (the kernel's synthetic "apicv" stands for all three parts). */
+struct cpu_cap {
+	const char *param, *word;
+	const char *flags[3], *features[3];
+	const char *msr_words;   /* the MSRs' finding in words */
+	bool unknown_warns;      /* nothing tells: warn (true) or could-not-check */
+};
 
-	if (!module)
-		return no_module(c);
-	if (strcmp(module, "kvm_intel") != 0)
-		return NR_RULE_PASS;
-	on = param_bool(c->facts, "kvm_intel", param);
-	if (on == 1)
-		return NR_RULE_PASS;
-	snprintf(fact, sizeof(fact), "kvm.params.kvm_intel.%s", param);
-	if (on < 0)
-		return nr_rule_unknown(c, fact);
-	snprintf(artifact, sizeof(artifact), "param-kvm_intel.%s", param);
-	ev = json_object_new_array();
-	nr_rule_ev_artifact(ev, c->level, "kvm", artifact, "kvm_intel %s = %s", param,
-	                    nr_mlevel_kvm_param(c->facts, "kvm_intel", param));
-	return nr_rule_fire(c, ev, NULL);
-}
-
-/* Whether the CPU can do APICv as KVM needs it (cpu_has_vmx_apicv(): APIC
- * register virtualization, virtual-interrupt delivery and posted
- * interrupts): 1, 0, or -1 when nothing tells.  cpuinfo's "vmx flags"
- * names them (vapic_reg, vid, posted_intr; "apicv" is the kernel's word
- * for all three); the decoded capability MSRs are the fallback.  how says
- * which, for the evidence. */
-static const char *const apicv_flags[] = { "vapic_reg", "vid", "posted_intr" };
-static const char *const apicv_features[] = { "apic_register_virtualization",
-	                                      "virtual_interrupt_delivery", "posted_interrupts" };
+/* cpu_has_vmx_apicv(): APIC register virtualization, virtual-interrupt
+ * delivery and posted interrupts.  Unknown is could-not-check: many
+ * desktop CPUs lack it, so a warning there could not say it can be fixed. */
+static const struct cpu_cap cap_apicv = {
+	"enable_apicv", "apicv", { "vapic_reg", "vid", "posted_intr" },
+	{ "apic_register_virtualization", "virtual_interrupt_delivery", "posted_interrupts" },
+	"APIC register virtualization, virtual interrupt delivery and posted interrupts", false,
+};
+/* Every VMX CPU from Nehalem on has EPT, and Haswell on shadow VMCS: off
+ * is almost always a setting, so unknown still warns (the hint says what
+ * a CPU without it does). */
+static const struct cpu_cap cap_ept = { "ept", "ept", { "ept" }, { "ept" }, "EPT", true };
+static const struct cpu_cap cap_shadow = { "enable_shadow_vmcs", "shadow_vmcs", { "shadow_vmcs" },
+	                                   { "shadow_vmcs" }, "shadow VMCS", true };
 
 static bool flag_listed(json_object *flags, const char *name)
 {
@@ -97,7 +88,9 @@ static bool flag_listed(json_object *flags, const char *name)
 	return false;
 }
 
-static int cpu_apicv(json_object *facts, char *how, size_t howlen)
+/* Whether the CPU can do what cap needs: 1, 0, or -1 when nothing tells;
+ * how says which source, for the evidence. */
+static int cpu_can(json_object *facts, const struct cpu_cap *cap, char *how, size_t howlen)
 {
 	json_object *vmx = nr_mlevel_member(facts, "vmx", json_type_object);
 	json_object *flags = nr_mlevel_member(vmx, "flags", json_type_array);
@@ -106,45 +99,50 @@ static int cpu_apicv(json_object *facts, char *how, size_t howlen)
 	int all = 1;
 
 	if (flags) {
-		if (flag_listed(flags, "apicv")) {
-			snprintf(how, howlen, "cpuinfo vmx flags: apicv");
+		if (flag_listed(flags, cap->word)) {
+			snprintf(how, howlen, "cpuinfo vmx flags: %s", cap->word);
 			return 1;
 		}
-		len = (size_t)snprintf(how, howlen, "cpuinfo vmx flags: no apicv");
-		for (i = 0; i < 3; i++)
-			if (!flag_listed(flags, apicv_flags[i])) {
+		len = (size_t)snprintf(how, howlen, "cpuinfo vmx flags: no %s", cap->word);
+		for (i = 0; i < 3 && cap->flags[i]; i++)
+			if (!flag_listed(flags, cap->flags[i])) {
 				all = 0;
-				len += (size_t)snprintf(how + len, len < howlen ? howlen - len : 0, ", no %s",
-				                        apicv_flags[i]);
+				if (strcmp(cap->flags[i], cap->word) != 0)
+					len += (size_t)snprintf(how + len, len < howlen ? howlen - len : 0,
+					                        ", no %s", cap->flags[i]);
 			}
 		return all;
 	}
-	for (i = 0; features && i < 3; i++) {
-		int v = nr_facts_bool(features, apicv_features[i]);
+	for (i = 0; features && i < 3 && cap->features[i]; i++) {
+		int v = nr_facts_bool(features, cap->features[i]);
 
 		if (v == 0) {
-			snprintf(how, howlen, "VMX capability MSRs: no %s", apicv_features[i]);
+			snprintf(how, howlen, "VMX capability MSRs: no %s", cap->features[i]);
 			return 0;
 		}
 		all &= v == 1;
 	}
 	if (features && all) {
-		snprintf(how, howlen, "VMX capability MSRs: APIC register virtualization, virtual "
-		         "interrupt delivery and posted interrupts");
+		snprintf(how, howlen, "VMX capability MSRs: %s", cap->msr_words);
 		return 1;
 	}
+	snprintf(how, howlen, "the CPU's VMX capabilities are not known");
 	return -1;
 }
 
-/* enable_apicv off, judged against the CPU: arg is true for the rule that
- * speaks when the CPU has APICv (a setting to fix), false for the one that
- * speaks when it has none (nothing to fix).  When nothing tells, both are
- * unknown: a warning there could not say whether it can be fixed. */
-static enum nr_rule_verdict check_apicv(struct nr_rule_ctx *c)
+/* A kvm_intel parameter off, judged against the CPU.  Two rules share
+ * each capability: one speaks when the CPU has it (a setting to fix), the
+ * other when it has none (nothing to fix). */
+struct cap_rule {
+	const struct cpu_cap *cap;
+	bool cpu_has_it;
+};
+
+static enum nr_rule_verdict check_cap(struct nr_rule_ctx *c)
 {
-	const bool *want = c->rule->arg;
+	const struct cap_rule *r = c->rule->arg;
 	const char *module = nr_facts_str(c->facts, "kvm.module"), *value;
-	char how[160];
+	char how[200], artifact[96], fact[96];
 	json_object *ev;
 	int on, cpu;
 
@@ -152,28 +150,33 @@ static enum nr_rule_verdict check_apicv(struct nr_rule_ctx *c)
 		return no_module(c);
 	if (strcmp(module, "kvm_intel") != 0)
 		return NR_RULE_PASS;
-	on = param_bool(c->facts, "kvm_intel", "enable_apicv");
+	on = param_bool(c->facts, "kvm_intel", r->cap->param);
 	if (on == 1)
 		return NR_RULE_PASS;
+	snprintf(fact, sizeof(fact), "kvm.params.kvm_intel.%s", r->cap->param);
 	if (on < 0)
-		return nr_rule_unknown(c, "kvm.params.kvm_intel.enable_apicv");
-	cpu = cpu_apicv(c->facts, how, sizeof(how));
+		return nr_rule_unknown(c, fact);
+	cpu = cpu_can(c->facts, r->cap, how, sizeof(how));
+	if (cpu < 0 && !r->cap->unknown_warns)
+		return nr_rule_unknown(c, "vmx.flags and vmx.features (what the CPU can do)");
 	if (cpu < 0)
-		return nr_rule_unknown(c, "vmx.flags and vmx.features (whether the CPU has APICv)");
-	if ((cpu == 1) != *want)
+		cpu = 1;
+	if ((cpu == 1) != r->cpu_has_it)
 		return NR_RULE_PASS;
-	value = nr_mlevel_kvm_param(c->facts, "kvm_intel", "enable_apicv");
+	value = nr_mlevel_kvm_param(c->facts, "kvm_intel", r->cap->param);
+	snprintf(artifact, sizeof(artifact), "param-kvm_intel.%s", r->cap->param);
 	ev = json_object_new_array();
-	nr_rule_ev_artifact(ev, c->level, "kvm", "param-kvm_intel.enable_apicv",
-	                    "kvm_intel enable_apicv = %s", value);
+	nr_rule_ev_artifact(ev, c->level, "kvm", artifact, "kvm_intel %s = %s", r->cap->param, value);
 	if (strncmp(how, "cpuinfo", 7) == 0)
 		nr_rule_ev_artifact(ev, c->level, "cpu", "cpuinfo", "%s", how);
-	else
+	else if (strncmp(how, "VMX", 3) == 0)
 		nr_rule_ev_fact(ev, c->facts, "vmx.features", "%s", how);
 	return nr_rule_fire(c, ev, "how", how, NULL);
 }
 
-static const bool cpu_has_it = true, cpu_lacks_it = false;
+static const struct cap_rule apicv_has = { &cap_apicv, true }, apicv_lacks = { &cap_apicv, false };
+static const struct cap_rule ept_has = { &cap_ept, true }, ept_lacks = { &cap_ept, false };
+static const struct cap_rule shadow_has = { &cap_shadow, true }, shadow_lacks = { &cap_shadow, false };
 
 /* kvm_intel turned nested on by default in 4.20 (commit 1e58e5e59148,
  * "a nice way to conclude the 4.20 pull request"; the kernel document says
@@ -239,11 +242,30 @@ static const struct nr_rule rules[] = {
 		.message = "ept is off in kvm_intel on {level}: nested guests (L2) run much slower "
 		           "with shadow paging",
 		.hint = "echo 'options kvm_intel ept=1' >> /etc/modprobe.d/kvm-nested.conf, then "
-		        "modprobe -r kvm_intel && modprobe kvm_intel with every guest stopped; if it "
-		        "stays N, the CPU has no EPT",
+		        "modprobe -r kvm_intel && modprobe kvm_intel with every guest stopped",
 		.source = NR_SRC_KDOC "`Additional nested-related kernel parameters (x86)`",
-		.check = check_intel_param,
-		.arg = "ept",
+		.doc = "Judged against the CPU as `apicv-disabled-l0` is: when cpuinfo's `vmx flags` "
+		       "or the VMX capability MSRs show no EPT, `ept-unsupported-l0` speaks instead; "
+		       "when neither tells, this rule still warns (every VMX CPU from Nehalem on has "
+		       "EPT).",
+		.check = check_cap,
+		.arg = &ept_has,
+	},
+	{
+		.id = "ept-unsupported-l0",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_HOST,
+		.arches = NR_ARCH_X86,
+		.title = "EPT is off in kvm_intel because the host's CPU has none",
+		.inputs = "kvm.module, kvm.params.kvm_intel.ept, vmx.flags (cpuinfo), vmx.features "
+		          "(VMX capability MSRs)",
+		.message = "ept is off in kvm_intel on {level} because its CPU has no EPT ({how}): "
+		           "nested guests (L2) run with shadow paging, and no setting changes that",
+		.hint = "nothing to fix in KVM: EPT needs a CPU from Nehalem on; if this level is "
+		        "itself a guest, give it a CPU model with EPT (host-passthrough)",
+		.source = NR_SRC_KDOC "`Additional nested-related kernel parameters (x86)`",
+		.check = check_cap,
+		.arg = &ept_lacks,
 	},
 	{
 		.id = "shadow-vmcs-disabled-l0",
@@ -256,11 +278,31 @@ static const struct nr_rule rules[] = {
 		           "of an L1 hypervisor traps to L0, so nested guests (L2) run slower",
 		.hint = "echo 'options kvm_intel enable_shadow_vmcs=1' >> "
 		        "/etc/modprobe.d/kvm-nested.conf, then modprobe -r kvm_intel && modprobe "
-		        "kvm_intel with every guest stopped; if it stays N, the CPU lacks shadow VMCS "
-		        "(it needs Haswell or newer)",
+		        "kvm_intel with every guest stopped",
 		.source = NR_SRC_KDOC "`Additional nested-related kernel parameters (x86)`",
-		.check = check_intel_param,
-		.arg = "enable_shadow_vmcs",
+		.doc = "Judged against the CPU as `apicv-disabled-l0` is: when cpuinfo's `vmx flags` "
+		       "or the VMX capability MSRs show no shadow VMCS, `shadow-vmcs-unsupported-l0` "
+		       "speaks instead; when neither tells, this rule still warns.",
+		.check = check_cap,
+		.arg = &shadow_has,
+	},
+	{
+		.id = "shadow-vmcs-unsupported-l0",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_HOST,
+		.arches = NR_ARCH_X86,
+		.title = "Shadow VMCS is off in kvm_intel because the host's CPU has none",
+		.inputs = "kvm.module, kvm.params.kvm_intel.enable_shadow_vmcs, vmx.flags (cpuinfo), "
+		          "vmx.features (VMX capability MSRs)",
+		.message = "enable_shadow_vmcs is off in kvm_intel on {level} because its CPU has no "
+		           "shadow VMCS ({how}): every VMREAD/VMWRITE of an L1 hypervisor traps to L0, "
+		           "and no setting changes that",
+		.hint = "nothing to fix in KVM: shadow VMCS is a feature of server parts and of some "
+		        "client CPUs from Haswell on; keep it in mind when comparing L2 performance "
+		        "with such a host",
+		.source = NR_SRC_KDOC "`Additional nested-related kernel parameters (x86)`",
+		.check = check_cap,
+		.arg = &shadow_lacks,
 	},
 	{
 		.id = "apicv-disabled-l0",
@@ -281,8 +323,8 @@ static const struct nr_rule rules[] = {
 		       "lists `apicv` (or `vapic_reg`, `vid` and `posted_intr`), or the VMX "
 		       "capability MSRs allow all three.  When neither tells, the rule could not "
 		       "check; when the CPU has none, `apicv-unsupported-l0` speaks instead.",
-		.check = check_apicv,
-		.arg = &cpu_has_it,
+		.check = check_cap,
+		.arg = &apicv_has,
 	},
 	{
 		.id = "apicv-unsupported-l0",
@@ -301,8 +343,8 @@ static const struct nr_rule rules[] = {
 		        "comparing interrupt-heavy L2 performance with such a host",
 		.source = NR_SRC_KDOC "`Additional nested-related kernel parameters (x86)`; Linux "
 		          "arch/x86/kvm/vmx/capabilities.h, cpu_has_vmx_apicv()",
-		.check = check_apicv,
-		.arg = &cpu_lacks_it,
+		.check = check_cap,
+		.arg = &apicv_lacks,
 	},
 };
 
