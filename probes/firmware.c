@@ -12,6 +12,26 @@ static const char *const dmi_ids[] = { "sys_vendor", "product_name", "bios_vendo
 	                               "bios_version", "board_vendor", "chassis_vendor" };
 #define N_DMI_IDS (sizeof(dmi_ids) / sizeof(dmi_ids[0]))
 
+/* dmidecode failed: is it because the machine has no DMI table at all
+ * (Firecracker, many ARM boards, some hypervisors)?  Then there is nothing
+ * to install or re-run, and a note says so in words the evidence rule
+ * (evidence-no-dmi-table) looks for.  The kernel exports the SMBIOS entry
+ * point when the firmware has one; dmidecode says it found none. */
+static void dmi_table_absent(struct nr_probe_ctx *ctx)
+{
+	static const char entry[] = "/sys/firmware/dmi/tables/smbios_entry_point";
+	static const char sorry[] = "No SMBIOS nor DMI entry point found";
+	bool exists = true, chr = false, rw = false;
+	const char *out;
+	size_t len;
+
+	out = nr_probe_output(ctx, "dmidecode", &len);
+	if (out && memmem(out, len, sorry, sizeof(sorry) - 1))
+		nr_probe_note(ctx, NR_DMI_NO_TABLE " (dmidecode: %s)", sorry);
+	else if (nr_probe_path_info(ctx, entry, &exists, &chr, &rw) == 0 && !exists)
+		nr_probe_note(ctx, NR_DMI_NO_TABLE " (no %s)", entry);
+}
+
 static int dmi_collect(struct nr_probe_ctx *ctx)
 {
 	static const char *const argv[] = { "dmidecode", NULL };
@@ -39,8 +59,10 @@ static int dmi_collect(struct nr_probe_ctx *ctx)
 	 * /dev/mem for entry point."): the output is kept, since it says what
 	 * was tried, but the table the kernel document asks for is missing,
 	 * and the probe fails saying so. */
-	if (rc == 0 && exit_code != 0)
+	if (rc == 0 && exit_code != 0) {
 		nr_probe_cmd_failed(ctx, "dmidecode");
+		dmi_table_absent(ctx);
+	}
 	return rc;
 }
 

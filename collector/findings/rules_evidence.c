@@ -15,6 +15,37 @@ struct wanted {
 	const char *artifact;
 };
 
+/* The dmi probe's note that the machine has no DMI table, or NULL. */
+static const char *dmi_no_table(json_object *notes)
+{
+	size_t i, n = notes ? json_object_array_length(notes) : 0;
+
+	for (i = 0; i < n; i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(notes, i));
+
+		if (s && strncmp(s, NR_DMI_NO_TABLE, sizeof(NR_DMI_NO_TABLE) - 1) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* dmidecode failed because the machine has no DMI table: the evidence is
+ * missing, and nothing installed or re-run would give it. */
+static enum nr_rule_verdict check_no_dmi_table(struct nr_rule_ctx *c)
+{
+	json_object *p = nr_mlevel_probe(c->level, "dmi"), *ev;
+	const char *note;
+
+	if (!p || !nr_mlevel_string(p, "status"))
+		return nr_rule_unknown(c, "probes[] (no entry for the probe)");
+	note = dmi_no_table(nr_mlevel_member(p, "notes", json_type_array));
+	if (!note)
+		return NR_RULE_PASS;
+	ev = json_object_new_array();
+	nr_rule_ev_add(ev, NULL, "probe 'dmi': %s", note);
+	return nr_rule_fire(c, ev, "reason", note, NULL);
+}
+
 static enum nr_rule_verdict check_artifact(struct nr_rule_ctx *c)
 {
 	const struct wanted *w = c->rule->arg;
@@ -32,8 +63,11 @@ static enum nr_rule_verdict check_artifact(struct nr_rule_ctx *c)
 		return NR_RULE_PASS;
 	if (strcmp(status, "unsupported") == 0)
 		return NR_RULE_PASS;   /* not for this architecture */
-	/* An ok probe without the artifact says why in its notes. */
 	notes = nr_mlevel_member(p, "notes", json_type_array);
+	/* Nothing a reporter can install: evidence-no-dmi-table says so. */
+	if (strcmp(w->probe, "dmi") == 0 && dmi_no_table(notes))
+		return NR_RULE_PASS;
+	/* An ok probe without the artifact says why in its notes. */
 	if (!why && notes && json_object_array_length(notes) > 0)
 		why = json_object_get_string(json_object_array_get_idx(notes, 0));
 	snprintf(reason, sizeof(reason), "probe '%s' %s%s%s", w->probe, status, why ? ": " : "",
@@ -283,8 +317,26 @@ static const struct nr_rule rules[] = {
 		.message = "dmidecode output of {level} is missing ({reason})",
 		.hint = "{first}install dmidecode on {level} and re-run nest-report with sudo",
 		.source = SRC_REPORT ", `x86-specific info to collect`",
+		.doc = "A machine with no DMI table at all (the dmi probe's note `" NR_DMI_NO_TABLE "`) "
+		       "gets `evidence-no-dmi-table` instead: nothing to install there.",
 		.check = check_artifact,
 		.arg = &want_dmidecode,
+	},
+	{
+		.id = "evidence-no-dmi-table",
+		.severity = NR_SEV_INFO,
+		.scope = NR_SCOPE_REACHED,
+		.arches = NR_ARCH_X86,
+		.title = "An x86 level has no DMI table for dmidecode to print",
+		.inputs = "the dmi probe's status and notes",
+		.message = "dmidecode output of {level} is missing: {reason}; the firmware (or the "
+		           "hypervisor) provides no SMBIOS, so there is nothing to install or re-run",
+		.hint = "nothing to fix on {level}; the platform's identity comes from CPUID, dmesg "
+		        "and /sys/class/dmi instead. If {level} is a QEMU guest, its SMBIOS tables "
+		        "come with the machine type (-machine pc or q35, -smbios) and are missing on "
+		        "microvm and Firecracker",
+		.source = SRC_REPORT ", `x86-specific info to collect`",
+		.check = check_no_dmi_table,
 	},
 	{
 		.id = "evidence-no-x86info",

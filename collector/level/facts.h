@@ -17,6 +17,11 @@
 #include "probe.h"
 #include "transport/transport.h"
 
+/* The dmi probe's note when dmidecode failed because the machine has no
+ * DMI table at all: evidence-no-dmi-table reads it from any bundle, so the
+ * words are part of the manifest's contract. */
+#define NR_DMI_NO_TABLE "no DMI table on this machine"
+
 void nr_facts_begin(json_object *facts, const char *arch_name, enum nr_arch arch);
 void nr_facts_derive(json_object *facts);
 

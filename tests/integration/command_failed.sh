@@ -8,8 +8,11 @@
 #   - the dmi probe and the drop-in are `failed`, the error naming the
 #     command, its exit status and its stderr;
 #   - summary.txt lists them failed;
-#   - evidence-no-dmidecode counts the dmidecode output as missing, and
-#     the checklist item is missing with the reason;
+#   - the dmi probe notes that the machine has no DMI table (the entry
+#     point is hidden), evidence-no-dmi-table counts the dmidecode output
+#     as missing and says there is nothing to install (evidence-no-dmidecode,
+#     whose fix is to install it, stays silent), and the checklist item is
+#     missing with the reason;
 #   - the drop-in's other command, which worked, is still there.
 . "$(dirname "$0")/../lib.sh"
 need_root
@@ -64,8 +67,10 @@ check_failed() {
 	grep -q "failed  *dmi  *dmidecode exited with status $rc" "$X/summary.txt" || { show "$X/summary.txt" 60; fail "$1: summary.txt does not list dmi as failed"; }
 	grep -q "failed  *site-check  *site-fails: sh exited with status 3" "$X/summary.txt" || fail "$1: summary.txt does not list site-check as failed"
 	if [ "$(mget "lv0['facts']['arch_family']")" = x86 ]; then
-		assert_eq "$(mget "[f['message'] for f in m['findings'] if f['id'] == 'evidence-no-dmidecode' and 'dmidecode exited with status $rc' in f['message']] != []")" \
-			true "$1: evidence-no-dmidecode counts the failed dmidecode as missing"
+		assert_eq "$(mget "[f['message'] for f in m['findings'] if f['id'] == 'evidence-no-dmi-table' and 'no DMI table on this machine' in f['message'] and 'nothing to install' in f['message']] != []")" \
+			true "$1: evidence-no-dmi-table counts the failed dmidecode as missing"
+		assert_eq "$(mget "[f['id'] for f in m['findings'] if f['id'] == 'evidence-no-dmidecode']")" \
+			"[]" "$1: no evidence-no-dmidecode (nothing to install)"
 		run_nr show "$BUNDLE" --json
 		expect_rc 0 "$1: show --json"
 		assert_eq "$(jget "$T/out" "[i['state'] for c in m['checklist'] for i in c['items'] if i['item'] == 'dmidecode']")" \
