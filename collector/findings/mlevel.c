@@ -324,7 +324,13 @@ const char *nr_mlevel_kvm_module_for(json_object *facts)
 		ext = nr_mlevel_virt_ext_kind(facts);
 		return ext && strcmp(ext, "svm") == 0 ? "kvm_amd" : ext ? "kvm_intel" : "kvm_intel or kvm_amd";
 	case NR_ARCH_PPC:
-		return "kvm_hv";
+		/* kvm_hv needs the CPU's hypervisor mode: a bare-metal
+		 * (PowerNV) host has it; a PowerVM LPAR or a KVM guest does
+		 * not (bar POWER10's nested API), and loads kvm_pr. */
+		return nr_mlevel_firmware_hv(facts) || nr_facts_bool(facts, "cpu.hypervisor_flag") == 1 ||
+		               (nr_facts_str(facts, "virt.role") &&
+		                strcmp(nr_facts_str(facts, "virt.role"), "guest") == 0)
+		               ? "kvm_pr" : "kvm_hv";
 	default:
 		return "kvm";
 	}
