@@ -52,13 +52,19 @@ pidns_wrapper() {
 	echo "$_w"
 }
 
-# The fake virsh: domain vm1, whose XML is the generated domain.xml.
+# The fake virsh: domain vm1, whose XML is the generated domain.xml; it
+# answers every call the libvirt probe makes (a refused one fails it).
 fake_virsh() {
 	_body='case "$*" in
 "-r version") echo "Compiled against library: libvirt 9.0.0"; echo "Using library: libvirt 9.0.0"; echo "Running hypervisor: QEMU 7.2.0" ;;
 "-r list --all --name") printf "vm1\n\n" ;;
 "-r list --all") printf " Id   Name   State\n----------------------\n 1    vm1    running\n" ;;
+"-r list --name") printf "vm1\n\n" ;;
 "-r dumpxml --domain vm1") cat "'"$SG/domain.xml"'" ;;
+"-r capabilities") echo "<capabilities/>" ;;
+"-r domcapabilities" | "domcapabilities") echo "<domainCapabilities/>" ;;
+"-r nodeinfo") echo "CPU model:           x86_64" ;;
+"qemu-monitor-command --domain vm1 "*) echo "{\"return\": {\"enabled\": true, \"present\": true}, \"id\": \"libvirt-1\"}" ;;
 *) echo "fake virsh: unexpected arguments: $*" >&2; exit 1 ;;
 esac'
 	if [ "${1:-}" = remote ]; then

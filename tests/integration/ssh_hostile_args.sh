@@ -69,6 +69,10 @@ remote_fake_cmd virsh "case \"\$1 \$2\" in
 	[ \"\$3\" = --domain ] && [ \$# -eq 4 ] || { echo \"fake virsh: bad dumpxml call (\$#): \$*\" >&2; exit 1; }
 	printf '%s\\0' \"\$4\" >>'$T/received'
 	printf '<domain><name>%s</name></domain>\\n' \"\$4\" ;;
+# The rest of what the libvirt probe asks (a refused call fails it).
+'-r capabilities') echo '<capabilities/>' ;;
+'-r domcapabilities' | 'domcapabilities ') echo '<domainCapabilities/>' ;;
+'-r nodeinfo') echo 'CPU model:           x86_64' ;;
 *) echo \"fake virsh: unexpected: \$*\" >&2; exit 1 ;;
 esac"
 port=$(free_port)
