@@ -14,18 +14,23 @@ zmodload zsh/zpty || { print -u2 "zsh-complete: no zsh/zpty module"; exit 3 }
 [[ $# -eq 2 ]] || { print -u2 "usage: zsh-complete.zsh DIR LINE"; exit 2 }
 zpty z zsh -f -i || exit 3
 {
-	zpty -w z "PS1=''; PS2=''; setopt NO_BEEP; fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
+	zpty -w z "PS1=''; PS2=''; LISTMAX=100000; setopt NO_BEEP; fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
 	zpty -w z '_nr_capture() { compadd() {
 		local -a __hits __dscr
 		if (( $@[(I)-(O|A|D)] )); then builtin compadd "$@"; return; fi
 		builtin compadd -A __hits -D __dscr "$@"
-		local h; for h in $__hits; do print -r -- "<HIT>$h</HIT>"; done
+		local h; for h in $__hits; do print -r -- "<HI""T>$h</HI""T>"; done
 		builtin compadd "$@"; } }; compprefuncs=(_nr_capture)
-		_nr_done() { print -r -- "<COMPDONE>" }; comppostfuncs=(_nr_done)'
+		_nr_done() { print -r -- "<COMP""DONE>" }; comppostfuncs=(_nr_done)'
 	zpty -w z "bindkey '^I' complete-word; zstyle ':completion:*' menu no"
-	zpty -w z "print -r -- '<READY>'"
+	zpty -w z "print -r -- '<REA''DY>'"
 	zpty -r z line '*<READY>*'
 	zpty -w -n z "$2"$'\t'
+	# Every marker is typed split by quotes ("<HI""T>") so that the
+	# terminal's echo of the typed lines can never be taken for output:
+	# the echo of the compadd wrapper once leaked a literal "$h" hit.
+	# LISTMAX: a list taller than the pty made zsh ask "do you wish to
+	# see all N possibilities?", which swallowed the ^U below.
 	# Wait for the completion to end (comppostfuncs) before typing on:
 	# keys typed ahead can cut a completion short.  Then ^U drops the line
 	# and a marker ends the output.
@@ -44,7 +49,7 @@ zpty z zsh -f -i || exit 3
 		exit 4
 	}
 	read_until '<COMPDONE>' "$2"
-	zpty -w z $'\x15print -r -- "<DONE>"'
+	zpty -w z $'\x15print -r -- "<DO""NE>"'
 	read_until '<DONE>' "$2"
 	print -r -- "$out" | grep -ao '<HIT>[^<]*</HIT>' | sed 's/^<HIT>//; s/<\/HIT>$//' | LC_ALL=C sort -u
 } always {
