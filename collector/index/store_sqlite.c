@@ -8,6 +8,7 @@
  * rate needs.  Concurrent writers (two `index add` from a portal's upload
  * handlers) wait for each other up to BUSY_MS. */
 #include "store.h"
+#include "../util/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define BUSY_MS 30000
@@ -147,7 +149,19 @@ static int sqlite_exec(struct nr_store *base, const char *sql, const struct nr_s
 			vals[i] = (const char *)sqlite3_column_text(st, i);
 		stop = row(arg, cols, vals);
 	}
-	rc = rc == SQLITE_DONE ? stop : fail(s, rc, "a statement failed", err);
+	if (rc == SQLITE_DONE) {
+		rc = stop;
+	} else {
+		/* which statement: the next failure report says where it was */
+		char what[80], head[44];
+		size_t n;
+
+		for (n = 0; sql[n] && n < 40; n++)
+			head[n] = sql[n] == '\n' || sql[n] == '\t' ? ' ' : sql[n];
+		head[n] = '\0';
+		snprintf(what, sizeof(what), "a statement failed (%s%s)", head, sql[n] ? "..." : "");
+		rc = fail(s, rc, what, err);
+	}
 out:
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -214,10 +228,27 @@ static int make_private(const char *path, struct nr_error *err)
 	return 0;
 }
 
+/* WAL mode is set on every open.  On a new (rollback-journal) file two
+ * processes doing so at once can deadlock on its locks, and SQLite then
+ * answers SQLITE_BUSY at once instead of calling the busy handler: the
+ * statement holds no lock once it fails, so trying again until BUSY_MS
+ * is what the busy handler would have done. */
+static int sqlite_set_wal(struct sqlite_store *s, struct nr_error *err)
+{
+	const struct timespec pause = { 0, 10 * 1000 * 1000 };
+	int64_t deadline = nr_time_now_ms() + BUSY_MS;
+	int rc;
+
+	while ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) != SQLITE_OK &&
+	       (rc & 0xff) == SQLITE_BUSY && nr_time_now_ms() < deadline && !nr_interrupted)
+		nanosleep(&pause, NULL);
+	return rc == SQLITE_OK ? 0 : fail(s, rc, "cannot set WAL mode", err);
+}
+
 int nr_store_sqlite_open(const char *path, struct nr_store **out, struct nr_error *err)
 {
 	static const char *const pragmas[] = {
-		"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+		"PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
 		"PRAGMA cache_size = -131072",
 	};
 	struct sqlite_store *s = calloc(1, sizeof(*s));
@@ -237,6 +268,8 @@ int nr_store_sqlite_open(const char *path, struct nr_store **out, struct nr_erro
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, BUSY_MS);
+	if ((rc = sqlite_set_wal(s, err)) < 0)
+		goto fail;
 	for (i = 0; i < sizeof(pragmas) / sizeof(pragmas[0]); i++)
 		if ((rc = sqlite_exec(&s->base, pragmas[i], NULL, 0, NULL, NULL, err)) < 0)
 			goto fail;
