@@ -44,7 +44,9 @@ static bool kvm_absent(struct nr_rule_ctx *c, enum nr_rule_verdict *verdict)
 static enum nr_rule_verdict check_kvm_host(struct nr_rule_ctx *c)
 {
 	const char *module = nr_mlevel_kvm_module_for(c->facts);
-	char firmware[160] = "";
+	const char *domain = nr_facts_str(c->facts, "xen.domain");
+	bool dom0 = domain && strcmp(domain, "dom0") == 0;
+	char firmware[160] = "", xen[200] = "";
 	enum nr_rule_verdict verdict;
 	json_object *ev;
 
@@ -52,12 +54,18 @@ static enum nr_rule_verdict check_kvm_host(struct nr_rule_ctx *c)
 		return verdict;
 	ev = json_object_new_array();
 	ev_kvm(ev, c->facts);
-	if (lacks_virt_ext(c->facts) && nr_mlevel_arch(c->facts) == NR_ARCH_X86) {
+	/* Xen keeps VT-x/AMD-V to itself and hides them from its dom0's
+	 * flags: neither modprobe nor the firmware setup helps there. */
+	if (dom0) {
+		nr_rule_ev_fact(ev, c->facts, "xen.domain", "Xen control domain (dom0)");
+		snprintf(xen, sizeof(xen), "%s is a Xen dom0, and Xen keeps VT-x / AMD-V to itself: "
+		         "boot it without Xen first, then ", c->id);
+	} else if (lacks_virt_ext(c->facts) && nr_mlevel_arch(c->facts) == NR_ARCH_X86) {
 		nr_rule_ev_fact(ev, c->facts, "cpu.virt_ext", "cpu flags: no vmx, no svm");
 		snprintf(firmware, sizeof(firmware), ", after enabling VT-x / AMD-V (SVM) in the "
 		         "firmware setup: the CPU flags show neither");
 	}
-	return nr_rule_fire(c, ev, "module", module, "firmware", firmware, NULL);
+	return nr_rule_fire(c, ev, "module", module, "firmware", firmware, "xen", xen, NULL);
 }
 
 static enum nr_rule_verdict check_kvm_l1(struct nr_rule_ctx *c)
@@ -234,10 +242,11 @@ static const struct nr_rule rules[] = {
 		.scope = NR_SCOPE_HOST,
 		.arches = KVM_ARCHES,
 		.title = "The host has no /dev/kvm",
-		.inputs = "kvm.available, kvm.device, kvm.module, cpu.virt_ext",
+		.inputs = "kvm.available, kvm.device, kvm.module, cpu.virt_ext, xen.domain",
 		.message = "{level} has no /dev/kvm: KVM is not available there, so no guest on "
 		           "{level} runs under KVM, nested or not",
-		.hint = "load KVM on {level}: modprobe {module}{firmware}; if it fails, its dmesg says why",
+		.hint = "{xen}load KVM on {level}: modprobe {module}{firmware}; if it fails, its dmesg "
+		        "says why",
 		.source = NR_SRC_KDOC "`Enabling \"nested\" (x86)` (step 1: ensure the KVM modules "
 		          "are loaded)",
 		.check = check_kvm_host,

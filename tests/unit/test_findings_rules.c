@@ -8,6 +8,7 @@
  * findings_case.h], "expect": [{"rule": ID, "level": ID (optional),
  * "fires": true|false, "count": N (optional), "contains": "text" or
  * ["text", ...] (optional: in the message, hint or evidence of a firing),
+ * "lacks": the same, none of which may be there,
  * "unknown": true (optional: the rule could not check that level)}]}. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -105,7 +106,9 @@ static bool unknown_on(json_object *unknown, const char *level)
 	return false;
 }
 
-static void check_contains(const char *file, const char *rule, json_object *mine, json_object *want)
+/* Each text of want ("contains") must be in the rule's firings, or none
+ * of them ("lacks": advice that would be wrong for this setup). */
+static void check_text(const char *file, const char *rule, json_object *mine, json_object *want, bool present)
 {
 	static char text[65536];
 	size_t i, n = json_object_is_type(want, json_type_array) ? json_object_array_length(want) : 1;
@@ -115,8 +118,8 @@ static void check_contains(const char *file, const char *rule, json_object *mine
 		const char *needle = json_object_get_string(
 			json_object_is_type(want, json_type_array) ? json_object_array_get_idx(want, i) : want);
 
-		if (!strstr(text, needle))
-			fail_msg("%s: %s: expected '%s' in:\n%s", file, rule, needle, text);
+		if (!strstr(text, needle) == present)
+			fail_msg("%s: %s: expected '%s' %s:\n%s", file, rule, needle, present ? "in" : "not in", text);
 	}
 }
 
@@ -149,7 +152,9 @@ static void check_expect(const char *file, json_object *levels, json_object *all
 	if (json_object_object_get_ex(e, "count", &count) && n != json_object_get_int(count))
 		fail_msg("%s: %s fired %d times, expected %d", file, id, n, json_object_get_int(count));
 	if (json_object_object_get_ex(e, "contains", &want))
-		check_contains(file, id, mine, want);
+		check_text(file, id, mine, want, true);
+	if (json_object_object_get_ex(e, "lacks", &want))
+		check_text(file, id, mine, want, false);
 	if (json_object_object_get_ex(e, "unknown", &want) &&
 	    json_object_get_boolean(want) != unknown_on(unknown, level))
 		fail_msg("%s: %s: expected it %s check %s", file, id,
