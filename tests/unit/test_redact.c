@@ -23,6 +23,7 @@
 
 #include "redact/learn.h"
 #include "redact/redact.h"
+#include "probe.h"
 
 /* ---- harness ------------------------------------------------------------- */
 
@@ -255,8 +256,16 @@ static void test_generic_names_not_learnt(void **state)
 	size_t i;
 
 	(void)state;
+	unsigned a;
+
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		assert_int_equal(nr_redact_learn_name(r, names[i]), 0);
+	/* A machine named after an architecture family ("alpha") must not
+	 * have the manifest's family names redacted with it. */
+	for (a = 1; a <= NR_ARCH_LAST; a <<= 1)
+		if (nr_redact_learn_name(r, nr_arch_family_name((enum nr_arch)a)) != 0)
+			fail_msg("architecture family '%s' was learnt as a host name",
+			         nr_arch_family_name((enum nr_arch)a));
 	assert_int_equal(nr_redact_learn(r, NR_ID_SERIAL, "To Be Filled By O.E.M."), 0);
 	assert_int_equal(nr_redact_learn(r, NR_ID_SERIAL, "Not Specified"), 0);
 	assert_int_equal(nr_redact_learn(r, NR_ID_SERIAL, "0000000000"), 0);
