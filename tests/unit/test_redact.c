@@ -254,10 +254,9 @@ static void test_generic_names_not_learnt(void **state)
 	static const char *const names[] = { "vm", "localhost", "debian", "ubuntu", "1234", "kvm",
 	                                     "localhost.localdomain", "" };
 	size_t i;
-
-	(void)state;
 	unsigned a;
 
+	(void)state;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		assert_int_equal(nr_redact_learn_name(r, names[i]), 0);
 	/* A machine named after an architecture family ("alpha") must not
