@@ -8,7 +8,7 @@
  * rate needs.  Concurrent writers (two `index add` from a portal's upload
  * handlers) wait for each other up to BUSY_MS. */
 #include "store.h"
-#include "../util/clock.h"
+#include "util/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -152,14 +152,15 @@ static int sqlite_exec(struct nr_store *base, const char *sql, const struct nr_s
 	if (rc == SQLITE_DONE) {
 		rc = stop;
 	} else {
-		/* which statement: the next failure report says where it was */
+		/* its first words: a bug report then says which statement failed */
 		char what[80], head[44];
 		size_t n;
 
 		for (n = 0; sql[n] && n < 40; n++)
 			head[n] = sql[n] == '\n' || sql[n] == '\t' ? ' ' : sql[n];
 		head[n] = '\0';
-		snprintf(what, sizeof(what), "a statement failed (%s%s)", head, sql[n] ? "..." : "");
+		snprintf(what, sizeof(what), "a statement failed (%s%s)", head,
+		         sql[n] ? "..." : "");
 		rc = fail(s, rc, what, err);
 	}
 out:
@@ -239,8 +240,8 @@ static int sqlite_set_wal(struct sqlite_store *s, struct nr_error *err)
 	int64_t deadline = nr_time_now_ms() + BUSY_MS;
 	int rc;
 
-	while ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) != SQLITE_OK &&
-	       (rc & 0xff) == SQLITE_BUSY && nr_time_now_ms() < deadline && !nr_interrupted)
+	while ((rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) != SQLITE_OK
+	       && (rc & 0xff) == SQLITE_BUSY && nr_time_now_ms() < deadline && !nr_interrupted)
 		nanosleep(&pause, NULL);
 	return rc == SQLITE_OK ? 0 : fail(s, rc, "cannot set WAL mode", err);
 }
