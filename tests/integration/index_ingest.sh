@@ -226,21 +226,6 @@ expect_rc 1 "add as a role that may not insert findings"
 grep -q "permission denied" "$T/err" || { show "$T/err"; fail "postgresql: the database's error is not shown"; }
 assert_eq "$(counts "$PF")" "0 0 0 0 0 0" "postgresql: nothing of the failed bundle is stored"
 
-# Three processes opening one new SQLite file at once: SQLite answers
-# "database is locked" to one of them, busy timeout or not, when both
-# switch the fresh file to WAL (about 3% of processes did); each must wait.
-for round in 1 2 3 4 5 6 7 8 9 10; do
-	NEW="$T/new-$round.sqlite"
-	for k in 1 2 3; do
-		"$NR_BIN" index query --db "$NEW" >/dev/null 2>"$T/new-$k.err" &
-		eval "q$k=\$!"
-	done
-	for k in 1 2 3; do
-		eval "wait_pid_exit \$q$k 120"
-		[ "$RC" -eq 0 ] || { show "$T/new-$k.err"; fail "new database, opener $k of round $round: exit $RC"; }
-	done
-done
-
 # Two processes adding the same bundles at once: each stored once.
 for DB in "$T/race.sqlite" "$(pg_createdb nrrace)"; do
 	"$NR_BIN" index add --db "$DB" "$B/good" "$B/signed" --json >"$T/r1" 2>"$T/r1.err" &

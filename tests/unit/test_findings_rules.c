@@ -108,7 +108,8 @@ static bool unknown_on(json_object *unknown, const char *level)
 
 /* Each text of want ("contains") must be in the rule's firings, or none
  * of them ("lacks": advice that would be wrong for this setup). */
-static void check_text(const char *file, const char *rule, json_object *mine, json_object *want, bool present)
+static void check_text(const char *file, const char *rule, json_object *mine, json_object *want,
+                       bool present)
 {
 	static char text[65536];
 	size_t i, n = json_object_is_type(want, json_type_array) ? json_object_array_length(want) : 1;
@@ -119,7 +120,8 @@ static void check_text(const char *file, const char *rule, json_object *mine, js
 			json_object_is_type(want, json_type_array) ? json_object_array_get_idx(want, i) : want);
 
 		if (!strstr(text, needle) == present)
-			fail_msg("%s: %s: expected '%s' %s:\n%s", file, rule, needle, present ? "in" : "not in", text);
+			fail_msg("%s: %s: expected '%s' %s:\n%s", file, rule, needle,
+			         present ? "in" : "not in", text);
 	}
 }
 

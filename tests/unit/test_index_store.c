@@ -2,10 +2,10 @@
 /* The index's storage layer on real SQLite files (collector/index/store*.c,
  * schema.c): creation and migration, a newer schema refused, values of
  * any bytes going through parameters intact, batched inserts of every
- * size, and what is not a database.  The PostgreSQL backend runs the same
- * code above it in tests/integration/index_*.sh against a real server;
- * here only its placeholder renumbering and the URI redaction, which need
- * none. */
+ * size, a new file another connection is writing, and what is not a
+ * database.  The PostgreSQL backend runs the same code above it in
+ * tests/integration/index_*.sh against a real server; here only its
+ * placeholder renumbering and the URI redaction, which need none. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,10 +13,13 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "index/index.h"
@@ -182,6 +185,7 @@ static void test_rollback(void **state)
 	assert_true(nr_store_exec(s, "INSERT INTO t (v) VALUES (?)", (struct nr_sql_arg[]){ NR_SQL_T(NULL) }, 1, NULL,
 	                          NULL, &err) < 0);
 	assert_non_null(strstr(err.msg, "NOT NULL"));
+	assert_non_null(strstr(err.msg, "a statement failed (INSERT INTO t (v) VALUES (?))"));
 	nr_store_rollback(s);
 	assert_int_equal(nr_store_get_text(s, "SELECT count(*) FROM t", NULL, 0, n, sizeof(n), &err), 1);
 	assert_string_equal(n, "0");
@@ -222,6 +226,41 @@ static void test_redact(void **state)
 	assert_false(nr_store_is_pg("postgresql.sqlite"));
 }
 
+static void *commit_later(void *db)
+{
+	const struct timespec wait = { 0, 300 * 1000 * 1000 };
+
+	nanosleep(&wait, NULL);
+	return (void *)(intptr_t)sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* Another connection holds a write lock on a new (rollback-journal) file
+ * when we switch it to WAL: SQLite answers BUSY at once, without calling
+ * the busy handler (its deadlock rule), as it did to one of two `index
+ * add` starting together.  The open must wait for the lock, not fail. */
+static void test_new_file_locked_by_another(void **state)
+{
+	struct nr_store *s = NULL;
+	struct nr_error err = { 0 };
+	sqlite3 *other;
+	pthread_t t;
+	void *rc;
+	char mode[16];
+
+	(void)state;
+	assert_int_equal(sqlite3_open(path_of("locked.sqlite"), &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN; CREATE TABLE t (v TEXT)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(pthread_create(&t, NULL, commit_later, other), 0);
+	if (nr_store_open(path_of("locked.sqlite"), &s, &err) != 0)
+		fail_msg("open while another connection writes: %s", err.msg);
+	assert_int_equal(pthread_join(t, &rc), 0);
+	assert_int_equal((intptr_t)rc, SQLITE_OK);
+	assert_int_equal(nr_store_get_text(s, "PRAGMA journal_mode", NULL, 0, mode, sizeof(mode), &err), 1);
+	assert_string_equal(mode, "wal");
+	nr_store_close(s);
+	sqlite3_close(other);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -246,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_values_are_parameters),
 		cmocka_unit_test(test_insert_many),
 		cmocka_unit_test(test_rollback),
+		cmocka_unit_test(test_new_file_locked_by_another),
 		cmocka_unit_test(test_pg_placeholders),
 		cmocka_unit_test(test_redact),
 	};
